@@ -1,0 +1,72 @@
+# Harrier build. `make` builds build/harrier-inspect (and the other tools);
+# `make test` runs the whole suite; `make bench` prints benchmark figures.
+# Every .c under src/ is part of the core library except src/cli/*_main.c,
+# each of which becomes one program.
+
+SPEC     ?= ../shared/spec
+BUILD    ?= build
+CC       ?= cc
+PYTHON   ?= python3
+OPT      ?= -O2 -g
+SANITIZE ?=
+CFLAGS   += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror $(OPT) $(SANITIZE) -Isrc -I$(BUILD)/gen
+LDLIBS   += -lz $(SANITIZE)
+
+LIB_SRC  := $(filter-out src/cli/%_main.c,$(shell find src -name '*.c' | sort))
+MAIN_SRC := $(wildcard src/cli/*_main.c)
+GEN_SRC  := $(BUILD)/gen/event_table.c
+LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/gen/event_table.o
+PROGRAMS := $(patsubst src/cli/%_main.c,$(BUILD)/%,$(MAIN_SRC))
+TEST_SRC := $(wildcard tests/unit/*.c)
+
+.SECONDARY:
+.PHONY: all clean test test-asan asan deps run bench fuzz
+all: $(PROGRAMS) $(BUILD)/unit-tests
+
+$(GEN_SRC): tools/gen_event_table.py $(SPEC)/event_table.tsv $(SPEC)/flags_tables.tsv $(SPEC)/ppm_sc.tsv
+	@mkdir -p $(dir $@)
+	$(PYTHON) tools/gen_event_table.py $(SPEC) $@
+
+$(BUILD)/obj/gen/event_table.o: $(GEN_SRC)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c $< -o $@
+
+$(BUILD)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/libharrier.a: $(LIB_OBJ)
+	rm -f $@ && ar rcs $@ $^
+
+$(BUILD)/%: $(BUILD)/obj/src/cli/%_main.o $(BUILD)/libharrier.a
+	$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS)
+
+$(BUILD)/unit-tests: $(TEST_SRC:%.c=$(BUILD)/obj/%.o) $(BUILD)/libharrier.a
+	$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS)
+
+# The same programs with AddressSanitizer + UndefinedBehaviorSanitizer.
+asan:
+	$(MAKE) BUILD=build/asan OPT="-O1 -g -fno-omit-frame-pointer" \
+	    SANITIZE="-fsanitize=address,undefined -fno-sanitize-recover=all" all
+
+deps:
+	@tools/install-deps.sh
+
+# Quick start: build, then show Harrier at work on this machine.
+run: deps all
+	tools/quickstart-run.sh
+
+# The whole suite: normal build, then again under ASan+UBSan.
+test: deps all asan
+	$(PYTHON) tests/run.py
+
+bench: deps all
+	$(PYTHON) bench/run.py
+
+fuzz: deps
+	$(MAKE) -f fuzz/Makefile
+
+clean:
+	rm -rf build
+
+-include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)

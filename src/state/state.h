@@ -1,0 +1,129 @@
+/*
+ * The state of the observed machine as sysdig keeps it: threads and
+ * processes, each process's file descriptors, users and groups, network
+ * interfaces, containers. Capture metadata records seed it; events update
+ * it. Consumers (formatters, fields, the writer) read these structures
+ * directly and never modify them.
+ */
+#ifndef HR_STATE_H
+#define HR_STATE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "capture/capture_records.h"
+#include "event/event.h"
+
+/* An owned byte string; `p` is always NUL-terminated (p[len] == 0) when
+ * non-NULL. For args/env/cgroups it holds NUL-separated items. */
+struct hr_bytes {
+	char *p;
+	uint32_t len;
+};
+
+struct hr_fd {
+	int64_t fd;
+	uint8_t type;          /* enum hr_fd_type (FILE_V2 is stored as FILE) */
+	uint8_t l4proto;       /* 0 unknown, 1 n/a, 2 tcp, 3 udp, 4 icmp, 5 raw */
+	uint8_t family;        /* 0, 2 (inet) or 10 (inet6) for IP sockets, 1 for unix */
+	uint32_t open_flags;   /* PPM_O_* bits */
+	uint32_t dev;
+	uint64_t ino;
+	uint8_t sip[16], dip[16];  /* network order */
+	uint16_t sport, dport;     /* host order */
+	uint64_t unix_source, unix_dest;
+	bool is_role_server, is_role_client; /* sockets: who initiated */
+	struct hr_bytes name;      /* what fd.name prints */
+	struct hr_fd *next;        /* hash chain, owned by the fd table */
+};
+
+struct hr_fd_table; /* per process; shared by its threads */
+
+struct hr_thread {
+	int64_t tid, pid, ptid, sid, vpgid, vtid, vpid, pgid;
+	struct hr_bytes comm, exe, exepath, cwd, root;
+	struct hr_bytes args, env, cgroups;
+	uint64_t fdlimit;
+	uint32_t flags;        /* PPM_CL_* */
+	uint32_t uid, gid, loginuid;
+	uint32_t vmsize_kb, vmrss_kb, vmswap_kb;
+	uint64_t pfmajor, pfminor;
+	bool exe_writable, exe_upper_layer, exe_lower_layer, exe_from_memfd;
+	uint64_t cap_inheritable, cap_permitted, cap_effective;
+	uint64_t exe_ino, exe_ino_ctime, exe_ino_mtime;
+	uint64_t pidns_init_start_ts;
+	uint64_t clone_ts;     /* when the thread was created, 0 if unknown */
+	uint32_t tty;
+	char container_id[80]; /* "" on the host */
+
+	struct hr_fd_table *fds;  /* shared with the process's other threads */
+
+	/* Pairing: the last enter event of this thread, copied, so that its
+	 * exit can read parameters only the enter carries (2022 layouts). */
+	struct {
+		uint8_t *buf;
+		uint32_t cap;
+		struct hr_event ev;   /* params point into buf */
+		bool valid;
+	} last_enter;
+
+	bool dead;                /* procexit seen; freed on a later event */
+	struct hr_thread *next;   /* hash chain, owned by the thread table */
+};
+
+struct hr_user {
+	uint32_t uid, gid;
+	struct hr_bytes name, homedir, shell;
+};
+
+struct hr_group {
+	uint32_t gid;
+	struct hr_bytes name;
+};
+
+struct hr_container {
+	char id[80];
+	struct hr_bytes name, image, image_repository, image_tag, image_digest, image_id, type;
+	bool privileged;
+	uint64_t start_ts;
+	struct hr_bytes json;     /* the raw JSON of a container event, if any */
+};
+
+struct hr_state;
+struct hr_record;
+
+struct hr_state *hr_state_new(void);
+void hr_state_free(struct hr_state *s);
+
+/* Applies one capture record (metadata or section start). */
+void hr_state_apply_record(struct hr_state *s, const struct hr_record *rec);
+
+/*
+ * Updates the state with one event, as sysdig's parsers do, and fills the
+ * event's thread/fd/enter links. Call it for every event, in file order,
+ * before formatting or filtering the event.
+ */
+void hr_state_process_event(struct hr_state *s, struct hr_event *e);
+
+struct hr_thread *hr_state_thread(const struct hr_state *s, int64_t tid);
+struct hr_thread *hr_state_main_thread(const struct hr_state *s, const struct hr_thread *t);
+struct hr_fd *hr_state_fd(const struct hr_state *s, const struct hr_thread *t, int64_t fd);
+const struct hr_user *hr_state_user(const struct hr_state *s, uint32_t uid);
+const struct hr_group *hr_state_group(const struct hr_state *s, uint32_t gid);
+const struct hr_container *hr_state_container(const struct hr_state *s, const char *id);
+const struct hr_machine_info *hr_state_machine(const struct hr_state *s);
+
+/* Iteration, for the writer and for listings. */
+typedef void (*hr_thread_visit)(void *ctx, const struct hr_thread *t);
+typedef void (*hr_fd_visit)(void *ctx, const struct hr_fd *fd);
+void hr_state_each_thread(const struct hr_state *s, hr_thread_visit fn, void *ctx);
+void hr_state_each_fd(const struct hr_state *s, const struct hr_thread *t, hr_fd_visit fn, void *ctx);
+void hr_state_each_user(const struct hr_state *s, void (*fn)(void *ctx, const struct hr_user *), void *ctx);
+void hr_state_each_group(const struct hr_state *s, void (*fn)(void *ctx, const struct hr_group *), void *ctx);
+void hr_state_each_iface(const struct hr_state *s, void (*fn)(void *ctx, const struct hr_iface_entry *), void *ctx);
+
+/* Counters, for tests that check memory stays bounded. */
+uint64_t hr_state_thread_count(const struct hr_state *s);
+uint64_t hr_state_fd_count(const struct hr_state *s);
+
+#endif
