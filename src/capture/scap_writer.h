@@ -1,0 +1,36 @@
+/*
+ * Writing .scap capture files that both sysdig 0.29.3 and the newest libs
+ * read (scap-format.md section 13): SHB 1.2, MI, IL_V2, UL_V2, one PL_V9
+ * (pre-0.10 tail), one FDL_V2 per thread, then event blocks. The tables are
+ * written from the state engine, as sysdig writes them from its own state.
+ */
+#ifndef HR_SCAP_WRITER_H
+#define HR_SCAP_WRITER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "event/event.h"
+#include "state/state.h"
+
+struct hr_writer;
+
+/* Opens `path` for writing ("-" for stdout); `compress` selects gzip.
+ * Returns NULL with a message in `err` on failure. */
+struct hr_writer *hr_writer_open(const char *path, bool compress, char *err, size_t errlen);
+
+/* Writes a section header and the metadata tables taken from `s`. Call once
+ * before the first event (and again to start a new section). */
+int hr_writer_begin_section(struct hr_writer *w, const struct hr_state *s);
+
+/* Writes one event as read (its v2 record is rebuilt from the header and
+ * parameters). `dump_flags` HR_DF_STATE_ONLY marks a state-only event. */
+int hr_writer_write_event(struct hr_writer *w, const struct hr_event *e, uint32_t dump_flags);
+
+/* Flushes and closes; returns 0 on success, -1 with a message otherwise. */
+int hr_writer_close(struct hr_writer *w, char *err, size_t errlen);
+
+const char *hr_writer_error(const struct hr_writer *w);
+
+#endif
