@@ -11,12 +11,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "capture/scap_reader.h"
 #include "event/event.h"
 #include "state/state.h"
 
 struct hr_writer;
 
 /* Opens `path` for writing ("-" for stdout); `compress` selects gzip.
+ * Ignores SIGPIPE from then on, so that a closed pipe is a write error.
  * Returns NULL with a message in `err` on failure. */
 struct hr_writer *hr_writer_open(const char *path, bool compress, char *err, size_t errlen);
 
@@ -27,6 +29,12 @@ int hr_writer_begin_section(struct hr_writer *w, const struct hr_state *s);
 /* Writes one event as read (its v2 record is rebuilt from the header and
  * parameters). `dump_flags` HR_DF_STATE_ONLY marks a state-only event. */
 int hr_writer_write_event(struct hr_writer *w, const struct hr_event *e, uint32_t dump_flags);
+
+/* The -w loop in one call: remembers a section start, and at the first
+ * event after it writes the section header and tables from `s`, then the
+ * event. Call it for every record, before the state engine processes an
+ * event, so that the tables are those of the section's start. */
+int hr_writer_write_record(struct hr_writer *w, const struct hr_state *s, const struct hr_record *rec);
 
 /* Flushes and closes; returns 0 on success, -1 with a message otherwise. */
 int hr_writer_close(struct hr_writer *w, char *err, size_t errlen);
