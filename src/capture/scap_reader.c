@@ -34,6 +34,7 @@ struct hr_reader {
 	size_t cap, start, end;
 	uint64_t base_off; /* stream offset of buf[0] */
 	bool eof;
+	char input_error[160]; /* why the input stopped early (damaged gzip, read error); "" if clean */
 
 	/* the block being walked */
 	const uint8_t *blk;     /* start of the block (frame included) */
@@ -44,7 +45,6 @@ struct hr_reader {
 	bool userlist_announced;
 
 	enum reader_phase phase;
-	bool section_pending; /* an SHB was read but not yet reported */
 	struct hr_section_info section;
 	uint64_t events;
 	uint64_t events_in_section;
@@ -72,6 +72,29 @@ static enum hr_record_kind fail(struct hr_reader *r, const char *fmt, ...)
 	r->phase = PHASE_DONE;
 	r->final_kind = HR_REC_ERROR;
 	return HR_REC_ERROR;
+}
+
+/* Ends the read with the message already in r->error. */
+static enum hr_record_kind fail_with_error(struct hr_reader *r)
+{
+	r->phase = PHASE_DONE;
+	r->final_kind = HR_REC_ERROR;
+	return HR_REC_ERROR;
+}
+
+/* Sets r->error to "<block> block at offset B, entry at offset E: <why>"
+ * for a problem inside the entry at the cursor; returns false. */
+static bool entry_error(struct hr_reader *r, const char *fmt, ...)
+{
+	char why[256];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(why, sizeof why, fmt, ap);
+	va_end(ap);
+	snprintf(r->error, sizeof r->error, "%s block at offset %llu, entry at offset %llu: %s",
+		 hr_blk_name(r->blk_type), (unsigned long long)r->blk_off,
+		 (unsigned long long)(r->blk_off + r->cursor), why);
+	return false;
 }
 
 static void warn(struct hr_reader *r, const char *fmt, ...)
@@ -117,6 +140,12 @@ static size_t need(struct hr_reader *r, size_t n)
 			room = 1u << 30;
 		int got = gzread(r->gz, r->buf + r->end, (unsigned)room);
 		if (got <= 0) {
+			int zerr = Z_OK;
+			const char *msg = gzerror(r->gz, &zerr);
+			if (zerr == Z_ERRNO)
+				snprintf(r->input_error, sizeof r->input_error, "read error: %s", strerror(errno));
+			else if (zerr != Z_OK)
+				snprintf(r->input_error, sizeof r->input_error, "gzip: %s", msg);
 			r->eof = true;
 			break;
 		}
@@ -160,8 +189,10 @@ struct hr_reader *hr_reader_open(const char *path, char *err, size_t errlen)
 }
 
 /* Inflates a gzip buffer (possibly several members) into a new buffer. */
-static uint8_t *inflate_all(const uint8_t *data, size_t len, size_t *out_len, char *err, size_t errlen)
+static uint8_t *inflate_all(const uint8_t *data, size_t len, size_t *out_len, bool *damaged, char *err,
+			    size_t errlen)
 {
+	*damaged = false;
 	size_t cap = len * 4 + 4096, used = 0;
 	uint8_t *out = malloc(cap);
 	if (!out)
@@ -201,7 +232,9 @@ static uint8_t *inflate_all(const uint8_t *data, size_t len, size_t *out_len, ch
 		size_t consumed = (size_t)(zs.next_in - (data + pos));
 		inflateEnd(&zs);
 		if (rc != Z_STREAM_END) {
-			/* A damaged or truncated gzip stream: keep what inflated, like gzread. */
+			/* A damaged or truncated gzip stream: keep what inflated, like
+			 * gzread, and say so when the blocks run out. */
+			*damaged = true;
 			break;
 		}
 		pos += consumed;
@@ -226,11 +259,14 @@ struct hr_reader *hr_reader_open_memory(const uint8_t *data, size_t len, char *e
 	}
 	if (len >= 2 && data[0] == 0x1f && data[1] == 0x8b) {
 		size_t n;
-		uint8_t *plain = inflate_all(data, len, &n, err, errlen);
+		bool damaged;
+		uint8_t *plain = inflate_all(data, len, &n, &damaged, err, errlen);
 		if (!plain) {
 			free(r);
 			return NULL;
 		}
+		if (damaged)
+			snprintf(r->input_error, sizeof r->input_error, "gzip: stream damaged or truncated");
 		r->buf = plain;
 		r->end = n;
 		r->cap = n;
@@ -347,10 +383,7 @@ static bool parse_proc_entry(struct hr_reader *r, struct hr_proc_entry *e)
 	if (v == 9) {
 		entry_len = take32(&s);
 		if (s.bad || entry_len < 4 || entry_len > (uint32_t)(s.end - entry_start)) {
-			snprintf(r->error, sizeof r->error,
-				 "process list entry at offset %llu: entry length %u does not fit in the block",
-				 (unsigned long long)(r->blk_off + r->cursor), entry_len);
-			return false;
+			return entry_error(r, "entry length %u does not fit in the block", entry_len);
 		}
 		s.end = entry_start + entry_len;
 	}
@@ -388,10 +421,7 @@ static bool parse_proc_entry(struct hr_reader *r, struct hr_proc_entry *e)
 	if (v >= 5)
 		take_str(&s, &e->root, PATH_LIMIT);
 	if (s.bad) {
-		snprintf(r->error, sizeof r->error,
-			 "process list entry at offset %llu: truncated or oversized field",
-			 (unsigned long long)(r->blk_off + r->cursor));
-		return false;
+		return entry_error(r, "a field runs past the end of the entry or a string is over its length limit");
 	}
 	if (v == 9) {
 		size_t rest = left(&s);
@@ -441,10 +471,7 @@ static bool parse_fd_entry(struct hr_reader *r, struct hr_fd_entry *e)
 	if (v2) {
 		entry_len = take32(&s);
 		if (s.bad || entry_len < 4 || entry_len > (uint32_t)(s.end - entry_start)) {
-			snprintf(r->error, sizeof r->error,
-				 "fd list entry at offset %llu: entry length %u does not fit in the block",
-				 (unsigned long long)(r->blk_off + r->cursor), entry_len);
-			return false;
+			return entry_error(r, "entry length %u does not fit in the block", entry_len);
 		}
 		s.end = entry_start + entry_len;
 	}
@@ -499,10 +526,7 @@ static bool parse_fd_entry(struct hr_reader *r, struct hr_fd_entry *e)
 		break;
 	default:
 		if (!v2) {
-			snprintf(r->error, sizeof r->error,
-				 "fd list entry at offset %llu: unknown fd type %u",
-				 (unsigned long long)(r->blk_off + r->cursor), e->type);
-			return false;
+			return entry_error(r, "unknown fd type %u", e->type);
 		}
 		/* FDL_V2 says how long the entry is: keep it as unsupported. */
 		e->type = HR_FD_UNSUPPORTED;
@@ -510,10 +534,7 @@ static bool parse_fd_entry(struct hr_reader *r, struct hr_fd_entry *e)
 		break;
 	}
 	if (s.bad) {
-		snprintf(r->error, sizeof r->error,
-			 "fd list entry at offset %llu: truncated or oversized field",
-			 (unsigned long long)(r->blk_off + r->cursor));
-		return false;
+		return entry_error(r, "a field runs past the end of the entry or a string is over its length limit");
 	}
 	r->cursor = v2 ? r->cursor + entry_len : (uint32_t)(s.p - r->blk);
 	return true;
@@ -530,10 +551,7 @@ static bool parse_iface_entry(struct hr_reader *r, struct hr_iface_entry *e)
 		entry_len = take32(&s);
 		after_len = s.p;
 		if (s.bad || entry_len > (uint32_t)(s.end - after_len)) {
-			snprintf(r->error, sizeof r->error,
-				 "interface list entry at offset %llu: entry length %u does not fit in the block",
-				 (unsigned long long)(r->blk_off + r->cursor), entry_len);
-			return false;
+			return entry_error(r, "entry length %u does not fit in the block", entry_len);
 		}
 		s.end = after_len + entry_len; /* IL_V2 lengths exclude themselves */
 	}
@@ -554,10 +572,7 @@ static bool parse_iface_entry(struct hr_reader *r, struct hr_iface_entry *e)
 		break;
 	default:
 		if (!s.bad) {
-			snprintf(r->error, sizeof r->error,
-				 "interface list entry at offset %llu: unknown interface type %u",
-				 (unsigned long long)(r->blk_off + r->cursor), type);
-			return false;
+			return entry_error(r, "unknown interface type %u", type);
 		}
 	}
 	if (type == 1 || type == 2) {
@@ -566,10 +581,7 @@ static bool parse_iface_entry(struct hr_reader *r, struct hr_iface_entry *e)
 	}
 	const uint8_t *name;
 	if (namelen >= PATH_LIMIT || !take(&s, namelen, &name) || s.bad) {
-		snprintf(r->error, sizeof r->error,
-			 "interface list entry at offset %llu: truncated or oversized field",
-			 (unsigned long long)(r->blk_off + r->cursor));
-		return false;
+		return entry_error(r, "a field runs past the end of the entry or a string is over its length limit");
 	}
 	e->name.p = (const char *)name;
 	e->name.len = namelen;
@@ -589,9 +601,7 @@ static enum hr_record_kind parse_user_entry(struct hr_reader *r, struct hr_recor
 	if (v2) {
 		entry_len = take32(&s);
 		if (s.bad || entry_len < 4 || entry_len > (uint32_t)(s.end - entry_start)) {
-			snprintf(r->error, sizeof r->error,
-				 "user list entry at offset %llu: entry length %u does not fit in the block",
-				 (unsigned long long)(r->blk_off + r->cursor), entry_len);
+			entry_error(r, "entry length %u does not fit in the block", entry_len);
 			return HR_REC_ERROR;
 		}
 		s.end = entry_start + entry_len;
@@ -615,9 +625,7 @@ static enum hr_record_kind parse_user_entry(struct hr_reader *r, struct hr_recor
 		kind = HR_REC_GROUP;
 	}
 	if (s.bad) {
-		snprintf(r->error, sizeof r->error,
-			 "user list entry at offset %llu: truncated or oversized field",
-			 (unsigned long long)(r->blk_off + r->cursor));
+		entry_error(r, "a field runs past the end of the entry or a string is over its length limit");
 		return HR_REC_ERROR;
 	}
 	r->cursor = v2 ? r->cursor + entry_len : (uint32_t)(s.p - r->blk);
@@ -627,20 +635,23 @@ static enum hr_record_kind parse_user_entry(struct hr_reader *r, struct hr_recor
 /* ---- events -------------------------------------------------------------- */
 
 /* Recovers nparams of a v1 event (scap-format.md 11.2): try the table's count
- * and fewer until the lengths add up exactly. Returns -1 if none does. */
-static int recover_nparams(uint16_t type, const uint8_t *body, uint32_t len)
+ * and fewer until the lengths add up exactly to `len`; stop when a candidate
+ * adds up to less (libs gives up there too). v1 files come from writers of
+ * 2022 or older, so the search starts from the count sysdig 0.29.3 knows.
+ * `lens` points at the length array. Returns -1 if no count fits. */
+static int recover_nparams(uint16_t type, const uint8_t *lens, uint32_t len)
 {
 	const struct hr_event_info *info = hr_event_info_of(type);
 	if (!info)
 		return -1;
 	unsigned lsz = hr_event_len_size(type);
-	for (int n = info->nparams; n >= 0; n--) {
-		uint64_t hdr = HR_EVENT_HEADER_V1_LEN + (uint64_t)n * lsz;
-		if (hdr > len)
+	int start = info->known_2022 && type < HR_EVENT_MAX_2022 ? info->nparams_2022 : info->nparams;
+	for (int n = start; n >= 0; n--) {
+		uint64_t total = HR_EVENT_HEADER_V1_LEN + (uint64_t)n * lsz;
+		if (total > len)
 			continue;
-		uint64_t total = hdr;
 		for (int i = 0; i < n; i++)
-			total += lsz == 2 ? rd16(body + (size_t)i * 2) : rd32(body + (size_t)i * 4);
+			total += lsz == 2 ? rd16(lens + (size_t)i * 2) : rd32(lens + (size_t)i * 4);
 		if (total == len)
 			return n;
 		if (total < len)
@@ -649,6 +660,50 @@ static int recover_nparams(uint16_t type, const uint8_t *body, uint32_t len)
 	return -1;
 }
 
+/* Rebuilds a v1 event (22-byte header, no nparams) of `len` bytes as a v2
+ * record in r->event_copy. Returns its length, or 0 with r->error set. */
+static uint32_t convert_v1_event(struct hr_reader *r, const uint8_t *ev, uint32_t len, uint16_t type)
+{
+	const uint8_t *lens = ev + HR_EVENT_HEADER_V1_LEN;
+	int n = -1;
+	uint32_t v1len = len;
+	/* Old writers overstated the length of these two by 3 bytes; libs
+	 * subtracts 3. A correct length is accepted too. */
+	if ((type == 280 || type == 286) && len >= HR_EVENT_HEADER_V1_LEN + 3) {
+		v1len = len - 3;
+		n = recover_nparams(type, lens, v1len);
+	}
+	if (n < 0) {
+		v1len = len;
+		n = recover_nparams(type, lens, v1len);
+	}
+	if (n < 0) {
+		snprintf(r->error, sizeof r->error,
+			 "%s block at offset %llu (%s): parameter lengths do not add up to the event length %u",
+			 hr_blk_name(r->blk_type), (unsigned long long)r->blk_off, hr_event_table[type].name, len);
+		return 0;
+	}
+	uint32_t v2len = v1len + 4;
+	if (r->event_copy_cap < v2len) {
+		uint8_t *nb = realloc(r->event_copy, v2len);
+		if (!nb) {
+			snprintf(r->error, sizeof r->error, "out of memory at offset %llu", (unsigned long long)r->blk_off);
+			return 0;
+		}
+		r->event_copy = nb;
+		r->event_copy_cap = v2len;
+	}
+	uint32_t np = (uint32_t)n;
+	memcpy(r->event_copy, ev, 16);                 /* ts, tid */
+	memcpy(r->event_copy + 16, &v2len, 4);
+	memcpy(r->event_copy + 20, ev + 20, 2);        /* type */
+	memcpy(r->event_copy + 22, &np, 4);
+	memcpy(r->event_copy + HR_EVENT_HEADER_V2_LEN, lens, v1len - HR_EVENT_HEADER_V1_LEN);
+	return v2len;
+}
+
+/* Decodes the event block r->blk into rec->event. Returns HR_REC_EVENT,
+ * HR_REC_ERROR, or HR_REC_END for an id too new to decode (skipped). */
 static enum hr_record_kind read_event(struct hr_reader *r, struct hr_record *rec)
 {
 	const uint8_t *body = r->blk + 8;
@@ -659,9 +714,10 @@ static enum hr_record_kind read_event(struct hr_reader *r, struct hr_record *rec
 	uint32_t fixed = 2 + (has_flags ? 4 : 0);
 	uint32_t hdr_len = v1 ? HR_EVENT_HEADER_V1_LEN : HR_EVENT_HEADER_V2_LEN;
 	unsigned long long off = (unsigned long long)r->blk_off;
+	const char *bname = hr_blk_name(type);
 
 	if (body_len < fixed + hdr_len)
-		return fail(r, "event block at offset %llu: %u bytes is too short for an event header", off,
+		return fail(r, "%s block at offset %llu: %u bytes is too short for an event header", bname, off,
 			    r->blk_len);
 	struct hr_event *e = &rec->event;
 	memset(e, 0, offsetof(struct hr_event, param));
@@ -678,47 +734,25 @@ static enum hr_record_kind read_event(struct hr_reader *r, struct hr_record *rec
 	uint32_t len = rd32(ev + 16);
 	e->type = rd16(ev + 20);
 
-	if (e->type >= HR_EVENT_MAX) {
-		/* An id newer than our table: it cannot be decoded; skip it whole,
-		 * as libs readers do, without counting it. */
-		return HR_REC_END; /* caller continues */
-	}
+	/* An id newer than our table cannot be decoded: skip it whole and do
+	 * not count it, as libs readers do. */
+	if (e->type >= HR_EVENT_MAX)
+		return HR_REC_END;
 	if (len < hdr_len || len > avail)
-		return fail(r, "event block at offset %llu (%s): event length %u outside [%u, %u]", off,
+		return fail(r, "%s block at offset %llu (%s): event length %u outside [%u, %u]", bname, off,
 			    hr_event_table[e->type].name, len, hdr_len, avail);
 
-	const uint8_t *v2rec;
-	uint32_t v2len;
+	const uint8_t *v2rec = ev;
+	uint32_t v2len = len;
 	if (v1) {
-		uint32_t v1len = len;
-		if (e->type == 280 || e->type == 286) /* old writers overstated these by 3 */
-			v1len = v1len >= hdr_len + 3 ? v1len - 3 : v1len;
-		int n = recover_nparams(e->type, ev + HR_EVENT_HEADER_V1_LEN, v1len);
-		if (n < 0)
-			return fail(r, "event block at offset %llu (%s): parameter lengths do not add up to the "
-				    "event length %u", off, hr_event_table[e->type].name, v1len);
-		v2len = v1len + 4;
-		if (r->event_copy_cap < v2len) {
-			uint8_t *nb = realloc(r->event_copy, v2len);
-			if (!nb)
-				return fail(r, "out of memory");
-			r->event_copy = nb;
-			r->event_copy_cap = v2len;
-		}
-		memcpy(r->event_copy, ev, 20);
-		memcpy(r->event_copy + 16, &v2len, 4);
-		memcpy(r->event_copy + 20, ev + 20, 2);
-		uint32_t np = (uint32_t)n;
-		memcpy(r->event_copy + 22, &np, 4);
-		memcpy(r->event_copy + 26, ev + 22, v1len - 22);
+		v2len = convert_v1_event(r, ev, len, e->type);
+		if (!v2len)
+			return fail_with_error(r);
 		v2rec = r->event_copy;
-	} else {
-		v2rec = ev;
-		v2len = len;
 	}
 	const char *why = hr_event_decode(e, v2rec, v2len);
 	if (why)
-		return fail(r, "event block at offset %llu (%s): %s", off, hr_event_table[e->type].name, why);
+		return fail(r, "%s block at offset %llu (%s): %s", bname, off, hr_event_table[e->type].name, why);
 	e->num = ++r->events;
 	r->events_in_section++;
 	return HR_REC_EVENT;
@@ -726,49 +760,85 @@ static enum hr_record_kind read_event(struct hr_reader *r, struct hr_record *rec
 
 /* ---- block loop ---------------------------------------------------------- */
 
-static bool is_event_block(uint32_t t) { return hr_blk_is_event(t); }
+/* " (gzip: unexpected end of file)" when the input stopped for a reason. */
+static const char *input_reason(const struct hr_reader *r, char *buf, size_t n)
+{
+	if (!r->input_error[0])
+		return "";
+	snprintf(buf, n, " (%s)", r->input_error);
+	return buf;
+}
 
 /* Loads the next block frame into r->blk. Returns false at a clean end of
  * input (r->error empty) or on error (r->error set). */
 static bool load_block(struct hr_reader *r)
 {
+	char why[200];
 	r->start += r->blk ? r->blk_len : 0;
 	r->blk = NULL;
 	size_t have = need(r, 8);
-	if (have == 0)
-		return false;
 	uint64_t off = r->base_off + r->start;
+	if (have == 0) {
+		if (r->input_error[0])
+			snprintf(r->error, sizeof r->error, "input ends abnormally at offset %llu%s",
+				 (unsigned long long)off, input_reason(r, why, sizeof why));
+		return false;
+	}
+	bool first = r->phase == PHASE_START;
 	if (have < 8) {
 		snprintf(r->error, sizeof r->error,
-			 "truncated file: %zu stray bytes at offset %llu where a block header was expected", have,
-			 (unsigned long long)off);
+			 first ? "not a capture file: only %zu bytes at offset %llu%s"
+			       : "truncated file: %zu stray bytes at offset %llu where a block header was expected%s",
+			 have, (unsigned long long)off, input_reason(r, why, sizeof why));
 		return false;
 	}
 	uint32_t type = rd32(r->buf + r->start);
 	uint32_t len = rd32(r->buf + r->start + 4);
 	const char *name = hr_blk_name(type);
-	if (len < 12) {
-		snprintf(r->error, sizeof r->error, "corrupt block at offset %llu (%s): length %u is below the 12-byte minimum",
-			 (unsigned long long)off, name, len);
+	if (first && type != HR_BLK_SHB) {
+		snprintf(r->error, sizeof r->error,
+			 "not a capture file: the block at offset %llu has type 0x%08x, not a section header",
+			 (unsigned long long)off, type);
 		return false;
 	}
-	if (len > MAX_BLOCK_LEN || (is_event_block(type) && !hr_blk_event_is_large(type) && len - 8 > 65536)) {
-		snprintf(r->error, sizeof r->error, "corrupt block at offset %llu (%s): length %u is too large",
-			 (unsigned long long)off, name, len);
+	/* The SHB type reads the same in both byte orders: check the magic
+	 * before trusting a length that may be byte-swapped. */
+	if (type == HR_BLK_SHB && need(r, 12) >= 12) {
+		uint32_t magic = rd32(r->buf + r->start + 8);
+		if (magic == 0x4D3C2B1Au) {
+			snprintf(r->error, sizeof r->error,
+				 "section header block at offset %llu: byte-swapped magic (big-endian writer), not supported",
+				 (unsigned long long)off);
+			return false;
+		}
+		if (magic != 0x1A2B3C4Du) {
+			snprintf(r->error, sizeof r->error, "section header block at offset %llu: invalid magic number 0x%08x",
+				 (unsigned long long)off, magic);
+			return false;
+		}
+	}
+	if (len < 12) {
+		snprintf(r->error, sizeof r->error, "%s block at offset %llu: block length %u is below the 12-byte minimum",
+			 name, (unsigned long long)off, len);
+		return false;
+	}
+	if (len > MAX_BLOCK_LEN || (hr_blk_is_event(type) && !hr_blk_event_is_large(type) && len - 8 > 65536)) {
+		snprintf(r->error, sizeof r->error, "%s block at offset %llu: block length %u is too large", name,
+			 (unsigned long long)off, len);
 		return false;
 	}
 	have = need(r, len);
 	if (have < len) {
 		snprintf(r->error, sizeof r->error,
-			 "truncated file: block at offset %llu (%s) needs %u bytes, only %zu remain",
-			 (unsigned long long)off, name, len, have);
+			 "truncated file: %s block at offset %llu needs %u bytes, only %zu remain%s", name,
+			 (unsigned long long)off, len, have, input_reason(r, why, sizeof why));
 		return false;
 	}
 	const uint8_t *blk = r->buf + r->start;
 	if (rd32(blk + len - 4) != len) {
 		snprintf(r->error, sizeof r->error,
-			 "corrupt block at offset %llu (%s): trailer says %u, header says %u",
-			 (unsigned long long)off, name, rd32(blk + len - 4), len);
+			 "%s block at offset %llu: trailer says %u, header says %u", name, (unsigned long long)off,
+			 rd32(blk + len - 4), len);
 		return false;
 	}
 	r->blk = blk;
@@ -781,20 +851,15 @@ static bool load_block(struct hr_reader *r)
 
 static enum hr_record_kind read_section_header(struct hr_reader *r)
 {
+	/* load_block has checked the magic. Longer headers carry options,
+	 * which the newest libs skip; so do we. */
 	if (r->blk_len < 28)
-		return fail(r, "corrupt section header at offset %llu: length %u, expected 28",
+		return fail(r, "section header block at offset %llu: length %u, expected 28",
 			    (unsigned long long)r->blk_off, r->blk_len);
-	uint32_t magic = rd32(r->blk + 8);
-	if (magic == 0x4D3C2B1Au)
-		return fail(r, "section header at offset %llu: byte-swapped capture (big-endian writer) is not supported",
-			    (unsigned long long)r->blk_off);
-	if (magic != 0x1A2B3C4Du)
-		return fail(r, "section header at offset %llu: invalid magic number 0x%08x",
-			    (unsigned long long)r->blk_off, magic);
 	r->section.major = rd16(r->blk + 12);
 	r->section.minor = rd16(r->blk + 14);
 	if (r->section.major > 1)
-		return fail(r, "section header at offset %llu: capture format version %u.%u is newer than supported (1.x)",
+		return fail(r, "section header block at offset %llu: capture format version %u.%u is newer than supported (1.x)",
 			    (unsigned long long)r->blk_off, r->section.major, r->section.minor);
 	r->events_in_section = 0;
 	r->cursor = r->blk_len - 4; /* nothing more to walk */
@@ -808,7 +873,8 @@ static enum hr_record_kind next_entry(struct hr_reader *r, struct hr_record *rec
 	uint32_t t = r->blk_type;
 	if (hr_blk_is_fdlist(t) && r->cursor == 8) {
 		if (body_end - r->cursor < 8)
-			return fail(r, "corrupt fd list block at offset %llu: no thread id", (unsigned long long)r->blk_off);
+			return fail(r, "%s block at offset %llu: too short for its thread id", hr_blk_name(t),
+				    (unsigned long long)r->blk_off);
 		r->fdl_tid = (int64_t)rd64(r->blk + 8);
 		r->cursor = 16;
 	}
@@ -816,43 +882,57 @@ static enum hr_record_kind next_entry(struct hr_reader *r, struct hr_record *rec
 		r->userlist_announced = true;
 		return HR_REC_USERLIST_BEGIN;
 	}
-	if (r->cursor > body_end || body_end - r->cursor < 4)
-		return HR_REC_END;
-	if (pl_version(t)) {
-		if (!parse_proc_entry(r, &rec->u.thread))
-			return fail(r, "%s", r->error);
-		return HR_REC_THREAD;
-	}
-	if (hr_blk_is_fdlist(t)) {
-		rec->u.fd.tid = r->fdl_tid;
-		if (!parse_fd_entry(r, &rec->u.fd.entry))
-			return fail(r, "%s", r->error);
-		if (rec->u.fd.entry.type == HR_FD_UNKNOWN)
-			return next_entry(r, rec);
-		return HR_REC_FD;
-	}
-	if (hr_blk_is_iflist(t)) {
-		if (!parse_iface_entry(r, &rec->u.iface))
-			return fail(r, "%s", r->error);
-		return HR_REC_IFACE;
-	}
-	if (hr_blk_is_userlist(t)) {
-		enum hr_record_kind k = parse_user_entry(r, rec);
-		if (k == HR_REC_ERROR)
-			return fail(r, "%s", r->error);
-		return k;
+	/* Every parser moves the cursor forward by at least 4 bytes or fails,
+	 * so this loop ends. */
+	while (r->cursor <= body_end && body_end - r->cursor >= 4) {
+		if (pl_version(t))
+			return parse_proc_entry(r, &rec->u.thread) ? HR_REC_THREAD : fail_with_error(r);
+		if (hr_blk_is_fdlist(t)) {
+			rec->u.fd.tid = r->fdl_tid;
+			if (!parse_fd_entry(r, &rec->u.fd.entry))
+				return fail_with_error(r);
+			if (rec->u.fd.entry.type == HR_FD_UNKNOWN)
+				continue; /* writers skip these; an old one did not */
+			return HR_REC_FD;
+		}
+		if (hr_blk_is_iflist(t))
+			return parse_iface_entry(r, &rec->u.iface) ? HR_REC_IFACE : fail_with_error(r);
+		if (hr_blk_is_userlist(t)) {
+			enum hr_record_kind k = parse_user_entry(r, rec);
+			return k == HR_REC_ERROR ? fail_with_error(r) : k;
+		}
+		break;
 	}
 	return HR_REC_END;
+}
+
+static enum hr_record_kind read_machine_info(struct hr_reader *r, struct hr_machine_info *m)
+{
+	if (r->blk_len - 12 < 180)
+		return fail(r, "%s block at offset %llu: %u bytes, expected 192", hr_blk_name(r->blk_type),
+			    (unsigned long long)r->blk_off, r->blk_len);
+	const uint8_t *b = r->blk + 8;
+	memset(m, 0, sizeof *m);
+	m->num_cpus = rd32(b);
+	m->memory_size_bytes = rd64(b + 4);
+	m->max_pid = rd64(b + 12);
+	memcpy(m->hostname, b + 20, 128);
+	m->hostname[128] = 0;
+	m->boot_ts_epoch = rd64(b + 148);
+	m->flags = rd64(b + 156);
+	if (r->phase == PHASE_EVENTS)
+		warn(r, "machine info block at offset %llu after events", (unsigned long long)r->blk_off);
+	return HR_REC_MACHINE;
 }
 
 enum hr_record_kind hr_reader_next(struct hr_reader *r, struct hr_record *rec)
 {
 	for (;;) {
 		if (r->phase == PHASE_DONE)
-			return r->final_kind;
+			return rec->kind = r->final_kind;
 
 		/* Continue walking the entries of the current metadata block. */
-		if (r->blk && r->phase == PHASE_METADATA && !is_event_block(r->blk_type)) {
+		if (r->blk && r->phase == PHASE_METADATA && hr_blk_is_list(r->blk_type)) {
 			enum hr_record_kind k = next_entry(r, rec);
 			if (k != HR_REC_END)
 				return rec->kind = k;
@@ -860,11 +940,13 @@ enum hr_record_kind hr_reader_next(struct hr_reader *r, struct hr_record *rec)
 
 		if (!load_block(r)) {
 			if (r->error[0])
-				return rec->kind = fail(r, "%s", r->error);
+				return rec->kind = fail_with_error(r);
+			uint64_t off = r->base_off + r->start;
 			if (r->phase == PHASE_START)
-				return rec->kind = fail(r, "not a capture file: it is empty");
+				return rec->kind = fail(r, "not a capture file: it is empty (no section header at offset 0)");
 			if (r->events == 0)
-				return rec->kind = fail(r, "capture has no events (ends after its metadata)");
+				return rec->kind = fail(r, "capture has no events: it ends at offset %llu after its metadata",
+							(unsigned long long)off);
 			r->phase = PHASE_DONE;
 			r->final_kind = HR_REC_END;
 			return rec->kind = HR_REC_END;
@@ -872,9 +954,6 @@ enum hr_record_kind hr_reader_next(struct hr_reader *r, struct hr_record *rec)
 		uint32_t t = r->blk_type;
 		r->userlist_announced = false;
 
-		if (r->phase == PHASE_START && t != HR_BLK_SHB)
-			return rec->kind = fail(r, "not a capture file: the first block (type 0x%x) is not a section header",
-						t);
 		if (t == HR_BLK_SHB) {
 			enum hr_record_kind k = read_section_header(r);
 			if (k == HR_REC_SECTION) {
@@ -883,31 +962,15 @@ enum hr_record_kind hr_reader_next(struct hr_reader *r, struct hr_record *rec)
 			}
 			return rec->kind = k;
 		}
-		if (is_event_block(t)) {
+		if (hr_blk_is_event(t)) {
 			r->phase = PHASE_EVENTS;
 			enum hr_record_kind k = read_event(r, rec);
 			if (k == HR_REC_END)
 				continue; /* an id we cannot decode: skipped */
 			return rec->kind = k;
 		}
-		if (t == HR_BLK_MI || t == HR_BLK_MI_INT) {
-			if (r->blk_len - 12 < 180)
-				return rec->kind = fail(r, "corrupt machine info block at offset %llu: %u bytes, expected 192",
-							(unsigned long long)r->blk_off, r->blk_len);
-			struct hr_machine_info *m = &rec->u.machine;
-			const uint8_t *b = r->blk + 8;
-			memset(m, 0, sizeof *m);
-			m->num_cpus = rd32(b);
-			m->memory_size_bytes = rd64(b + 4);
-			m->max_pid = rd64(b + 12);
-			memcpy(m->hostname, b + 20, 128);
-			m->hostname[128] = 0;
-			m->boot_ts_epoch = rd64(b + 148);
-			m->flags = rd64(b + 156);
-			if (r->phase == PHASE_EVENTS)
-				warn(r, "machine info block at offset %llu after events", (unsigned long long)r->blk_off);
-			return rec->kind = HR_REC_MACHINE;
-		}
+		if (t == HR_BLK_MI || t == HR_BLK_MI_INT)
+			return rec->kind = read_machine_info(r, &rec->u.machine);
 		if (hr_blk_is_list(t)) {
 			if (r->phase == PHASE_EVENTS)
 				warn(r, "%s block at offset %llu after the first event; its entries are applied",
