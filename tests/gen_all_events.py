@@ -452,6 +452,9 @@ def event_record(ev_type, ts, tid, params, large):
 
 
 def event_block(cpu, record, large, state_only):
+    """An event block; _LARGE for large-payload types and for any event too
+    big for a normal block's 64 KiB."""
+    large = large or len(record) + 2 + 4 + 4 > 65536
     if state_only:
         return block(EVF_V2_LARGE if large else EVF_V2, struct.pack("<HI", cpu, 1) + record)
     return block(EV_V2_LARGE if large else EV_V2, struct.pack("<H", cpu) + record)
@@ -464,15 +467,22 @@ def generate(spec):
     ts = START_TS
     n = 0
 
-    def emit(ev_id, tid, variant, state_only=False):
+    def emit(ev_id, thread, variant, /, state_only=False, at=None, **overrides):
+        """Writes one event; `overrides` replace parameters by name."""
         nonlocal ts, n
         ev = events[ev_id]
         large = "EF_LARGE_PAYLOAD" in ev["flags"]
-        params = [values.value(ev, i, variant, ev_id) for i in range(len(ev["params"]))]
-        ts += 1000 + (n * 7919) % 997
+        params = [overrides.pop(p[0]) if p[0] in overrides else values.value(ev, i, variant, ev_id)
+                  for i, p in enumerate(ev["params"])]
+        assert not overrides, f"{ev['name']} has no parameters {list(overrides)}"
+        if at is None:
+            ts += 1000 + (n * 7919) % 997
         n += 1
-        out.append(event_block(n % 4, event_record(ev_id, ts, tid, params, large), large, state_only))
+        record = event_record(ev_id, ts if at is None else at, thread, params, large)
+        out.append(event_block(n % 4, record, large, state_only))
 
+    # Metadata written at capture start by old agents: ts 0, tid 0.
+    emit(272, 0, 0, at=0)
     for variant in range(VARIANTS):
         for ev_id in sorted(events):
             if ev_id % 2 == 1 and ev_id - 1 in events:
@@ -484,12 +494,27 @@ def generate(spec):
             emit(ev_id, tid, variant)
             if ev_id % 2 == 0 and ev_id + 1 in events:
                 emit(ev_id + 1, tid, variant)
-    # a state-only pair: sysdig uses it for state but does not show it
+    # A state-only pair: sysdig uses it for state but does not show it; the
+    # read after it uses the fd it opened.
     emit(2, 1000, 0, state_only=True)
-    emit(3, 1000, 0, state_only=True)
-    # and a last visible event after it, on the same fd table
-    emit(6, 1000, 0)
+    emit(3, 1000, 0, state_only=True, fd=struct.pack("<q", 60), name=charbuf("/state/only"))
+    emit(6, 1000, 0, fd=struct.pack("<q", 60))
     emit(7, 1000, 0)
+    # A thread the process list does not know.
+    emit(2, 7777, 0)
+    emit(3, 7777, 0, fd=struct.pack("<q", 61))
+    emit(6, 7777, 0, fd=struct.pack("<q", 61))
+    emit(7, 7777, 0)
+    # A clone child's first event: an exit without an enter, on a new tid,
+    # then that child's own events.
+    pid = struct.pack("<q", 8888)
+    emit(223, 8888, 0, res=struct.pack("<q", 0), tid=pid, pid=pid, ptid=struct.pack("<q", 1000),
+         comm=charbuf("child"), flags=struct.pack("<I", 0))
+    emit(6, 8888, 0, fd=struct.pack("<q", 3))
+    emit(7, 8888, 0)
+    # An event bigger than 64 KiB (u16 lengths, so it needs a _LARGE block).
+    emit(292, 3000, 0)
+    emit(293, 3000, 0, args=nul_join(["a" * 999] * 40), env=nul_join(["E=" + "v" * 997] * 40))
     return b"".join(out)
 
 
