@@ -152,3 +152,19 @@ def test_closed_pipe_fails_cleanly(ctx):
         os.close(w)
     assert p.returncode > 0, f"exit {p.returncode} (a signal death is negative)"
     assert b"Broken pipe" in p.stderr, p.stderr
+
+
+def test_two_sections_round_trip(ctx):
+    """A concatenation of two captures is one file of two sections; the
+    copy starts a new section (header and tables) where the input did."""
+    joined = os.path.join(ctx.tmp, "two-sections.scap")
+    with open(joined, "wb") as f:
+        for cap in (ctx.traces()[0], captures(ctx)[-1]):
+            data = open(cap, "rb").read()
+            f.write(gzip.decompress(data) if data[:2] == b"\x1f\x8b" else data)
+    out = write_copy(ctx, joined)
+    assert [b[0] for b in blocks(open(out, "rb").read())].count(SHB) == 2, "the copy must have two sections"
+    same("two sections (harrier)", ctx.inspect("-r", joined).stdout, ctx.inspect("-r", out).stdout)
+    same("two sections (sysdig)", ctx.sysdig("-r", joined).stdout, ctx.sysdig("-r", out).stdout)
+    same("two sections -p (sysdig)", ctx.sysdig("-r", joined, "-p", FIELDS).stdout,
+         ctx.sysdig("-r", out, "-p", FIELDS).stdout)
