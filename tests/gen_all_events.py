@@ -218,6 +218,9 @@ def fd_table(pid):
         (18, 8000, 1, str16("/var/log/syslog")),
         (19, 9008, 3, ip4("127.0.0.1") + ip4("127.0.0.1") + struct.pack("<HHB", 5353, 53, 3)),
         (20, 9009, 8, struct.pack("<QQ", 0xFFFF88800AB30000, 0) + str16("")),
+        # an accepted connection of the 8080 listener: readers turn it around
+        (21, 9010, 3, ip4("10.0.2.15") + ip4("192.168.1.50") + struct.pack("<HHB", 8080, 50000, 2)),
+        (22, 9011, 4, ip6("::ffff:10.0.2.15") + ip6("::ffff:10.0.2.2") + struct.pack("<HHB", 8080, 40001, 2)),
     ]
     return b"".join(fd_entry(fd, ino + pid, t, p) for fd, ino, t, p in base)
 
@@ -405,7 +408,7 @@ class Values:
             return self.new_fd() if variant != 1 else ERRNOS[k % 3]
         if variant == 1:
             return [-1, 2 ** 31, 1000000, -9][k % 4]
-        return (k + variant) % 21
+        return (k + variant) % 23
 
     def charbuf_value(self, ev, name, variant, k):
         if name == "json":

@@ -425,10 +425,21 @@ static void put_fd(void *ctx, const struct hr_fd *f)
 	put8(w, type);
 	switch (type) {
 	case HR_FD_IPV4_SOCK:
-		put(w, f->sip, 4);
-		put(w, f->dip, 4);
-		put16(w, f->sport);
-		put16(w, f->dport);
+		/* Readers turn a listed IPv4 socket around when its source port is
+		 * a listening port, making it a server-side socket; a server-side
+		 * socket is therefore written in the kernel's local-first order so
+		 * that reading the copy turns it around to the same tuple again. */
+		if (f->is_role_server) {
+			put(w, f->dip, 4);
+			put(w, f->sip, 4);
+			put16(w, f->dport);
+			put16(w, f->sport);
+		} else {
+			put(w, f->sip, 4);
+			put(w, f->dip, 4);
+			put16(w, f->sport);
+			put16(w, f->dport);
+		}
 		put8(w, f->l4proto);
 		break;
 	case HR_FD_IPV6_SOCK:
