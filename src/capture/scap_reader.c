@@ -144,8 +144,11 @@ static size_t need(struct hr_reader *r, size_t n)
 			const char *msg = gzerror(r->gz, &zerr);
 			if (zerr == Z_ERRNO)
 				snprintf(r->input_error, sizeof r->input_error, "read error: %s", strerror(errno));
-			else if (zerr != Z_OK)
-				snprintf(r->input_error, sizeof r->input_error, "gzip: %s", msg);
+			else if (zerr != Z_OK) {
+				/* zlib prefixes the name it was opened with ("<fd:3>: ") */
+				const char *sep = msg[0] == '<' ? strstr(msg, ": ") : NULL;
+				snprintf(r->input_error, sizeof r->input_error, "gzip: %s", sep ? sep + 2 : msg);
+			}
 			r->eof = true;
 			break;
 		}
