@@ -23,6 +23,7 @@
  * string makes them refuse the whole process list. */
 enum { MAX_PATH_LEN = 1024, MAX_ARGS_LEN = 4096, MAX_FD_NAME_LEN = 1023, MAX_CRED_LEN = 255 };
 enum { OUT_BUF_SIZE = 256 * 1024, NON_LARGE_MAX_BODY = 65536 };
+enum { PPM_CL_CLONE_FILES = 1 << 0 };
 
 struct hr_writer {
 	int fd;
@@ -489,8 +490,10 @@ static void put_thread_fds(void *ctx, const struct hr_thread *t)
 		return;
 	block_begin(c->w, HR_BLK_FDL_V2);
 	put64(c->w, (uint64_t)t->tid);
-	/* Threads share their process's table; only the main thread lists it. */
-	if (t->tid == t->pid)
+	/* A thread that shares its process's files (PPM_CL_CLONE_FILES) looks
+	 * fds up in its main thread's table, so only tables of their own are
+	 * listed: the main thread's, and those of threads without that flag. */
+	if (t->tid == t->pid || !(t->flags & PPM_CL_CLONE_FILES))
 		hr_state_each_fd(c->s, t, put_fd, c->w);
 	c->rc = block_end(c->w);
 }
