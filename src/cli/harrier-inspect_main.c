@@ -1,34 +1,268 @@
-/* harrier-inspect: the sysdig-compatible capture inspector (placeholder loop). */
+/*
+ * harrier-inspect: the sysdig-compatible capture inspector. Reads a capture,
+ * runs every event through the state engine, and prints the events sysdig
+ * 0.29.3 would print, numbered and hidden as sysdig does, in its default
+ * line format, a -p format, or JSON (-j).
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "capture/scap_reader.h"
+#include "fields/fields.h"
+#include "format/line_format.h"
+#include "state/state.h"
+
+/* Every command-line choice, in one place so that new flags only add here. */
+struct inspect_options {
+	const char *read_path;   /* -r */
+	const char *format;      /* -p, or NULL for sysdig's default line */
+	uint64_t max_events;     /* -n: stop after this many events (0 = all) */
+	bool json;               /* -j */
+	bool debug;              /* -D: also print internal events (procinfo...) */
+	char *filter;            /* the arguments after the options, joined by spaces */
+};
+
+enum { EXIT_OK = 0, EXIT_READ_ERROR = 1, EXIT_USAGE = 2 };
+
+enum {
+	EVT_CONTAINER_E = 228,
+	EVT_CONTAINER_JSON_E = 272,
+	EVT_CONTAINER_JSON_2_E = 324,
+};
+
+static const char usage_text[] =
+	"Usage: harrier-inspect -r FILE [-p FORMAT] [-n N] [-j] [-D] [filter]\n"
+	"\n"
+	"Prints the events of a sysdig/Falco capture file as sysdig 0.29.3 does.\n"
+	"\n"
+	"  -r, --readfile FILE  read events from FILE (\"-\" for standard input)\n"
+	"  -p, --print FORMAT   print events with FORMAT (%%field, %%field[arg],\n"
+	"                       %%evt.arg.NAME, literal text; a leading * prints lines\n"
+	"                       with missing fields as <NA> instead of skipping them).\n"
+	"                       -pp prints the default format, -pc the container one.\n"
+	"  -n, --numevents N    stop after N events (hidden events count too)\n"
+	"  -j, --json           print events as JSON objects of the format's fields\n"
+	"  -D, --debug          also print internal events (procinfo, ...)\n"
+	"  -h, --help           print this help\n"
+	"\n"
+	"Default format: " HR_DEFAULT_FORMAT "\n";
+
+#define CONTAINER_FORMAT                                                                                    \
+	"*%evt.num %evt.outputtime %evt.cpu %container.name (%container.id) %proc.name (%thread.tid:%thread.vtid) " \
+	"%evt.dir %evt.type %evt.info"
+
+/* Parses the command line. Returns -1 to go on, or the exit code when the
+ * program is done (help printed, or a usage error reported). */
+static int parse_options(int argc, char **argv, struct inspect_options *o)
+{
+	static const struct option longopts[] = {
+		{"readfile", required_argument, 0, 'r'}, {"print", required_argument, 0, 'p'},
+		{"numevents", required_argument, 0, 'n'}, {"json", no_argument, 0, 'j'},
+		{"debug", no_argument, 0, 'D'}, {"help", no_argument, 0, 'h'}, {0, 0, 0, 0},
+	};
+	memset(o, 0, sizeof *o);
+	int c;
+	while ((c = getopt_long(argc, argv, "r:p:n:jDh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'r':
+			o->read_path = optarg;
+			break;
+		case 'p':
+			if (strcmp(optarg, "p") == 0) {
+				printf("%s\n", HR_DEFAULT_FORMAT);
+				return EXIT_OK;
+			}
+			o->format = (strcmp(optarg, "c") == 0 || strcmp(optarg, "container") == 0) ? CONTAINER_FORMAT
+												       : optarg;
+			break;
+		case 'n': {
+			char *end;
+			errno = 0;
+			unsigned long long v = strtoull(optarg, &end, 10);
+			if (errno || end == optarg || *end || optarg[0] == '-') {
+				fprintf(stderr, "harrier-inspect: can't parse the -n argument, make sure it's a number\n");
+				return EXIT_USAGE;
+			}
+			if (v == 0) {
+				fprintf(stderr, "harrier-inspect: invalid event count %s\n", optarg);
+				return EXIT_USAGE;
+			}
+			o->max_events = v;
+			break;
+		}
+		case 'j':
+			o->json = true;
+			break;
+		case 'D':
+			o->debug = true;
+			break;
+		case 'h':
+			fputs(usage_text, stdout);
+			return EXIT_OK;
+		default: /* getopt has reported the problem */
+			fputs("Try 'harrier-inspect -h' for help.\n", stderr);
+			return EXIT_USAGE;
+		}
+	}
+	if (!o->read_path) {
+		fputs("harrier-inspect: no capture file given (-r FILE); live capture is not available\n", stderr);
+		return EXIT_USAGE;
+	}
+	if (optind < argc) {
+		size_t len = 0;
+		for (int i = optind; i < argc; i++)
+			len += strlen(argv[i]) + 1;
+		o->filter = malloc(len);
+		if (!o->filter) {
+			fputs("harrier-inspect: out of memory\n", stderr);
+			return EXIT_USAGE;
+		}
+		o->filter[0] = 0;
+		for (int i = optind; i < argc; i++) {
+			if (i > optind)
+				strcat(o->filter, " ");
+			strcat(o->filter, argv[i]);
+		}
+	}
+	return -1;
+}
+
+/* What the event loop needs besides the options. */
+struct inspector {
+	const struct inspect_options *opt;
+	struct hr_state *state;
+	struct hr_line_format *format;
+	struct hr_field_ctx fields;
+	struct hr_strbuf line;
+	uint64_t evt_num;        /* evt.num of the last event counted */
+	uint64_t delivered;      /* events counted against -n */
+	unsigned section;        /* sections seen so far */
+	bool section_leading;    /* no event but container events seen yet in this section */
+};
+
+static bool is_container_event(uint16_t type)
+{
+	return type == EVT_CONTAINER_E || type == EVT_CONTAINER_JSON_E || type == EVT_CONTAINER_JSON_2_E;
+}
+
+/* Handles one event: numbering, state, hiding, printing. */
+static void handle_event(struct inspector *in, struct hr_event *e)
+{
+	const struct hr_event_info *info = hr_event_info(e);
+	/* sysdig consumes the container events that open a section while it
+	 * opens it: they update the state but are never printed, and outside
+	 * the first section they are not even numbered. */
+	bool leading_container = in->section_leading && is_container_event(e->type);
+	if (!leading_container)
+		in->section_leading = false;
+	if (!leading_container || in->section == 1)
+		in->evt_num++;
+	e->num = in->evt_num;
+	if (!in->fields.first_event_ts && e->type != EVT_CONTAINER_JSON_E && e->type != EVT_CONTAINER_JSON_2_E)
+		in->fields.first_event_ts = e->ts;
+
+	hr_state_process_event(in->state, e);
+	if (leading_container)
+		return;
+
+	bool internal = info->category & HR_EC_INTERNAL;
+	/* state-only events (written by -F) are for the state, not for the user */
+	if ((e->dump_flags & HR_DF_STATE_ONLY) && !(in->opt->debug && internal))
+		return;
+	in->delivered++;
+	if (internal && !in->opt->debug)
+		return;
+
+	bool shown = in->opt->json ? hr_line_format_render_json(in->format, &in->fields, e, &in->line)
+				   : hr_line_format_render(in->format, &in->fields, e, &in->line);
+	if (shown) {
+		hr_sb_putc(&in->line, '\n');
+		fwrite(in->line.p, 1, in->line.len, stdout);
+	}
+}
+
+/* Reads the whole capture. Returns the exit code. */
+static int inspect(struct inspector *in, struct hr_reader *r)
+{
+	static struct hr_record rec;
+	for (;;) {
+		if (in->opt->max_events && in->delivered == in->opt->max_events)
+			return EXIT_OK;
+		enum hr_record_kind k = hr_reader_next(r, &rec);
+		switch (k) {
+		case HR_REC_END:
+			return EXIT_OK;
+		case HR_REC_ERROR:
+			fflush(stdout);
+			fprintf(stderr, "harrier-inspect: %s: %s\n", in->opt->read_path, hr_reader_error(r));
+			return EXIT_READ_ERROR;
+		case HR_REC_EVENT:
+			handle_event(in, &rec.event);
+			break;
+		case HR_REC_SECTION:
+			in->section++;
+			in->section_leading = true;
+			hr_state_apply_record(in->state, &rec);
+			break;
+		default:
+			hr_state_apply_record(in->state, &rec);
+			break;
+		}
+	}
+}
 
 int main(int argc, char **argv)
 {
-	if (argc < 3) {
-		fprintf(stderr, "usage: harrier-inspect -r FILE\n");
-		return 2;
+	struct inspect_options opt;
+	int done = parse_options(argc, argv, &opt);
+	if (done >= 0)
+		return done;
+	if (opt.filter) {
+		fprintf(stderr, "harrier-inspect: filters are not supported yet: %s\n", opt.filter);
+		free(opt.filter);
+		return EXIT_USAGE;
 	}
+
 	char err[512];
-	struct hr_reader *r = hr_reader_open(argv[2], err, sizeof err);
-	if (!r) {
+	struct inspector in = {.opt = &opt};
+	in.format = hr_line_format_new(opt.format ? opt.format : HR_DEFAULT_FORMAT, err, sizeof err);
+	if (!in.format) {
 		fprintf(stderr, "harrier-inspect: %s\n", err);
-		return 1;
+		return EXIT_USAGE;
 	}
-	static struct hr_record rec;
-	enum hr_record_kind k;
-	unsigned long counts[16] = {0};
-	while ((k = hr_reader_next(r, &rec)) != HR_REC_END && k != HR_REC_ERROR)
-		counts[k]++;
-	for (int i = 0; i < 16; i++)
-		if (counts[i])
-			printf("kind %d: %lu\n", i, counts[i]);
-	if (k == HR_REC_ERROR) {
-		fprintf(stderr, "harrier-inspect: %s: %s\n", argv[2], hr_reader_error(r));
+	struct hr_reader *r = hr_reader_open(opt.read_path, err, sizeof err);
+	if (!r) {
+		size_t pl = strlen(opt.read_path);
+		if (strncmp(err, opt.read_path, pl) == 0 && err[pl] == ':')
+			fprintf(stderr, "harrier-inspect: %s\n", err);
+		else
+			fprintf(stderr, "harrier-inspect: %s: %s\n", opt.read_path, err);
+		hr_line_format_free(in.format);
+		return EXIT_READ_ERROR;
+	}
+	in.state = hr_state_new();
+	if (!in.state) {
+		fputs("harrier-inspect: out of memory\n", stderr);
 		hr_reader_close(r);
-		return 1;
+		hr_line_format_free(in.format);
+		return EXIT_READ_ERROR;
+	}
+	hr_field_ctx_init(&in.fields, in.state);
+	static char outbuf[1 << 20];
+	setvbuf(stdout, outbuf, _IOFBF, sizeof outbuf);
+
+	int rc = inspect(&in, r);
+	if (fflush(stdout) != 0 && rc == EXIT_OK) {
+		fprintf(stderr, "harrier-inspect: writing the output: %s\n", strerror(errno));
+		rc = EXIT_READ_ERROR;
 	}
 	hr_reader_close(r);
-	return 0;
+	hr_state_free(in.state);
+	hr_line_format_free(in.format);
+	hr_sb_free(&in.line);
+	return rc;
 }

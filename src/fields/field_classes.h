@@ -1,0 +1,64 @@
+/*
+ * Internal to src/fields: the field tables of each class (each ends with an
+ * entry whose name is NULL) and the helpers their extractors share. Users
+ * of fields include fields.h only.
+ */
+#ifndef HR_FIELD_CLASSES_H
+#define HR_FIELD_CLASSES_H
+
+#include "fields/fields.h"
+
+extern const struct hr_field_def hr_fields_evt_gen[];
+extern const struct hr_field_def hr_fields_evt[];
+extern const struct hr_field_def hr_fields_thread[];
+extern const struct hr_field_def hr_fields_user[];
+extern const struct hr_field_def hr_fields_group[];
+extern const struct hr_field_def hr_fields_container[];
+extern const struct hr_field_def hr_fields_fd[];
+
+/* Value setters used by every extractor; they return true so that an
+ * extractor can `return set_...(out, ...)`. */
+static inline bool hr_set_u64(struct hr_value *out, uint8_t type, uint64_t v)
+{
+	out->type = type;
+	out->v.u64 = v;
+	return true;
+}
+static inline bool hr_set_i64(struct hr_value *out, uint8_t type, int64_t v)
+{
+	out->type = type;
+	out->v.i64 = v;
+	return true;
+}
+static inline bool hr_set_bool(struct hr_value *out, bool v)
+{
+	out->type = HR_PT_BOOL;
+	out->v.b = v;
+	return true;
+}
+static inline bool hr_set_str(struct hr_value *out, const char *s, uint32_t len)
+{
+	out->type = HR_PT_CHARBUF;
+	out->str = s;
+	out->len = len;
+	return true;
+}
+static inline bool hr_set_cstr(struct hr_value *out, const char *s)
+{
+	return hr_set_str(out, s, (uint32_t)strlen(s));
+}
+/* A string built in the field's own storage. */
+static inline bool hr_set_storage(struct hr_value *out, struct hr_field *f)
+{
+	return hr_set_str(out, hr_sb_str(&f->storage), (uint32_t)f->storage.len);
+}
+static inline const char *hr_bytes_str(const struct hr_bytes *b) { return b->p ? b->p : ""; }
+
+/* The layout of parameters sysdig 0.29.3 knows for this event's type (the
+ * newest layout for ids it does not know). */
+const struct hr_param_info *hr_field_event_params(const struct hr_event *e, unsigned *count);
+
+/* Index of parameter `name` in the event's layout, or -1. */
+int hr_field_param_index(const struct hr_event *e, const char *name);
+
+#endif

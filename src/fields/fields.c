@@ -1,0 +1,432 @@
+/*
+ * The field registry: looking fields up by name (with sysdig's prefix and
+ * argument rules), and turning extracted values into the strings and JSON
+ * values sysdig prints for each type and print format.
+ */
+#include "fields/fields.h"
+
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "fields/field_classes.h"
+#include "format/json_output.h"
+
+const struct hr_field_class hr_field_classes[] = {
+	{"evt", hr_fields_evt_gen},
+	{"evt", hr_fields_evt},
+	{"process", hr_fields_thread},
+	{"user", hr_fields_user},
+	{"group", hr_fields_group},
+	{"container", hr_fields_container},
+	{"fd", hr_fields_fd},
+};
+const unsigned hr_field_class_count = sizeof hr_field_classes / sizeof hr_field_classes[0];
+
+void hr_field_ctx_init(struct hr_field_ctx *ctx, const struct hr_state *s)
+{
+	memset(ctx, 0, sizeof *ctx);
+	ctx->state = s;
+	/* sysdig takes the local zone's offset from the current time, not from
+	 * each event's time; computing it once gives the same output. */
+	time_t now = time(NULL);
+	struct tm gmt, loc;
+	gmtime_r(&now, &gmt);
+	localtime_r(&now, &loc);
+	int dt = (loc.tm_hour - gmt.tm_hour) * 3600 + (loc.tm_min - gmt.tm_min) * 60;
+	int dir = loc.tm_year - gmt.tm_year;
+	if (dir == 0)
+		dir = loc.tm_yday - gmt.tm_yday;
+	ctx->utc_offset = dt + dir * 86400;
+}
+
+/* ---- parameter layouts ---------------------------------------------------- */
+
+const struct hr_param_info *hr_field_event_params(const struct hr_event *e, unsigned *count)
+{
+	const struct hr_event_info *info = hr_event_info(e);
+	if (!info) {
+		*count = 0;
+		return NULL;
+	}
+	if (info->known_2022 && info->params_2022) {
+		*count = info->nparams_2022;
+		return info->params_2022;
+	}
+	*count = info->nparams;
+	return info->params;
+}
+
+int hr_field_param_index(const struct hr_event *e, const char *name)
+{
+	unsigned n;
+	const struct hr_param_info *p = hr_field_event_params(e, &n);
+	for (unsigned i = 0; i < n; i++)
+		if (strcmp(p[i].name, name) == 0)
+			return (int)i;
+	return -1;
+}
+
+/* The longest parameter name of any event that prefixes `text`, as sysdig
+ * resolves `evt.arg.NAME` (so `%evt.arg.fd)` means the parameter `fd`). */
+static const char *longest_param_name(const char *text)
+{
+	const char *best = NULL;
+	size_t best_len = 0;
+	for (unsigned id = 0; id < HR_EVENT_MAX; id++) {
+		const struct hr_event_info *info = &hr_event_table[id];
+		for (int layout = 0; layout < 2; layout++) {
+			const struct hr_param_info *p = layout ? info->params_2022 : info->params;
+			unsigned n = layout ? info->nparams_2022 : info->nparams;
+			for (unsigned i = 0; p && i < n; i++) {
+				size_t l = strlen(p[i].name);
+				if (l > best_len && strncmp(text, p[i].name, l) == 0) {
+					best = p[i].name;
+					best_len = l;
+				}
+			}
+		}
+	}
+	return best;
+}
+
+/* ---- parsing ------------------------------------------------------------- */
+
+static int parse_index_arg(struct hr_field *f, const char *text, size_t at, char *err, size_t errlen)
+{
+	const char *close = strchr(text + at, ']');
+	if (!close) {
+		snprintf(err, errlen, "filter syntax error: %s", text);
+		return -1;
+	}
+	char num[32];
+	size_t n = (size_t)(close - (text + at + 1));
+	if (n == 0 || n >= sizeof num) {
+		snprintf(err, errlen, "invalid argument in %.*s", (int)(close - text + 1), text);
+		return -1;
+	}
+	memcpy(num, text + at + 1, n);
+	num[n] = 0;
+	char *end;
+	long v = strtol(num, &end, 10);
+	if (*end || v < -2147483647L || v > 2147483647L) {
+		snprintf(err, errlen, "invalid argument in %.*s", (int)(close - text + 1), text);
+		return -1;
+	}
+	f->arg_index = (int32_t)v;
+	return (int)(close - text) + 1;
+}
+
+static int parse_arg(struct hr_field *f, const char *text, size_t name_len, char *err, size_t errlen)
+{
+	const struct hr_field_def *d = f->def;
+	char c = text[name_len];
+	switch (d->arg_kind) {
+	case HR_FA_INDEX:
+		if (c == '[')
+			return parse_index_arg(f, text, name_len, err, errlen);
+		if (d->flags & HR_FF_ARG_OPTIONAL)
+			return (int)name_len;
+		break;
+	case HR_FA_PARAM:
+		if (c == '[')
+			return parse_index_arg(f, text, name_len, err, errlen);
+		if (c == '.') {
+			const char *p = longest_param_name(text + name_len + 1);
+			if (!p) {
+				snprintf(err, errlen, "unknown event argument %s", text + name_len + 1);
+				return -1;
+			}
+			size_t l = strlen(p);
+			if (l >= sizeof f->arg_name) {
+				snprintf(err, errlen, "argument too long in %s", text);
+				return -1;
+			}
+			memcpy(f->arg_name, p, l + 1);
+			return (int)(name_len + 1 + l);
+		}
+		break;
+	case HR_FA_WORD:
+		if (c == '.') {
+			size_t e = name_len + 1;
+			while (isalpha((unsigned char)text[e]) || text[e] == '_')
+				e++;
+			size_t l = e - name_len - 1;
+			if (l >= sizeof f->arg_name) {
+				snprintf(err, errlen, "argument too long in %s", text);
+				return -1;
+			}
+			memcpy(f->arg_name, text + name_len + 1, l);
+			f->arg_name[l] = 0;
+			return (int)e;
+		}
+		break;
+	default:
+		return (int)name_len;
+	}
+	snprintf(err, errlen, "filter syntax error: %s", text);
+	return -1;
+}
+
+int hr_field_parse(struct hr_field *f, const char *text, bool for_print, char *err, size_t errlen)
+{
+	memset(f, 0, sizeof *f);
+	f->arg_index = -1;
+	for (unsigned c = 0; c < hr_field_class_count; c++) {
+		const struct hr_field_def *defs = hr_field_classes[c].defs;
+		const struct hr_field_def *best = NULL;
+		size_t best_len = 0;
+		for (unsigned i = 0; defs[i].name; i++) {
+			size_t l = strlen(defs[i].name);
+			if (l > best_len && strncmp(text, defs[i].name, l) == 0) {
+				best = &defs[i];
+				best_len = l;
+			}
+		}
+		if (!best)
+			continue;
+		if (for_print && (best->flags & HR_FF_FILTER_ONLY)) {
+			snprintf(err, errlen, "%s is filter only and cannot be used as a display field", best->name);
+			return -1;
+		}
+		f->def = best;
+		int used = parse_arg(f, text, best_len, err, errlen);
+		if (used < 0)
+			return -1;
+		if ((size_t)used >= sizeof f->text) {
+			snprintf(err, errlen, "field name too long: %.40s...", text);
+			return -1;
+		}
+		memcpy(f->text, text, (size_t)used);
+		f->text[used] = 0;
+		return used;
+	}
+	/* sysdig names the rest of the format here; the field name is enough. */
+	size_t l = 0;
+	while (text[l] && (isalnum((unsigned char)text[l]) || strchr("._[]", text[l])))
+		l++;
+	snprintf(err, errlen, "invalid formatting token %.*s", (int)(l ? l : strlen(text)), text);
+	return -1;
+}
+
+void hr_field_free(struct hr_field *f)
+{
+	hr_sb_free(&f->storage);
+}
+
+bool hr_field_extract(struct hr_field *f, struct hr_field_ctx *ctx, const struct hr_event *e,
+		      struct hr_value *out)
+{
+	memset(out, 0, sizeof *out);
+	return f->def->extract(f, ctx, e, out);
+}
+
+/* ---- rendering ----------------------------------------------------------- */
+
+/* How sysdig renders each parameter type (rawval_to_string/_to_json). */
+enum value_class {
+	VC_NONE,        /* not printable: no value */
+	VC_SIGNED,      /* 8..32-bit signed */
+	VC_SIGNED64,    /* int64, pid, errno */
+	VC_UNSIGNED,    /* 8..32-bit unsigned, port, l4proto */
+	VC_UNSIGNED64,  /* uint64, reltime, abstime */
+	VC_BOOL, VC_DOUBLE, VC_IP, VC_STRING,
+	/* Types sysdig 0.29.3 aborts on ("wrong event type N") when asked to
+	 * print them as a raw value: Harrier prints the number instead. */
+	VC_RAW_SIGNED, VC_RAW_UNSIGNED,
+};
+
+static enum value_class value_class(uint8_t t)
+{
+	switch (t) {
+	case HR_PT_INT8: case HR_PT_INT16: case HR_PT_INT32:
+		return VC_SIGNED;
+	case HR_PT_INT64: case HR_PT_PID: case HR_PT_ERRNO:
+		return VC_SIGNED64;
+	case HR_PT_UINT8: case HR_PT_UINT16: case HR_PT_UINT32: case HR_PT_PORT: case HR_PT_L4PROTO:
+		return VC_UNSIGNED;
+	case HR_PT_UINT64: case HR_PT_RELTIME: case HR_PT_ABSTIME:
+		return VC_UNSIGNED64;
+	case HR_PT_BOOL:
+		return VC_BOOL;
+	case HR_PT_DOUBLE:
+		return VC_DOUBLE;
+	case HR_PT_IPV4ADDR: case HR_PT_IPV6ADDR: case HR_PT_IPADDR:
+		return VC_IP;
+	case HR_PT_CHARBUF: case HR_PT_BYTEBUF: case HR_PT_FSPATH: case HR_PT_FSRELPATH:
+		return VC_STRING;
+	case HR_PT_FD: case HR_PT_FD32: case HR_PT_PID32:
+		return VC_RAW_SIGNED;
+	case HR_PT_UID: case HR_PT_GID: case HR_PT_FLAGS8: case HR_PT_FLAGS16: case HR_PT_FLAGS32:
+	case HR_PT_MODE: case HR_PT_SYSCALLID: case HR_PT_SIGTYPE: case HR_PT_SOCKFAMILY:
+	case HR_PT_ENUMFLAGS8: case HR_PT_ENUMFLAGS16: case HR_PT_ENUMFLAGS32: case HR_PT_SIGSET:
+		return VC_RAW_UNSIGNED;
+	default:
+		return VC_NONE;
+	}
+}
+
+/* The text of a non-string value for print format `fmt`, in `buf`; NULL
+ * where sysdig has no rendering (it then treats the field as missing). */
+static const char *render_scalar(const struct hr_value *v, uint8_t fmt, char *buf, size_t len)
+{
+	bool dec = fmt == HR_FMT_DEC || fmt == HR_FMT_ID;
+	switch (value_class(v->type)) {
+	case VC_SIGNED:
+		if (fmt == HR_FMT_OCT)
+			snprintf(buf, len, "%" PRIo64, (uint64_t)v->v.i64 & (v->type == HR_PT_INT8 ? 0xff : v->type == HR_PT_INT16 ? 0xffff : 0xffffffffu));
+		else if (dec)
+			snprintf(buf, len, "%" PRId64, v->v.i64);
+		else if (fmt == HR_FMT_HEX)
+			snprintf(buf, len, "%" PRIX64, (uint64_t)v->v.i64 & (v->type == HR_PT_INT8 ? 0xff : v->type == HR_PT_INT16 ? 0xffff : 0xffffffffu));
+		else
+			return NULL;
+		return buf;
+	case VC_SIGNED64:
+		if (fmt == HR_FMT_OCT)
+			snprintf(buf, len, "%" PRIo64, (uint64_t)v->v.i64);
+		else if (fmt == HR_FMT_PADDED_DEC)
+			snprintf(buf, len, "%09" PRId64, v->v.i64);
+		else if (fmt == HR_FMT_HEX)
+			snprintf(buf, len, "%" PRIX64, (uint64_t)v->v.i64);
+		else
+			snprintf(buf, len, "%" PRId64, v->v.i64);
+		return buf;
+	case VC_UNSIGNED:
+		if (fmt == HR_FMT_OCT)
+			snprintf(buf, len, "%" PRIo64, v->v.u64);
+		else if (dec || fmt == HR_FMT_HEX) /* sysdig prints these in decimal even as hex */
+			snprintf(buf, len, "%" PRIu64, v->v.u64);
+		else
+			return NULL;
+		return buf;
+	case VC_UNSIGNED64:
+		if (fmt == HR_FMT_OCT)
+			snprintf(buf, len, "%" PRIo64, v->v.u64);
+		else if (dec)
+			snprintf(buf, len, "%" PRIu64, v->v.u64);
+		else if (fmt == HR_FMT_PADDED_DEC)
+			snprintf(buf, len, "%09" PRIu64, v->v.u64);
+		else if (fmt == HR_FMT_HEX)
+			snprintf(buf, len, "%" PRIX64, v->v.u64);
+		else
+			return NULL;
+		return buf;
+	case VC_BOOL:
+		return v->v.b ? "true" : "false";
+	case VC_DOUBLE:
+		snprintf(buf, len, "%.1f", v->v.d);
+		return buf;
+	case VC_IP:
+		if (v->len == 4)
+			snprintf(buf, len, "%u.%u.%u.%u", v->v.ip[0], v->v.ip[1], v->v.ip[2], v->v.ip[3]);
+		else if (!inet_ntop(AF_INET6, v->v.ip, buf, (socklen_t)len))
+			snprintf(buf, len, "<NA>");
+		return buf;
+	case VC_RAW_SIGNED:
+		snprintf(buf, len, "%" PRId64, v->v.i64);
+		return buf;
+	case VC_RAW_UNSIGNED:
+		snprintf(buf, len, "%" PRIu64, v->v.u64);
+		return buf;
+	default:
+		return NULL;
+	}
+}
+
+/* Strings in sysdig are C strings: a value ends at its first NUL. */
+static size_t string_length(const struct hr_value *v)
+{
+	return strnlen(v->str, v->len);
+}
+
+static uint8_t value_format(const struct hr_field *f)
+{
+	return f->def->arg_kind == HR_FA_PARAM && f->def->type == HR_PT_DYN ? HR_FMT_NA : f->def->format;
+}
+
+bool hr_field_to_string(struct hr_field *f, struct hr_field_ctx *ctx, const struct hr_event *e,
+			struct hr_strbuf *out)
+{
+	struct hr_value v;
+	if (!hr_field_extract(f, ctx, e, &v))
+		return false;
+	if (value_class(v.type) == VC_STRING) {
+		hr_sb_append(out, v.str, string_length(&v));
+		return true;
+	}
+	const char *s = render_scalar(&v, value_format(f), f->small, sizeof f->small);
+	if (!s)
+		return false;
+	hr_sb_puts(out, s);
+	return true;
+}
+
+bool hr_field_to_json(struct hr_field *f, struct hr_field_ctx *ctx, const struct hr_event *e,
+		      struct hr_strbuf *out)
+{
+	struct hr_value v;
+	bool ok;
+	uint8_t fmt = value_format(f);
+	if (f->def->extract_json) {
+		memset(&v, 0, sizeof v);
+		ok = f->def->extract_json(f, ctx, e, &v);
+		fmt = HR_FMT_DEC;
+	} else {
+		ok = hr_field_extract(f, ctx, e, &v);
+	}
+	if (!ok) {
+		hr_sb_puts(out, "null");
+		return false;
+	}
+	enum value_class vc = value_class(v.type);
+	if (vc == VC_STRING) {
+		size_t n = string_length(&v);
+		if (v.str[n] == 0) {
+			hr_json_append_string(out, v.str);
+		} else {
+			hr_sb_reset(&f->storage);
+			hr_sb_append(&f->storage, v.str, n);
+			hr_json_append_string(out, hr_sb_str(&f->storage));
+		}
+		return true;
+	}
+	const char *s = render_scalar(&v, fmt, f->small, sizeof f->small);
+	bool number = fmt == HR_FMT_DEC || fmt == HR_FMT_ID;
+	switch (vc) {
+	case VC_BOOL:
+	case VC_RAW_SIGNED:
+	case VC_RAW_UNSIGNED:
+		hr_sb_puts(out, s);
+		return true;
+	case VC_IP:
+	case VC_DOUBLE:
+		hr_json_append_string(out, s);
+		return true;
+	case VC_SIGNED64:
+		if (number)
+			hr_sb_puts(out, s);
+		else
+			hr_json_append_string(out, s);
+		return true;
+	case VC_SIGNED:
+	case VC_UNSIGNED:
+	case VC_UNSIGNED64:
+		if (!s) { /* no JSON form for this format: null, as in sysdig */
+			hr_sb_puts(out, "null");
+			return false;
+		}
+		if (number)
+			hr_sb_puts(out, s);
+		else
+			hr_json_append_string(out, s);
+		return true;
+	default:
+		hr_sb_puts(out, "null");
+		return false;
+	}
+}

@@ -1,0 +1,449 @@
+/*
+ * The `evt.*` fields: event number, times, direction, type, CPU, arguments
+ * and result. Two classes, as in sysdig: the generic one (number and times,
+ * valid for every event) is searched before the syscall one.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "fields/field_classes.h"
+#include "format/event_args.h"
+
+#define NS_PER_S 1000000000ull
+
+/* ---- times ---------------------------------------------------------------- */
+
+/* sysdig's time text: [YYYY-MM-DD ]HH:MM:SS[.nnnnnnnnn] in the local zone. */
+static bool time_text(struct hr_field *f, struct hr_field_ctx *ctx, uint64_t ts, bool date, bool ns,
+		      struct hr_value *out)
+{
+	uint64_t sec = ts / NS_PER_S;
+	uint64_t local = sec + (uint64_t)(int64_t)ctx->utc_offset;
+	unsigned s = (unsigned)(local % 86400);
+	hr_sb_reset(&f->storage);
+	if (date) {
+		time_t day = (time_t)(local - s);
+		struct tm tm;
+		if (gmtime_r(&day, &tm))
+			hr_sb_printf(&f->storage, "%04d-%02d-%02d ", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
+		else
+			hr_sb_puts(&f->storage, "<date error> ");
+	}
+	if (ns)
+		hr_sb_printf(&f->storage, "%02u:%02u:%02u.%09u", s / 3600, (s % 3600) / 60, s % 60,
+			     (unsigned)(ts % NS_PER_S));
+	else
+		hr_sb_printf(&f->storage, "%02u:%02u:%02u", s / 3600, (s % 3600) / 60, s % 60);
+	return hr_set_storage(out, f);
+}
+
+static bool x_num(struct hr_field *f, struct hr_field_ctx *ctx, const struct hr_event *e, struct hr_value *out)
+{
+	(void)f, (void)ctx;
+	return hr_set_u64(out, HR_PT_UINT64, e->num);
+}
+static bool x_time(struct hr_field *f, struct hr_field_ctx *ctx, const struct hr_event *e, struct hr_value *out)
+{
+	return time_text(f, ctx, e->ts, false, true, out);
+}
+static bool x_time_s(struct hr_field *f, struct hr_field_ctx *ctx, const struct hr_event *e, struct hr_value *out)
+{
+	return time_text(f, ctx, e->ts, false, false, out);
+}
+static bool x_datetime(struct hr_field *f, struct hr_field_ctx *ctx, const struct hr_event *e, struct hr_value *out)
+{
+	return time_text(f, ctx, e->ts, true, true, out);
+}
+static bool x_datetime_s(struct hr_field *f, struct hr_field_ctx *ctx, const struct hr_event *e,
+			 struct hr_value *out)
+{
+	return time_text(f, ctx, e->ts, true, false, out);
+}
+static bool x_time_iso(struct hr_field *f, struct hr_field_ctx *ctx, const struct hr_event *e, struct hr_value *out)
+{
+	(void)ctx;
+	time_t sec = (time_t)(e->ts / NS_PER_S);
+	struct tm tm;
+	char day[64];
+	hr_sb_reset(&f->storage);
+	if (!gmtime_r(&sec, &tm) || !strftime(day, sizeof day, "%FT%T", &tm)) {
+		hr_sb_puts(&f->storage, "YYYY-MM-DDTHH:MM:SS-0000");
+		return hr_set_storage(out, f);
+	}
+	hr_sb_printf(&f->storage, "%s.%09u+0000", day, (unsigned)(e->ts % NS_PER_S));
+	return hr_set_storage(out, f);
+}
+/* In JSON, the time texts are the raw timestamp. */
+static bool j_ts(struct hr_field *f, struct hr_field_ctx *ctx, const struct hr_event *e, struct hr_value *out)
+{
+	(void)f, (void)ctx;
+	return hr_set_i64(out, HR_PT_INT64, (int64_t)e->ts);
+}
+static bool x_rawtime(struct hr_field *f, struct hr_field_ctx *ctx, const struct hr_event *e, struct hr_value *out)
+{
+	(void)f, (void)ctx;
+	return hr_set_u64(out, HR_PT_ABSTIME, e->ts);
+}
+static bool x_rawtime_s(struct hr_field *f, struct hr_field_ctx *ctx, const struct hr_event *e, struct hr_value *out)
+{
+	(void)f, (void)ctx;
+	return hr_set_u64(out, HR_PT_ABSTIME, e->ts / NS_PER_S);
+}
+static bool x_rawtime_ns(struct hr_field *f, struct hr_field_ctx *ctx, const struct hr_event *e,
+			 struct hr_value *out)
+{
+	(void)f, (void)ctx;
+	return hr_set_u64(out, HR_PT_ABSTIME, e->ts % NS_PER_S);
+}
+static bool x_reltime(struct hr_field *f, struct hr_field_ctx *ctx, const struct hr_event *e, struct hr_value *out)
+{
+	(void)f;
+	return hr_set_u64(out, HR_PT_RELTIME, e->ts - ctx->first_event_ts);
+}
+static bool x_reltime_s(struct hr_field *f, struct hr_field_ctx *ctx, const struct hr_event *e, struct hr_value *out)
+{
+	(void)f;
+	return hr_set_u64(out, HR_PT_RELTIME, (e->ts - ctx->first_event_ts) / NS_PER_S);
+}
+static bool x_reltime_ns(struct hr_field *f, struct hr_field_ctx *ctx, const struct hr_event *e,
+			 struct hr_value *out)
+{
+	(void)f;
+	return hr_set_u64(out, HR_PT_RELTIME, (e->ts - ctx->first_event_ts) % NS_PER_S);
+}
+/* In JSON, raw and relative times are plain numbers whatever their format. */
+static bool j_u64(struct hr_field *f, struct hr_field_ctx *ctx, const struct hr_event *e, struct hr_value *out)
+{
+	if (!f->def->extract(f, ctx, e, out))
+		return false;
+	out->type = HR_PT_UINT64;
+	return true;
+}
+static bool x_none(struct hr_field *f, struct hr_field_ctx *ctx, const struct hr_event *e, struct hr_value *out)
+{
+	(void)f, (void)ctx, (void)e, (void)out;
+	return false;
+}
+
+const struct hr_field_def hr_fields_evt_gen[] = {
+	{"evt.num", HR_PT_UINT64, HR_FMT_ID, 0, HR_FA_NONE, x_num, NULL, "event number."},
+	{"evt.time", HR_PT_CHARBUF, HR_FMT_NA, 0, HR_FA_NONE, x_time, j_ts,
+	 "event timestamp as a time string that includes the nanosecond part."},
+	{"evt.time.s", HR_PT_CHARBUF, HR_FMT_NA, 0, HR_FA_NONE, x_time_s, j_ts,
+	 "event timestamp as a time string with no nanoseconds."},
+	{"evt.time.iso8601", HR_PT_CHARBUF, HR_FMT_NA, 0, HR_FA_NONE, x_time_iso, j_ts,
+	 "event timestamp in ISO 8601 format, including nanoseconds and time zone offset (in UTC)."},
+	{"evt.datetime", HR_PT_CHARBUF, HR_FMT_NA, 0, HR_FA_NONE, x_datetime, j_ts,
+	 "event timestamp as a time string that includes the date."},
+	{"evt.datetime.s", HR_PT_CHARBUF, HR_FMT_NA, 0, HR_FA_NONE, x_datetime_s, j_ts,
+	 "event timestamp as a datetime string with no nanoseconds."},
+	{"evt.rawtime", HR_PT_ABSTIME, HR_FMT_DEC, 0, HR_FA_NONE, x_rawtime, j_u64,
+	 "absolute event timestamp, i.e. nanoseconds from epoch."},
+	{"evt.rawtime.s", HR_PT_ABSTIME, HR_FMT_DEC, 0, HR_FA_NONE, x_rawtime_s, j_u64,
+	 "integer part of the event timestamp (e.g. seconds since epoch)."},
+	{"evt.rawtime.ns", HR_PT_ABSTIME, HR_FMT_PADDED_DEC, 0, HR_FA_NONE, x_rawtime_ns, j_u64,
+	 "fractional part of the absolute event timestamp."},
+	{"evt.reltime", HR_PT_RELTIME, HR_FMT_PADDED_DEC, 0, HR_FA_NONE, x_reltime, j_u64,
+	 "number of nanoseconds from the beginning of the capture."},
+	{"evt.reltime.s", HR_PT_RELTIME, HR_FMT_DEC, 0, HR_FA_NONE, x_reltime_s, j_u64,
+	 "number of seconds from the beginning of the capture."},
+	{"evt.reltime.ns", HR_PT_RELTIME, HR_FMT_PADDED_DEC, 0, HR_FA_NONE, x_reltime_ns, j_u64,
+	 "fractional part (in ns) of the time from the beginning of the capture."},
+	{"evt.pluginname", HR_PT_CHARBUF, HR_FMT_NA, 0, HR_FA_NONE, x_none, NULL,
+	 "the name of the plugin that generated the event (no plugins are loaded)."},
+	{"evt.plugininfo", HR_PT_CHARBUF, HR_FMT_NA, 0, HR_FA_NONE, x_none, NULL,
+	 "a summary of a plugin event (no plugins are loaded)."},
+	{0},
+};
+
+/* ---- the syscall event class ---------------------------------------------- */
+
+enum { EVT_GENERIC_E = 0, EVT_GENERIC_X = 1, EVT_SCHEDSWITCH_6_E = 152 };
+
+static bool is_enter(const struct hr_event *e) { return (e->type & 1) == 0; }
+
+static const char *type_name(const struct hr_event *e)
+{
+	if (e->type == EVT_GENERIC_E || e->type == EVT_GENERIC_X) {
+		uint16_t id;
+		if (hr_param_u16(e, 0, &id) && id < HR_SYSCALL_MAX) {
+			const struct hr_syscall_name *sc = &hr_syscall_names[id];
+			if (sc->name_2022)
+				return sc->name_2022;
+			if (sc->name)
+				return sc->name;
+		}
+		return "<unknown>";
+	}
+	const struct hr_event_info *info = hr_event_info(e);
+	return info->name_2022 ? info->name_2022 : info->name;
+}
+
+static bool x_outputtime(struct hr_field *f, struct hr_field_ctx *ctx, const struct hr_event *e,
+			 struct hr_value *out)
+{
+	return time_text(f, ctx, e->ts, false, true, out);
+}
+static bool x_dir(struct hr_field *f, struct hr_field_ctx *ctx, const struct hr_event *e, struct hr_value *out)
+{
+	(void)f, (void)ctx;
+	return hr_set_cstr(out, is_enter(e) ? ">" : "<");
+}
+static bool x_type(struct hr_field *f, struct hr_field_ctx *ctx, const struct hr_event *e, struct hr_value *out)
+{
+	(void)f, (void)ctx;
+	return hr_set_cstr(out, type_name(e));
+}
+static bool x_syscall_type(struct hr_field *f, struct hr_field_ctx *ctx, const struct hr_event *e,
+			   struct hr_value *out)
+{
+	(void)f, (void)ctx;
+	/* sysdig tests the flags word against EC_INTERNAL, which has the value
+	 * of EF_SKIPPARSERESET: both tests select the same events. */
+	if (e->type == EVT_SCHEDSWITCH_6_E || (hr_event_info(e)->flags & HR_EF_SKIPPARSERESET))
+		return false;
+	return hr_set_cstr(out, type_name(e));
+}
+static bool x_cpu(struct hr_field *f, struct hr_field_ctx *ctx, const struct hr_event *e, struct hr_value *out)
+{
+	(void)f, (void)ctx;
+	return hr_set_i64(out, HR_PT_INT16, (int16_t)e->cpu);
+}
+static bool x_args(struct hr_field *f, struct hr_field_ctx *ctx, const struct hr_event *e, struct hr_value *out)
+{
+	hr_sb_reset(&f->storage);
+	hr_format_evt_args(&f->storage, ctx->state, e);
+	return hr_set_storage(out, f);
+}
+static bool x_info(struct hr_field *f, struct hr_field_ctx *ctx, const struct hr_event *e, struct hr_value *out)
+{
+	hr_sb_reset(&f->storage);
+	hr_format_evt_info(&f->storage, ctx->state, e);
+	return hr_set_storage(out, f);
+}
+
+/* Index of the parameter a field's argument names, or -1 when this event
+ * does not have it. */
+static int arg_param_index(const struct hr_field *f, const struct hr_event *e)
+{
+	int idx = f->arg_name[0] ? hr_field_param_index(e, f->arg_name) : f->arg_index;
+	if (idx < 0 || (uint32_t)idx >= e->nparams_indexed)
+		return -1;
+	return idx;
+}
+
+static bool x_arg(struct hr_field *f, struct hr_field_ctx *ctx, const struct hr_event *e, struct hr_value *out)
+{
+	int idx = arg_param_index(f, e);
+	if (idx < 0)
+		return false;
+	hr_sb_reset(&f->storage);
+	hr_format_param(&f->storage, ctx->state, e, (unsigned)idx, true);
+	return hr_set_storage(out, f);
+}
+
+/* A parameter's bytes as a typed value of its declared type. */
+static bool raw_param_value(const struct hr_event *e, unsigned idx, uint8_t type, struct hr_value *out)
+{
+	const uint8_t *p = e->param[idx];
+	uint32_t len = e->param_len[idx];
+	out->type = type;
+	switch (len) {
+	case 1: {
+		out->v.u64 = p[0];
+		if (type == HR_PT_INT8)
+			out->v.i64 = (int8_t)p[0];
+		break;
+	}
+	case 2: {
+		uint16_t v;
+		memcpy(&v, p, 2);
+		out->v.u64 = v;
+		if (type == HR_PT_INT16)
+			out->v.i64 = (int16_t)v;
+		break;
+	}
+	case 4: {
+		uint32_t v;
+		memcpy(&v, p, 4);
+		out->v.u64 = v;
+		if (type == HR_PT_INT32 || type == HR_PT_FD32 || type == HR_PT_PID32)
+			out->v.i64 = (int32_t)v;
+		break;
+	}
+	case 8:
+		memcpy(&out->v.u64, p, 8);
+		break;
+	default:
+		break;
+	}
+	switch (type) {
+	case HR_PT_CHARBUF: case HR_PT_BYTEBUF: case HR_PT_FSPATH: case HR_PT_FSRELPATH:
+		out->str = (const char *)p;
+		out->len = len;
+		return true;
+	case HR_PT_IPV4ADDR:
+		if (len != 4)
+			return false;
+		memcpy(out->v.ip, p, 4);
+		out->len = 4;
+		return true;
+	case HR_PT_IPV6ADDR:
+	case HR_PT_IPADDR:
+		if (len != 4 && len != 16)
+			return false;
+		memcpy(out->v.ip, p, len);
+		out->len = len;
+		return true;
+	case HR_PT_DOUBLE:
+		if (len != 8)
+			return false;
+		memcpy(&out->v.d, p, 8);
+		return true;
+	default:
+		return len == 1 || len == 2 || len == 4 || len == 8;
+	}
+}
+
+static bool x_rawarg(struct hr_field *f, struct hr_field_ctx *ctx, const struct hr_event *e, struct hr_value *out)
+{
+	(void)ctx;
+	int idx = arg_param_index(f, e);
+	if (idx < 0)
+		return false;
+	unsigned n;
+	const struct hr_param_info *params = hr_field_event_params(e, &n);
+	if ((unsigned)idx >= n)
+		return false;
+	return raw_param_value(e, (unsigned)idx, params[idx].type, out);
+}
+
+/* The event's result: its `res` parameter, or for exits of events that
+ * create an fd, the `fd` parameter. Returns the parameter index or -1. */
+static int result_param(const struct hr_event *e)
+{
+	int idx = hr_field_param_index(e, "res");
+	if (idx >= 0 && (uint32_t)idx < e->nparams_indexed)
+		return idx;
+	if ((hr_event_info(e)->flags & HR_EF_CREATES_FD) && !is_enter(e)) {
+		idx = hr_field_param_index(e, "fd");
+		if (idx >= 0 && (uint32_t)idx < e->nparams_indexed)
+			return idx;
+	}
+	return -1;
+}
+
+static bool x_rawres(struct hr_field *f, struct hr_field_ctx *ctx, const struct hr_event *e, struct hr_value *out)
+{
+	(void)f, (void)ctx;
+	int64_t res;
+	int idx = result_param(e);
+	if (idx < 0 || !hr_param_i64(e, (unsigned)idx, &res))
+		return false;
+	return hr_set_i64(out, HR_PT_INT64, res);
+}
+static bool x_res(struct hr_field *f, struct hr_field_ctx *ctx, const struct hr_event *e, struct hr_value *out)
+{
+	int64_t res;
+	int idx = result_param(e);
+	if (idx < 0 || !hr_param_i64(e, (unsigned)idx, &res))
+		return false;
+	if (res >= 0)
+		return hr_set_cstr(out, "SUCCESS");
+	hr_sb_reset(&f->storage);
+	hr_format_param(&f->storage, ctx->state, e, (unsigned)idx, true);
+	return hr_set_storage(out, f);
+}
+static bool x_failed(struct hr_field *f, struct hr_field_ctx *ctx, const struct hr_event *e, struct hr_value *out)
+{
+	(void)f, (void)ctx;
+	int64_t res = 0;
+	int idx = result_param(e);
+	bool failed = idx >= 0 && hr_param_i64(e, (unsigned)idx, &res) && res < 0;
+	return hr_set_bool(out, failed);
+}
+
+static uint32_t event_flags(const struct hr_event *e) { return hr_event_info(e)->flags; }
+
+static bool x_is_io(struct hr_field *f, struct hr_field_ctx *ctx, const struct hr_event *e, struct hr_value *out)
+{
+	(void)f, (void)ctx;
+	return hr_set_bool(out, event_flags(e) & (HR_EF_READS_FROM_FD | HR_EF_WRITES_TO_FD));
+}
+static bool x_is_io_read(struct hr_field *f, struct hr_field_ctx *ctx, const struct hr_event *e,
+			 struct hr_value *out)
+{
+	(void)f, (void)ctx;
+	return hr_set_bool(out, event_flags(e) & HR_EF_READS_FROM_FD);
+}
+static bool x_is_io_write(struct hr_field *f, struct hr_field_ctx *ctx, const struct hr_event *e,
+			  struct hr_value *out)
+{
+	(void)f, (void)ctx;
+	return hr_set_bool(out, event_flags(e) & HR_EF_WRITES_TO_FD);
+}
+static bool x_io_dir(struct hr_field *f, struct hr_field_ctx *ctx, const struct hr_event *e, struct hr_value *out)
+{
+	(void)f, (void)ctx;
+	uint32_t fl = event_flags(e);
+	if (fl & HR_EF_WRITES_TO_FD)
+		return hr_set_cstr(out, "write");
+	if (fl & HR_EF_READS_FROM_FD)
+		return hr_set_cstr(out, "read");
+	return false;
+}
+static bool x_is_wait(struct hr_field *f, struct hr_field_ctx *ctx, const struct hr_event *e, struct hr_value *out)
+{
+	(void)f, (void)ctx;
+	return hr_set_bool(out, event_flags(e) & HR_EF_WAITS);
+}
+static bool x_count(struct hr_field *f, struct hr_field_ctx *ctx, const struct hr_event *e, struct hr_value *out)
+{
+	(void)f, (void)ctx, (void)e;
+	return hr_set_u64(out, HR_PT_UINT32, 1);
+}
+static bool x_count_exit(struct hr_field *f, struct hr_field_ctx *ctx, const struct hr_event *e,
+			 struct hr_value *out)
+{
+	(void)f, (void)ctx;
+	return hr_set_u64(out, HR_PT_UINT32, is_enter(e) ? 0 : 1);
+}
+
+const struct hr_field_def hr_fields_evt[] = {
+	{"evt.outputtime", HR_PT_CHARBUF, HR_FMT_NA, HR_FF_PRINT_ONLY, HR_FA_NONE, x_outputtime, j_ts,
+	 "the event time as sysdig prints it by default (as evt.time)."},
+	{"evt.dir", HR_PT_CHARBUF, HR_FMT_NA, 0, HR_FA_NONE, x_dir, NULL,
+	 "event direction: '>' for enter events, '<' for exit events."},
+	{"evt.type", HR_PT_CHARBUF, HR_FMT_NA, 0, HR_FA_NONE, x_type, NULL, "the name of the event (e.g. 'open')."},
+	{"syscall.type", HR_PT_CHARBUF, HR_FMT_NA, 0, HR_FA_NONE, x_syscall_type, NULL,
+	 "for system call events, the name of the system call; unset for other events."},
+	{"evt.cpu", HR_PT_INT16, HR_FMT_ID, 0, HR_FA_NONE, x_cpu, NULL, "number of the CPU where this event happened."},
+	{"evt.args", HR_PT_CHARBUF, HR_FMT_NA, 0, HR_FA_NONE, x_args, NULL,
+	 "all the event arguments, aggregated into a single string."},
+	{"evt.arg", HR_PT_CHARBUF, HR_FMT_NA, HR_FF_REQUIRES_ARG, HR_FA_PARAM, x_arg, NULL,
+	 "one of the event arguments, by name or number (evt.arg.fd, evt.arg[0]), resolved to text where possible."},
+	{"evt.rawarg", HR_PT_DYN, HR_FMT_NA, HR_FF_REQUIRES_ARG, HR_FA_PARAM, x_rawarg, NULL,
+	 "one of the event arguments, by name, as its raw value (evt.rawarg.fd)."},
+	{"evt.info", HR_PT_CHARBUF, HR_FMT_NA, 0, HR_FA_NONE, x_info, NULL,
+	 "for most events the same as evt.args; higher level information for some."},
+	{"evt.res", HR_PT_CHARBUF, HR_FMT_DEC, 0, HR_FA_NONE, x_res, NULL,
+	 "the return value as a string: SUCCESS, or the error code (e.g. ENOENT)."},
+	{"evt.rawres", HR_PT_INT64, HR_FMT_DEC, 0, HR_FA_NONE, x_rawres, NULL, "the return value as a number."},
+	{"evt.failed", HR_PT_BOOL, HR_FMT_NA, 0, HR_FA_NONE, x_failed, NULL, "'true' for events that returned an error."},
+	{"evt.is_io", HR_PT_BOOL, HR_FMT_NA, 0, HR_FA_NONE, x_is_io, NULL, "'true' for events that read or write fds."},
+	{"evt.is_io_read", HR_PT_BOOL, HR_FMT_NA, 0, HR_FA_NONE, x_is_io_read, NULL,
+	 "'true' for events that read from fds."},
+	{"evt.is_io_write", HR_PT_BOOL, HR_FMT_NA, 0, HR_FA_NONE, x_is_io_write, NULL,
+	 "'true' for events that write to fds."},
+	{"evt.io_dir", HR_PT_CHARBUF, HR_FMT_NA, 0, HR_FA_NONE, x_io_dir, NULL,
+	 "'read' or 'write' for events that read or write fds."},
+	{"evt.is_wait", HR_PT_BOOL, HR_FMT_NA, 0, HR_FA_NONE, x_is_wait, NULL,
+	 "'true' for events that make the thread wait."},
+	{"evt.count", HR_PT_UINT32, HR_FMT_DEC, 0, HR_FA_NONE, x_count, NULL, "always 1."},
+	{"evt.count.exit", HR_PT_UINT32, HR_FMT_DEC, 0, HR_FA_NONE, x_count_exit, NULL, "1 for exit events."},
+	{"evt.around", HR_PT_UINT64, HR_FMT_DEC, HR_FF_FILTER_ONLY | HR_FF_REQUIRES_ARG, HR_FA_INDEX, x_none, NULL,
+	 "accepts events around a time (filters only)."},
+	{0},
+};

@@ -1,0 +1,379 @@
+/*
+ * The `fd.*` fields: the file descriptor an event refers to (as the state
+ * engine linked it), its name, type, directory and socket endpoints. For
+ * events that failed to create an fd, the name comes from the event's own
+ * arguments, as in sysdig.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "fields/field_classes.h"
+#include "format/event_args.h"
+
+enum {
+	EVT_OPEN_E = 2, EVT_OPEN_X = 3, EVT_SOCKET_E = 18, EVT_CONNECT_X = 23, EVT_ACCEPT_E = 26,
+	EVT_ACCEPT_X = 27, EVT_ACCEPT4_E = 56, EVT_ACCEPT4_X = 57, EVT_CREAT_E = 58, EVT_CREAT_X = 59,
+	EVT_PIPE_E = 60, EVT_EVENTFD_E = 62, EVT_OPENAT_E = 102, EVT_OPENAT_X = 103, EVT_SIGNALFD_E = 126,
+	EVT_TIMERFD_CREATE_E = 136, EVT_INOTIFY_INIT_E = 138, EVT_ACCEPT_5_E = 246, EVT_ACCEPT_5_X = 247,
+	EVT_ACCEPT4_5_E = 248, EVT_ACCEPT4_5_X = 249, EVT_OPENAT_2_E = 306, EVT_OPENAT_2_X = 307,
+	EVT_OPENAT2_E = 326, EVT_OPENAT2_X = 327,
+};
+#define AT_FDCWD_VALUE (-100)
+
+/* Whether the event refers to an fd at all (creates, uses or closes one). */
+static bool is_fd_event(const struct hr_event *e)
+{
+	return hr_event_info(e)->flags & (HR_EF_CREATES_FD | HR_EF_USES_FD | HR_EF_DESTROYS_FD);
+}
+
+/* The fd the event refers to: the one the state linked, or the thread's
+ * last-used fd. NULL when there is none. */
+static const struct hr_fd *event_fd(struct hr_field_ctx *ctx, const struct hr_event *e)
+{
+	if (e->fd)
+		return e->fd;
+	if (e->thread && e->fd_num != -1)
+		return hr_state_fd(ctx->state, e->thread, e->fd_num);
+	return NULL;
+}
+
+/* Appends the name an fd-creating exit event gives its fd (used when the
+ * call failed and there is no fd). Returns false for enter events. */
+static bool name_from_creator(struct hr_field_ctx *ctx, const struct hr_event *e, struct hr_strbuf *out)
+{
+	if ((e->type & 1) == 0)
+		return false;
+	switch (e->type) {
+	case EVT_OPEN_X: case EVT_CREAT_X: case EVT_ACCEPT_X: case EVT_ACCEPT_5_X: case EVT_ACCEPT4_X:
+	case EVT_ACCEPT4_5_X: case EVT_CONNECT_X:
+		if (e->nparams_indexed > 1)
+			hr_format_param(out, ctx->state, e, 1, true);
+		return true;
+	case EVT_OPENAT_X: case EVT_OPENAT_2_X: case EVT_OPENAT2_X: {
+		const struct hr_event *src = e->type == EVT_OPENAT_X ? e->enter : e;
+		unsigned dirfd_idx = e->type == EVT_OPENAT_X ? 0 : 1;
+		int64_t dirfd;
+		if (!src || src->nparams_indexed <= dirfd_idx + 1 || !hr_param_i64(src, dirfd_idx, &dirfd))
+			return false;
+		const char *name = (const char *)src->param[dirfd_idx + 1];
+		size_t name_len = strnlen(name, src->param_len[dirfd_idx + 1]);
+		if (name_len && name[0] != '/' && e->thread) {
+			/* relative: resolved against the directory fd or the cwd */
+			if (dirfd == AT_FDCWD_VALUE) {
+				const struct hr_thread *m = hr_state_main_thread(ctx->state, e->thread);
+				const struct hr_bytes *cwd = &(m ? m : e->thread)->cwd;
+				hr_sb_append(out, hr_bytes_str(cwd), cwd->len);
+			} else {
+				const struct hr_fd *dir = hr_state_fd(ctx->state, e->thread, dirfd);
+				if (dir) {
+					hr_sb_append(out, hr_bytes_str(&dir->name), dir->name.len);
+					hr_sb_putc(out, '/');
+				} else {
+					hr_sb_puts(out, "<UNKNOWN>");
+				}
+			}
+		}
+		hr_sb_append(out, name, name_len);
+		return true;
+	}
+	default:
+		return true; /* an empty name */
+	}
+}
+
+static bool is_file(const struct hr_fd *fd) { return fd->type == HR_FD_FILE || fd->type == HR_FD_FILE_V2; }
+
+static bool x_num(struct hr_field *f, struct hr_field_ctx *ctx, const struct hr_event *e, struct hr_value *out)
+{
+	(void)f, (void)ctx;
+	if (!is_fd_event(e) || !e->thread)
+		return false;
+	return hr_set_i64(out, HR_PT_INT64, e->fd_num);
+}
+
+static bool x_name(struct hr_field *f, struct hr_field_ctx *ctx, const struct hr_event *e, struct hr_value *out)
+{
+	if (!is_fd_event(e) || !e->thread)
+		return false;
+	const struct hr_fd *fd = event_fd(ctx, e);
+	int64_t res;
+	bool failed_connect = e->type == EVT_CONNECT_X && hr_param_i64(e, 0, &res) && res < 0;
+	if (!fd || failed_connect) {
+		hr_sb_reset(&f->storage);
+		if (!name_from_creator(ctx, e, &f->storage))
+			return false;
+		return hr_set_storage(out, f);
+	}
+	return hr_set_str(out, hr_bytes_str(&fd->name), fd->name.len);
+}
+
+static const char *type_name(uint8_t type)
+{
+	switch (type) {
+	case HR_FD_FILE: case HR_FD_FILE_V2: return "file";
+	case HR_FD_DIRECTORY: return "directory";
+	case HR_FD_IPV4_SOCK: case HR_FD_IPV4_SERVSOCK: return "ipv4";
+	case HR_FD_IPV6_SOCK: case HR_FD_IPV6_SERVSOCK: return "ipv6";
+	case HR_FD_UNIX_SOCK: return "unix";
+	case HR_FD_FIFO: return "pipe";
+	case HR_FD_EVENT: return "event";
+	case HR_FD_SIGNALFD: return "signalfd";
+	case HR_FD_EVENTPOLL: return "eventpoll";
+	case HR_FD_INOTIFY: return "inotify";
+	case HR_FD_TIMERFD: return "timerfd";
+	case HR_FD_NETLINK: return "netlink";
+	default: return "<NA>";
+	}
+}
+
+static const char *type_char(uint8_t type)
+{
+	switch (type) {
+	case HR_FD_FILE: case HR_FD_FILE_V2: return "f";
+	case HR_FD_IPV4_SOCK: case HR_FD_IPV4_SERVSOCK: return "4";
+	case HR_FD_IPV6_SOCK: case HR_FD_IPV6_SERVSOCK: return "6";
+	case HR_FD_DIRECTORY: return "d";
+	case HR_FD_FIFO: return "p";
+	case HR_FD_UNIX_SOCK: return "u";
+	case HR_FD_EVENT: return "e";
+	case HR_FD_UNKNOWN: return "o";
+	case HR_FD_UNSUPPORTED: return "X";
+	case HR_FD_SIGNALFD: return "s";
+	case HR_FD_EVENTPOLL: return "l";
+	case HR_FD_INOTIFY: return "i";
+	case HR_FD_TIMERFD: return "t";
+	case HR_FD_NETLINK: return "n";
+	default: return "?";
+	}
+}
+
+/* The type char a failed fd-creating call would have given its fd. */
+static const char *creator_type_char(uint16_t type)
+{
+	switch (type & ~1u) {
+	case EVT_OPEN_E: case EVT_OPENAT_E: case EVT_OPENAT_2_E: case EVT_OPENAT2_E: case EVT_CREAT_E:
+		return "f";
+	case EVT_SOCKET_E: case EVT_ACCEPT_E: case EVT_ACCEPT_5_E: case EVT_ACCEPT4_E: case EVT_ACCEPT4_5_E:
+		return "4"; /* sysdig guesses IPv4 for every socket */
+	case EVT_PIPE_E: return "p";
+	case EVT_EVENTFD_E: return "e";
+	case EVT_SIGNALFD_E: return "s";
+	case EVT_TIMERFD_CREATE_E: return "t";
+	case EVT_INOTIFY_INIT_E: return "i";
+	default: return "o";
+	}
+}
+
+static bool x_type(struct hr_field *f, struct hr_field_ctx *ctx, const struct hr_event *e, struct hr_value *out)
+{
+	(void)f;
+	if (!is_fd_event(e) || !e->thread)
+		return false;
+	const struct hr_fd *fd = event_fd(ctx, e);
+	return fd && hr_set_cstr(out, type_name(fd->type));
+}
+
+static bool x_typechar(struct hr_field *f, struct hr_field_ctx *ctx, const struct hr_event *e, struct hr_value *out)
+{
+	(void)f;
+	if (!is_fd_event(e) || !e->thread)
+		return false;
+	const struct hr_fd *fd = event_fd(ctx, e);
+	return hr_set_cstr(out, fd ? type_char(fd->type) : creator_type_char(e->type));
+}
+
+/* The directory part of a path as sysdig cuts it ("/" for top-level). */
+static void cut_directory(struct hr_strbuf *b)
+{
+	char *slash = strrchr(b->p ? b->p : "", '/');
+	if (slash && slash != b->p) {
+		size_t pos = (size_t)(slash - b->p);
+		if (pos < b->len - 1) {
+			b->len = pos;
+			b->p[pos] = 0;
+		}
+	} else {
+		hr_sb_reset(b);
+		hr_sb_putc(b, '/');
+	}
+}
+
+static bool x_directory(struct hr_field *f, struct hr_field_ctx *ctx, const struct hr_event *e, struct hr_value *out)
+{
+	if (!is_fd_event(e) || !e->thread)
+		return false;
+	const struct hr_fd *fd = event_fd(ctx, e);
+	hr_sb_reset(&f->storage);
+	if (!fd) {
+		if (!name_from_creator(ctx, e, &f->storage))
+			return false;
+		cut_directory(&f->storage);
+		return hr_set_storage(out, f);
+	}
+	if (!is_file(fd) && fd->type != HR_FD_DIRECTORY)
+		return false;
+	hr_sb_append(&f->storage, hr_bytes_str(&fd->name), fd->name.len);
+	if (is_file(fd))
+		cut_directory(&f->storage);
+	return hr_set_storage(out, f);
+}
+
+static bool x_filename(struct hr_field *f, struct hr_field_ctx *ctx, const struct hr_event *e, struct hr_value *out)
+{
+	if (!is_fd_event(e) || !e->thread)
+		return false;
+	const struct hr_fd *fd = event_fd(ctx, e);
+	hr_sb_reset(&f->storage);
+	if (!fd) {
+		/* sysdig only takes names from open-like enter events here, and
+		 * those never carry one: no value */
+		return false;
+	}
+	if (!is_file(fd))
+		return false;
+	const char *name = hr_bytes_str(&fd->name);
+	const char *slash = strrchr(name, '/');
+	if (!slash)
+		return hr_set_cstr(out, "/");
+	if (slash[1])
+		return hr_set_cstr(out, slash + 1);
+	return hr_set_str(out, name, fd->name.len);
+}
+
+static bool is_ip_socket(const struct hr_fd *fd)
+{
+	return fd->type == HR_FD_IPV4_SOCK || fd->type == HR_FD_IPV6_SOCK;
+}
+
+static bool set_ip(struct hr_value *out, const struct hr_fd *fd, const uint8_t *ip)
+{
+	out->type = HR_PT_IPADDR;
+	out->len = (fd->type == HR_FD_IPV4_SOCK || fd->type == HR_FD_IPV4_SERVSOCK) ? 4 : 16;
+	memcpy(out->v.ip, ip, out->len);
+	return true;
+}
+
+static bool has_role(const struct hr_fd *fd) { return fd->is_role_server || fd->is_role_client; }
+
+static bool x_cip(struct hr_field *f, struct hr_field_ctx *ctx, const struct hr_event *e, struct hr_value *out)
+{
+	(void)f;
+	if (!is_fd_event(e) || !e->thread)
+		return false;
+	const struct hr_fd *fd = event_fd(ctx, e);
+	if (!fd || !has_role(fd) || !is_ip_socket(fd))
+		return false;
+	return set_ip(out, fd, fd->sip);
+}
+
+static bool x_sip(struct hr_field *f, struct hr_field_ctx *ctx, const struct hr_event *e, struct hr_value *out)
+{
+	(void)f;
+	if (!is_fd_event(e) || !e->thread)
+		return false;
+	const struct hr_fd *fd = event_fd(ctx, e);
+	if (!fd || !has_role(fd))
+		return false;
+	switch (fd->type) {
+	case HR_FD_IPV4_SOCK: case HR_FD_IPV6_SOCK:
+		return set_ip(out, fd, fd->dip);
+	case HR_FD_IPV4_SERVSOCK: case HR_FD_IPV6_SERVSOCK:
+		/* a listening socket keeps its address as the source */
+		return set_ip(out, fd, fd->sip);
+	default:
+		return false;
+	}
+}
+
+static bool x_cport(struct hr_field *f, struct hr_field_ctx *ctx, const struct hr_event *e, struct hr_value *out)
+{
+	(void)f;
+	if (!is_fd_event(e) || !e->thread)
+		return false;
+	const struct hr_fd *fd = event_fd(ctx, e);
+	if (!fd || !has_role(fd) || !is_ip_socket(fd))
+		return false;
+	return hr_set_u64(out, HR_PT_PORT, fd->sport);
+}
+
+static bool x_sport(struct hr_field *f, struct hr_field_ctx *ctx, const struct hr_event *e, struct hr_value *out)
+{
+	(void)f;
+	if (!is_fd_event(e) || !e->thread)
+		return false;
+	const struct hr_fd *fd = event_fd(ctx, e);
+	if (!fd)
+		return false;
+	switch (fd->type) {
+	case HR_FD_IPV4_SOCK: case HR_FD_IPV6_SOCK:
+		if (!has_role(fd))
+			return false;
+		return hr_set_u64(out, HR_PT_PORT, fd->dport);
+	case HR_FD_IPV4_SERVSOCK: case HR_FD_IPV6_SERVSOCK:
+		return hr_set_u64(out, HR_PT_PORT, fd->sport);
+	default:
+		return false;
+	}
+}
+
+static bool x_l4proto(struct hr_field *f, struct hr_field_ctx *ctx, const struct hr_event *e, struct hr_value *out)
+{
+	(void)f;
+	if (!is_fd_event(e) || !e->thread)
+		return false;
+	const struct hr_fd *fd = event_fd(ctx, e);
+	if (!fd)
+		return false;
+	switch (fd->l4proto) {
+	case 2: return hr_set_cstr(out, "tcp");
+	case 3: return hr_set_cstr(out, "udp");
+	case 4: return hr_set_cstr(out, "icmp");
+	case 5: return hr_set_cstr(out, "raw");
+	default: return hr_set_cstr(out, "<NA>");
+	}
+}
+
+static bool x_none(struct hr_field *f, struct hr_field_ctx *ctx, const struct hr_event *e, struct hr_value *out)
+{
+	(void)f, (void)ctx, (void)e, (void)out;
+	return false;
+}
+
+const struct hr_field_def hr_fields_fd[] = {
+	{"fd.num", HR_PT_INT64, HR_FMT_ID, 0, HR_FA_NONE, x_num, NULL,
+	 "the unique number identifying the file descriptor."},
+	{"fd.type", HR_PT_CHARBUF, HR_FMT_DEC, 0, HR_FA_NONE, x_type, NULL,
+	 "type of FD: 'file', 'directory', 'ipv4', 'ipv6', 'unix', 'pipe', 'event', 'signalfd', 'eventpoll', "
+	 "'inotify', 'timerfd' or 'netlink'."},
+	{"fd.typechar", HR_PT_CHARBUF, HR_FMT_DEC, 0, HR_FA_NONE, x_typechar, NULL,
+	 "type of FD as a single character: f, 4, 6, u, p, e, s, l, i, t, n, o."},
+	{"fd.name", HR_PT_CHARBUF, HR_FMT_NA, 0, HR_FA_NONE, x_name, NULL,
+	 "FD full name: the path of a file, the connection tuple of a socket."},
+	{"fd.directory", HR_PT_CHARBUF, HR_FMT_NA, 0, HR_FA_NONE, x_directory, NULL,
+	 "if the fd is a file, the directory that contains it."},
+	{"fd.filename", HR_PT_CHARBUF, HR_FMT_NA, 0, HR_FA_NONE, x_filename, NULL,
+	 "if the fd is a file, the filename without the path."},
+	{"fd.ip", HR_PT_IPADDR, HR_FMT_NA, HR_FF_FILTER_ONLY, HR_FA_NONE, x_none, NULL,
+	 "matches the ip address (client or server) of the fd."},
+	{"fd.cip", HR_PT_IPADDR, HR_FMT_NA, 0, HR_FA_NONE, x_cip, NULL, "client IP address."},
+	{"fd.sip", HR_PT_IPADDR, HR_FMT_NA, 0, HR_FA_NONE, x_sip, NULL, "server IP address."},
+	{"fd.port", HR_PT_PORT, HR_FMT_DEC, HR_FF_FILTER_ONLY, HR_FA_NONE, x_none, NULL,
+	 "matches the port (either client or server) of the fd."},
+	{"fd.cport", HR_PT_PORT, HR_FMT_DEC, 0, HR_FA_NONE, x_cport, NULL, "for TCP/UDP FDs, the client port."},
+	{"fd.sport", HR_PT_PORT, HR_FMT_DEC, 0, HR_FA_NONE, x_sport, NULL, "for TCP/UDP FDs, server port."},
+	{"fd.l4proto", HR_PT_CHARBUF, HR_FMT_NA, 0, HR_FA_NONE, x_l4proto, NULL,
+	 "the IP protocol of a socket: 'tcp', 'udp', 'icmp' or 'raw'."},
+	{"fd.proto", HR_PT_PORT, HR_FMT_NA, HR_FF_FILTER_ONLY, HR_FA_NONE, x_none, NULL,
+	 "matches the protocol (either client or server) of the fd."},
+	{"fd.net", HR_PT_IPNET, HR_FMT_NA, HR_FF_FILTER_ONLY, HR_FA_NONE, x_none, NULL,
+	 "matches the IP network (client or server) of the fd."},
+	{"fd.cnet", HR_PT_IPNET, HR_FMT_NA, HR_FF_FILTER_ONLY, HR_FA_NONE, x_none, NULL,
+	 "matches the client IP network of the fd."},
+	{"fd.snet", HR_PT_IPNET, HR_FMT_NA, HR_FF_FILTER_ONLY, HR_FA_NONE, x_none, NULL,
+	 "matches the server IP network of the fd."},
+	{"fd.lnet", HR_PT_IPNET, HR_FMT_NA, HR_FF_FILTER_ONLY, HR_FA_NONE, x_none, NULL,
+	 "matches the local IP network of the fd."},
+	{"fd.rnet", HR_PT_IPNET, HR_FMT_NA, HR_FF_FILTER_ONLY, HR_FA_NONE, x_none, NULL,
+	 "matches the remote IP network of the fd."},
+	{0},
+};
