@@ -10,6 +10,7 @@
 
 #include "fields/field_classes.h"
 #include "format/event_args.h"
+#include "format/value_names.h"
 
 #define NS_PER_S 1000000000ull
 
@@ -168,14 +169,14 @@ static const char *type_name(const struct hr_event *e)
 {
 	if (e->type == EVT_GENERIC_E || e->type == EVT_GENERIC_X) {
 		uint16_t id;
-		if (hr_param_u16(e, 0, &id) && id < HR_SYSCALL_MAX) {
-			const struct hr_syscall_name *sc = &hr_syscall_names[id];
-			if (sc->name_2022)
-				return sc->name_2022;
-			if (sc->name)
-				return sc->name;
-		}
-		return "<unknown>";
+		if (!hr_param_u16(e, 0, &id))
+			return "<unknown>";
+		const char *name = hr_syscall_name_2022(id);
+		/* codes newer than sysdig 0.29.3 (it reads past its table for
+		 * them): the current name */
+		if (!name && id < HR_SYSCALL_MAX)
+			name = hr_syscall_names[id].name;
+		return name ? name : "<unknown>";
 	}
 	const struct hr_event_info *info = hr_event_info(e);
 	return info->name_2022 ? info->name_2022 : info->name;
