@@ -420,7 +420,7 @@ static void render_pid(struct render *r, int64_t pid)
 {
 	hr_sb_printf(r->out, "%" PRId64, pid);
 	begin_resolved(r);
-	const struct hr_thread *t = hr_state_thread(r->s, pid);
+	const struct hr_thread *t = r->s ? hr_state_thread(r->s, pid) : NULL;
 	if (t && t->comm.p)
 		hr_sb_append(r->out, t->comm.p, t->comm.len);
 }
@@ -601,16 +601,9 @@ static void render_user_or_group(struct render *r, uint32_t id, bool user)
 	}
 	hr_sb_printf(r->out, "%d", (int32_t)id);
 	begin_resolved(r);
-	const struct hr_bytes *name = NULL;
-	if (user) {
-		const struct hr_user *u = hr_state_user(r->s, id);
-		if (u)
-			name = &u->name;
-	} else {
-		const struct hr_group *g = hr_state_group(r->s, id);
-		if (g)
-			name = &g->name;
-	}
+	const struct hr_user *u = r->s && user ? hr_state_user(r->s, id) : NULL;
+	const struct hr_group *g = r->s && !user ? hr_state_group(r->s, id) : NULL;
+	const struct hr_bytes *name = u ? &u->name : g ? &g->name : NULL;
 	if (!name) {
 		hr_sb_puts(r->out, "<NA>");
 		return;
@@ -875,7 +868,7 @@ static bool start(struct render *r, struct hr_strbuf *out, const struct hr_state
 	r->out = out;
 	r->s = s;
 	r->e = e;
-	r->thread = e->thread ? e->thread : (s ? hr_state_thread(s, e->tid) : NULL);
+	r->thread = !s ? NULL : e->thread ? e->thread : hr_state_thread(s, e->tid);
 	r->layout = hr_event_layout(e, &r->count);
 	if (out->len + 1 > out->cap)
 		hr_sb_grow(out, 1);
