@@ -257,10 +257,15 @@ static char fd_type_char(uint8_t type)
 	}
 }
 
+/* The protocol letter after the type: servers always show theirs; a
+ * connection whose role is not known yet shows none unless it is raw. */
 static char l4proto_char(const struct hr_fd *f)
 {
-	if (f->type != HR_FD_IPV4_SOCK && f->type != HR_FD_IPV6_SOCK &&
-	    f->type != HR_FD_IPV4_SERVSOCK && f->type != HR_FD_IPV6_SERVSOCK)
+	bool server = f->type == HR_FD_IPV4_SERVSOCK || f->type == HR_FD_IPV6_SERVSOCK;
+	bool conn = f->type == HR_FD_IPV4_SOCK || f->type == HR_FD_IPV6_SOCK;
+	if (!server && !conn)
+		return 0;
+	if (conn && f->l4proto != 5 && !f->is_role_server && !f->is_role_client)
 		return 0;
 	switch (f->l4proto) {
 	case 2: return 't';

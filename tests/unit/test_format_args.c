@@ -121,6 +121,7 @@ static struct hr_state *make_state(void)
 		{5, HR_FD_IPV4_SOCK, 2, ""},
 		{6, HR_FD_UNIX_SOCK, 0, ""},
 		{7, HR_FD_FIFO, 0, ""},
+		{8, HR_FD_IPV6_SERVSOCK, 3, ":::53"},
 	};
 	for (unsigned i = 0; i < sizeof(fds) / sizeof(fds[0]); i++) {
 		memset(&rec, 0, sizeof(rec));
@@ -130,6 +131,8 @@ static struct hr_state *make_state(void)
 		rec.u.fd.entry.type = fds[i].type;
 		rec.u.fd.entry.l4proto = fds[i].l4proto;
 		rec.u.fd.entry.name = (struct hr_str){fds[i].name, (uint32_t)strlen(fds[i].name)};
+		if (fds[i].type == HR_FD_IPV6_SERVSOCK)
+			rec.u.fd.entry.sport = 53;
 		if (fds[i].type == HR_FD_IPV4_SOCK) {
 			const uint8_t sip[4] = {10, 0, 0, 1}, dip[4] = {10, 0, 0, 2};
 			memcpy(rec.u.fd.entry.sip, sip, 4);
@@ -217,7 +220,10 @@ static void test_fds_and_paths(void)
 		    "dirfd=50 name=lib.so(lib.so) flags=1(O_RDONLY) mode=0 ");
 
 	struct param sock_fd[] = {P(num(5, 8)), P(num(64, 4))};
-	expect_args("tcp socket fd type and protocol", pack(&pk, 34, 100, sock_fd, 2), "fd=5(<4t>10.0.0.1:40000->10.0.0.2:80) size=64 ");
+	/* A listed socket has no role yet, so no protocol letter. */
+	expect_args("tcp socket of unknown role", pack(&pk, 34, 100, sock_fd, 2), "fd=5(<4>10.0.0.1:40000->10.0.0.2:80) size=64 ");
+	struct param serv_fd[] = {P(num(8, 8)), P(num(64, 4))};
+	expect_args("udp server socket", pack(&pk, 34, 100, serv_fd, 2), "fd=8(<6u>:::53) size=64 ");
 
 	/* A thread the state does not know: fds stay numbers. */
 	expect_args("no thread", pack(&pk, 34, 999, sock_fd, 2), "fd=5 size=64 ");
@@ -345,7 +351,7 @@ static void test_sockets(void)
 
 	uint8_t sa4[7] = {2, 8, 8, 4, 4, 0x35, 0};
 	struct param connect_e[] = {P(num(5, 8)), RAW(sa4, 7)};
-	expect_args("ipv4 sockaddr", pack(&pk, 22, 100, connect_e, 2), "fd=5(<4t>10.0.0.1:40000->10.0.0.2:80) addr=8.8.4.4:53 ");
+	expect_args("ipv4 sockaddr", pack(&pk, 22, 100, connect_e, 2), "fd=5(<4>10.0.0.1:40000->10.0.0.2:80) addr=8.8.4.4:53 ");
 	uint8_t sa6[19] = {10};
 	sa6[16] = 1;
 	put_le(sa6 + 17, 8080, 2);
@@ -396,7 +402,7 @@ static void test_buffers_and_misc(void)
 	put_le(dyn_errno + 1, (uint64_t)-11, 8);
 	struct param sso[] = {P(num(0, 8)), P(num(5, 8)), P(num(1, 1)), P(num(8, 1)), RAW(dyn_errno, 9), P(num(4, 4))};
 	expect_args("dynamic errno", pack(&pk, 45, 100, sso, 6),
-		    "res=0 fd=5(<4t>10.0.0.1:40000->10.0.0.2:80) level=1(SOL_SOCKET) optname=8(SO_RCVBUF) val=-11(EAGAIN) optlen=4 ");
+		    "res=0 fd=5(<4>10.0.0.1:40000->10.0.0.2:80) level=1(SOL_SOCKET) optname=8(SO_RCVBUF) val=-11(EAGAIN) optlen=4 ");
 	uint8_t dyn_bad[2] = {9, 0};
 	struct param sso_bad[] = {P(num(0, 8)), P(num(5, 8)), P(num(1, 1)), P(num(8, 1)), RAW(dyn_bad, 2), P(num(4, 4))};
 	expect_param("dynamic index out of range", pack(&pk, 45, 100, sso_bad, 6), 4, true, "INVALID DYNAMIC PARAMETER");
