@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "capture/scap_reader.h"
+#include "capture/scap_writer.h"
 #include "fields/fields.h"
 #include "format/line_format.h"
 #include "state/state.h"
@@ -19,6 +20,8 @@
 /* Every command-line choice, in one place so that new flags only add here. */
 struct inspect_options {
 	const char *read_path;   /* -r */
+	const char *write_path;  /* -w: copy every event read to this capture */
+	bool compress;           /* -z: gzip the -w output */
 	const char *format;      /* -p, or NULL for sysdig's default line */
 	uint64_t max_events;     /* -n: stop after this many events (0 = all) */
 	bool json;               /* -j */
@@ -26,7 +29,7 @@ struct inspect_options {
 	char *filter;            /* the arguments after the options, joined by spaces */
 };
 
-enum { EXIT_OK = 0, EXIT_READ_ERROR = 1, EXIT_USAGE = 2 };
+enum { EXIT_OK = 0, EXIT_READ_ERROR = 1, EXIT_USAGE = 2, EXIT_WRITE_ERROR = 1 };
 
 enum {
 	EVT_CONTAINER_E = 228,
@@ -35,7 +38,7 @@ enum {
 };
 
 static const char usage_text[] =
-	"Usage: harrier-inspect -r FILE [-p FORMAT] [-n N] [-j] [-D] [filter]\n"
+	"Usage: harrier-inspect -r FILE [-p FORMAT] [-n N] [-j] [-D] [-w OUT [-z]] [filter]\n"
 	"\n"
 	"Prints the events of a sysdig/Falco capture file as sysdig 0.29.3 does.\n"
 	"\n"
@@ -47,6 +50,9 @@ static const char usage_text[] =
 	"  -n, --numevents N    stop after N events (hidden events count too)\n"
 	"  -j, --json           print events as JSON objects of the format's fields\n"
 	"  -D, --debug          also print internal events (procinfo, ...)\n"
+	"  -w, --writefile OUT  write the events read to the capture OUT (\"-\" for\n"
+	"                       standard output) instead of printing them\n"
+	"  -z, --compress       gzip the -w capture\n"
 	"  -h, --help           print this help\n"
 	"\n"
 	"Default format: " HR_DEFAULT_FORMAT "\n";
@@ -62,11 +68,12 @@ static int parse_options(int argc, char **argv, struct inspect_options *o)
 	static const struct option longopts[] = {
 		{"readfile", required_argument, 0, 'r'}, {"print", required_argument, 0, 'p'},
 		{"numevents", required_argument, 0, 'n'}, {"json", no_argument, 0, 'j'},
-		{"debug", no_argument, 0, 'D'}, {"help", no_argument, 0, 'h'}, {0, 0, 0, 0},
+		{"debug", no_argument, 0, 'D'}, {"help", no_argument, 0, 'h'},
+		{"writefile", required_argument, 0, 'w'}, {"compress", no_argument, 0, 'z'}, {0, 0, 0, 0},
 	};
 	memset(o, 0, sizeof *o);
 	int c;
-	while ((c = getopt_long(argc, argv, "r:p:n:jDh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "r:p:n:jDhw:z", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'r':
 			o->read_path = optarg;
@@ -99,6 +106,12 @@ static int parse_options(int argc, char **argv, struct inspect_options *o)
 			break;
 		case 'D':
 			o->debug = true;
+			break;
+		case 'w':
+			o->write_path = optarg;
+			break;
+		case 'z':
+			o->compress = true;
 			break;
 		case 'h':
 			fputs(usage_text, stdout);
@@ -135,6 +148,7 @@ static int parse_options(int argc, char **argv, struct inspect_options *o)
 struct inspector {
 	const struct inspect_options *opt;
 	struct hr_state *state;
+	struct hr_writer *writer; /* -w, or NULL */
 	struct hr_line_format *format;
 	struct hr_field_ctx fields;
 	struct hr_strbuf line;
@@ -174,6 +188,8 @@ static void handle_event(struct inspector *in, struct hr_event *e)
 	if ((e->dump_flags & HR_DF_STATE_ONLY) && !(in->opt->debug && internal))
 		return;
 	in->delivered++;
+	if (in->writer)
+		return; /* -w copies events instead of printing them, as sysdig -w */
 	if (internal && !in->opt->debug)
 		return;
 
@@ -193,6 +209,11 @@ static int inspect(struct inspector *in, struct hr_reader *r)
 		if (in->opt->max_events && in->delivered == in->opt->max_events)
 			return EXIT_OK;
 		enum hr_record_kind k = hr_reader_next(r, &rec);
+		/* before the state sees the event: -w's tables are the section's start */
+		if (in->writer && hr_writer_write_record(in->writer, in->state, &rec) < 0) {
+			fprintf(stderr, "harrier-inspect: %s\n", hr_writer_error(in->writer));
+			return EXIT_WRITE_ERROR;
+		}
 		switch (k) {
 		case HR_REC_END:
 			return EXIT_OK;
@@ -255,7 +276,22 @@ int main(int argc, char **argv)
 	static char outbuf[1 << 20];
 	setvbuf(stdout, outbuf, _IOFBF, sizeof outbuf);
 
+	if (opt.write_path) {
+		in.writer = hr_writer_open(opt.write_path, opt.compress, err, sizeof err);
+		if (!in.writer) {
+			fprintf(stderr, "harrier-inspect: %s\n", err);
+			hr_reader_close(r);
+			hr_state_free(in.state);
+			hr_line_format_free(in.format);
+			return EXIT_WRITE_ERROR;
+		}
+	}
 	int rc = inspect(&in, r);
+	if (in.writer && hr_writer_close(in.writer, err, sizeof err) < 0) {
+		if (rc == EXIT_OK)
+			fprintf(stderr, "harrier-inspect: %s\n", err);
+		rc = rc == EXIT_OK ? EXIT_WRITE_ERROR : rc;
+	}
 	if (fflush(stdout) != 0 && rc == EXIT_OK) {
 		fprintf(stderr, "harrier-inspect: writing the output: %s\n", strerror(errno));
 		rc = EXIT_READ_ERROR;
