@@ -56,7 +56,10 @@ struct hr_thread {
 	uint32_t tty;
 	char container_id[80]; /* "" on the host */
 
-	struct hr_fd_table *fds;  /* shared with the process's other threads */
+	/* This thread's own fd table. A thread that shares its process's files
+	 * (PPM_CL_CLONE_FILES) uses its main thread's instead, as sinsp does:
+	 * look fds up with hr_state_fd / hr_state_each_fd. */
+	struct hr_fd_table *fds;
 
 	/* Pairing: the last enter event of this thread, copied, so that its
 	 * exit can read parameters only the enter carries (2022 layouts). */
@@ -66,6 +69,14 @@ struct hr_thread {
 		struct hr_event ev;   /* params point into buf */
 		bool valid;
 	} last_enter;
+
+	/* sinsp's per-thread bookkeeping: the type and fd of the last enter
+	 * event (the fd that exit events and fd.num refer to), and how many
+	 * threads of this process keep it alive (a main thread with live
+	 * threads survives its own procexit). */
+	int32_t lastevent_type;   /* -1 when none */
+	int64_t lastevent_fd;
+	uint32_t nchilds;
 
 	bool dead;                /* procexit seen; freed on a later event */
 	struct hr_thread *next;   /* hash chain, owned by the thread table */
@@ -87,6 +98,8 @@ struct hr_container {
 	bool privileged;
 	uint64_t start_ts;
 	struct hr_bytes json;     /* the raw JSON of a container event, if any */
+	int32_t type_id;          /* sinsp_container_type (0 docker, 6 cri, 11 podman, ...) */
+	struct hr_container *next;
 };
 
 struct hr_state;
@@ -121,6 +134,9 @@ void hr_state_each_fd(const struct hr_state *s, const struct hr_thread *t, hr_fd
 void hr_state_each_user(const struct hr_state *s, void (*fn)(void *ctx, const struct hr_user *), void *ctx);
 void hr_state_each_group(const struct hr_state *s, void (*fn)(void *ctx, const struct hr_group *), void *ctx);
 void hr_state_each_iface(const struct hr_state *s, void (*fn)(void *ctx, const struct hr_iface_entry *), void *ctx);
+
+/* Containers known from container events and from cgroups. */
+void hr_state_each_container(const struct hr_state *s, void (*fn)(void *ctx, const struct hr_container *), void *ctx);
 
 /* Counters, for tests that check memory stays bounded. */
 uint64_t hr_state_thread_count(const struct hr_state *s);

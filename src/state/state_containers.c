@@ -1,0 +1,559 @@
+/*
+ * Containers: a thread's container id from its cgroups (the runc layouts of
+ * docker, podman and CRI runtimes, and lxc / libvirt-lxc paths, tried in
+ * sinsp's engine order), and the container table fed by container events
+ * (the JSON ones and the old fixed-parameter one).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "state/state_internal.h"
+
+enum { CT_DOCKER = 0, CT_LXC = 1, CT_LIBVIRT_LXC = 2, CT_MESOS = 3, CT_RKT = 4, CT_CUSTOM = 5, CT_CRI = 6,
+       CT_CONTAINERD = 7, CT_CRIO = 8, CT_BPM = 9, CT_STATIC = 10, CT_PODMAN = 11 };
+
+/* What sysdig's container.type prints for each type ("" where it has no name). */
+static const char *type_name(int32_t type)
+{
+	switch (type) {
+	case CT_DOCKER: return "docker";
+	case CT_LXC: return "lxc";
+	case CT_LIBVIRT_LXC: return "libvirt-lxc";
+	case CT_MESOS: return "mesos";
+	case CT_CRI: return "cri";
+	case CT_CONTAINERD: return "containerd";
+	case CT_CRIO: return "cri-o";
+	case CT_RKT: return "rkt";
+	case CT_BPM: return "bpm";
+	default: return "";
+	}
+}
+
+static struct hr_container *find(struct hr_state *s, const char *id)
+{
+	for (struct hr_container *c = s->containers; c; c = c->next)
+		if (strcmp(c->id, id) == 0)
+			return c;
+	return NULL;
+}
+
+static void container_free(struct hr_container *c)
+{
+	struct hr_bytes *fields[] = {&c->name, &c->image, &c->image_repository, &c->image_tag, &c->image_digest,
+				     &c->image_id, &c->type, &c->json};
+	for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)
+		hr_bytes_free(fields[i]);
+	free(c);
+}
+
+/* A fresh entry replacing any entry with the same id, as sinsp's map does. */
+static struct hr_container *replace(struct hr_state *s, const char *id, size_t idlen)
+{
+	char key[sizeof(((struct hr_container *)0)->id)];
+	if (idlen >= sizeof(key))
+		idlen = sizeof(key) - 1;
+	memcpy(key, id, idlen);
+	key[idlen] = 0;
+	struct hr_container **link = &s->containers;
+	while (*link) {
+		if (strcmp((*link)->id, key) == 0) {
+			struct hr_container *old = *link;
+			*link = old->next;
+			container_free(old);
+			break;
+		}
+		link = &(*link)->next;
+	}
+	struct hr_container *c = calloc(1, sizeof(*c));
+	if (!c)
+		abort();
+	memcpy(c->id, key, idlen + 1);
+	c->next = s->containers;
+	s->containers = c;
+	return c;
+}
+
+void hr_containers_clear(struct hr_state *s)
+{
+	while (s->containers) {
+		struct hr_container *c = s->containers;
+		s->containers = c->next;
+		container_free(c);
+	}
+}
+
+/* ---- cgroups ---- */
+
+struct span {
+	const char *p;
+	size_t len;
+};
+
+static size_t rfind(struct span h, const char *needle)
+{
+	size_t n = strlen(needle);
+	if (n > h.len)
+		return (size_t)-1;
+	for (size_t i = h.len - n + 1; i-- > 0;)
+		if (memcmp(h.p + i, needle, n) == 0)
+			return i;
+	return (size_t)-1;
+}
+
+static size_t find_from(struct span h, const char *needle, size_t from)
+{
+	size_t n = strlen(needle);
+	for (size_t i = from; i + n <= h.len; i++)
+		if (memcmp(h.p + i, needle, n) == 0)
+			return i;
+	return (size_t)-1;
+}
+
+static bool is_hex(char c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+
+/*
+ * sinsp's runc matcher: the cgroup ends with <prefix><64 hex><suffix>; the
+ * id is the first 12 characters. Like sinsp, the hex check compares the
+ * position of the first non-hex character from the start of the cgroup.
+ */
+static bool match_runc(struct span cg, const char *prefix, const char *suffix, char id[13])
+{
+	size_t start = rfind(cg, prefix);
+	if (start == (size_t)-1)
+		return false;
+	start += strlen(prefix);
+	size_t end = suffix[0] ? rfind(cg, suffix) : cg.len;
+	if (end == (size_t)-1 || end < start || end - start != 64)
+		return false;
+	size_t bad = (size_t)-1;
+	for (size_t i = start; i < cg.len; i++) {
+		if (!is_hex(cg.p[i])) {
+			bad = i;
+			break;
+		}
+	}
+	if (bad < 64)
+		return false;
+	memcpy(id, cg.p + start, 12);
+	id[12] = 0;
+	return true;
+}
+
+struct layout {
+	const char *prefix, *suffix;
+};
+
+static const struct layout podman_layout[] = {{"/libpod-", ".scope"}, {NULL, NULL}};
+static const struct layout docker_layout[] = {{"/", ""}, {"/docker-", ".scope"}, {NULL, NULL}};
+static const struct layout cri_layout[] = {{"/", ""}, {"/crio-", ""}, {"/cri-containerd-", ".scope"},
+					   {"/crio-", ".scope"}, {":cri-containerd:", ""}, {NULL, NULL}};
+
+/* The cgroup paths of a thread ("subsys=path" items, NUL-separated). */
+static uint32_t cgroup_paths(const struct hr_thread *t, struct span *out, uint32_t max)
+{
+	uint32_t n = 0;
+	const char *p = t->cgroups.p;
+	size_t len = t->cgroups.len, off = 0;
+	while (p && off < len && n < max) {
+		const char *item = p + off;
+		size_t ilen = strnlen(item, len - off);
+		const char *eq = NULL;
+		for (size_t i = ilen; i-- > 0;)
+			if (item[i] == '=') {
+				eq = item + i;
+				break;
+			}
+		if (!eq)
+			break;
+		out[n].p = eq + 1;
+		out[n].len = ilen - (size_t)(eq + 1 - item);
+		n++;
+		off += ilen + 1;
+	}
+	return n;
+}
+
+static bool match_layout(const struct span *cgs, uint32_t n, const struct layout *l, char id[13])
+{
+	for (uint32_t i = 0; i < n; i++)
+		for (const struct layout *x = l; x->prefix; x++)
+			if (match_runc(cgs[i], x->prefix, x->suffix, id))
+				return true;
+	return false;
+}
+
+static bool match_lxc(const struct span *cgs, uint32_t n, char *id, size_t idsize)
+{
+	static const char *const marks[] = {"/lxc/", "/lxc.payload/"};
+	for (uint32_t i = 0; i < n; i++) {
+		for (size_t m = 0; m < 2; m++) {
+			size_t pos = find_from(cgs[i], marks[m], 0);
+			if (pos == (size_t)-1)
+				continue;
+			size_t start = pos + strlen(marks[m]);
+			size_t end = find_from(cgs[i], "/", start);
+			if (end == (size_t)-1)
+				end = cgs[i].len;
+			size_t len = end - start < idsize - 1 ? end - start : idsize - 1;
+			memcpy(id, cgs[i].p + start, len);
+			id[len] = 0;
+			return true;
+		}
+	}
+	return false;
+}
+
+static bool match_libvirt_lxc(const struct span *cgs, uint32_t n, char *id, size_t idsize)
+{
+	for (uint32_t i = 0; i < n; i++) {
+		struct span cg = cgs[i];
+		size_t start = 0, end = 0;
+		size_t pos = find_from(cg, ".libvirt-lxc", 0);
+		if (pos != (size_t)-1 && pos + strlen(".libvirt-lxc") == cg.len) {
+			size_t slash = rfind(cg, "/");
+			if (slash != (size_t)-1) {
+				start = slash + 1;
+				end = pos;
+				goto found;
+			}
+		}
+		pos = find_from(cg, "-lxc\\x2", 0);
+		if (pos != (size_t)-1) {
+			size_t scope = find_from(cg, ".scope", 0);
+			if (scope != (size_t)-1 && scope + strlen(".scope") == cg.len) {
+				start = pos + strlen("-lxc\\x2") + 1;
+				end = scope;
+				goto found;
+			}
+		}
+		pos = find_from(cg, "/libvirt/lxc/", 0);
+		if (pos != (size_t)-1) {
+			start = pos + strlen("/libvirt/lxc/");
+			end = cg.len;
+			goto found;
+		}
+		continue;
+	found:
+		if (end < start)
+			end = start;
+		size_t len = end - start < idsize - 1 ? end - start : idsize - 1;
+		memcpy(id, cg.p + start, len);
+		id[len] = 0;
+		return true;
+	}
+	return false;
+}
+
+static void note_container(struct hr_state *s, const char *id, int32_t type, bool named_after_id)
+{
+	if (find(s, id))
+		return;
+	struct hr_container *c = replace(s, id, strlen(id));
+	c->type_id = type;
+	hr_bytes_set_str(&c->type, type_name(type));
+	if (named_after_id)
+		hr_bytes_set_str(&c->name, id);
+}
+
+void hr_containers_resolve(struct hr_state *s, struct hr_thread *t)
+{
+	struct span cgs[64];
+	uint32_t n = cgroup_paths(t, cgs, 64);
+	char id[sizeof(t->container_id)];
+	t->container_id[0] = 0;
+	if (match_layout(cgs, n, podman_layout, id)) {
+		memcpy(t->container_id, id, 13);
+		note_container(s, id, CT_PODMAN, false);
+		return;
+	}
+	if (match_layout(cgs, n, docker_layout, id)) {
+		memcpy(t->container_id, id, 13);
+		note_container(s, id, CT_DOCKER, false);
+		return;
+	}
+	/* The CRI engine names the container but, with no runtime to ask
+	 * (a capture), reports no match and lets the next engines try. */
+	if (match_layout(cgs, n, cri_layout, id))
+		memcpy(t->container_id, id, 13);
+	if (match_lxc(cgs, n, id, sizeof(id))) {
+		memcpy(t->container_id, id, sizeof(id));
+		note_container(s, id, CT_LXC, true);
+		return;
+	}
+	if (match_libvirt_lxc(cgs, n, id, sizeof(id))) {
+		memcpy(t->container_id, id, sizeof(id));
+		note_container(s, id, CT_LIBVIRT_LXC, true);
+	}
+}
+
+/* ---- container events ---- */
+
+void hr_containers_add_old(struct hr_state *s, const struct hr_event *e)
+{
+	if (e->nparams_indexed < 4)
+		return;
+	const char *id = (const char *)e->param[0];
+	struct hr_container *c = replace(s, id, strnlen(id, e->param_len[0]));
+	c->type_id = (int32_t)hr_p_u32(e, 1, 0);
+	hr_bytes_set_str(&c->type, type_name(c->type_id));
+	hr_bytes_set_param_str(&c->name, e, 2);
+	hr_bytes_set_param_str(&c->image, e, 3);
+}
+
+/* A minimal JSON reader: enough to pick the scalar members of one object. */
+struct json {
+	const char *p, *end;
+};
+
+static void ws(struct json *j)
+{
+	while (j->p < j->end && (*j->p == ' ' || *j->p == '\t' || *j->p == '\n' || *j->p == '\r'))
+		j->p++;
+}
+
+static bool lit(struct json *j, char c)
+{
+	ws(j);
+	if (j->p < j->end && *j->p == c) {
+		j->p++;
+		return true;
+	}
+	return false;
+}
+
+static void put_utf8(uint32_t cp, char *buf, uint32_t *n, uint32_t cap)
+{
+	char tmp[4];
+	uint32_t k;
+	if (cp < 0x80) {
+		tmp[0] = (char)cp;
+		k = 1;
+	} else if (cp < 0x800) {
+		tmp[0] = (char)(0xc0 | cp >> 6);
+		tmp[1] = (char)(0x80 | (cp & 0x3f));
+		k = 2;
+	} else {
+		tmp[0] = (char)(0xe0 | cp >> 12);
+		tmp[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
+		tmp[2] = (char)(0x80 | (cp & 0x3f));
+		k = 3;
+	}
+	for (uint32_t i = 0; i < k && *n < cap; i++)
+		buf[(*n)++] = tmp[i];
+}
+
+/* Reads a string; `out` may be NULL to skip it. */
+static bool json_string(struct json *j, struct hr_bytes *out)
+{
+	if (!lit(j, '"'))
+		return false;
+	uint32_t cap = (uint32_t)(j->end - j->p), n = 0;
+	char *buf = malloc(cap + 1);
+	if (!buf)
+		abort();
+	bool ok = false;
+	while (j->p < j->end) {
+		char c = *j->p++;
+		if (c == '"') {
+			ok = true;
+			break;
+		}
+		if (c != '\\') {
+			buf[n++] = c;
+			continue;
+		}
+		if (j->p >= j->end)
+			break;
+		char esc = *j->p++;
+		switch (esc) {
+		case 'n': buf[n++] = '\n'; break;
+		case 't': buf[n++] = '\t'; break;
+		case 'r': buf[n++] = '\r'; break;
+		case 'b': buf[n++] = '\b'; break;
+		case 'f': buf[n++] = '\f'; break;
+		case 'u': {
+			uint32_t cp = 0;
+			for (int i = 0; i < 4 && j->p < j->end; i++) {
+				char h = *j->p++;
+				cp = cp * 16 + (uint32_t)(h >= '0' && h <= '9' ? h - '0' : (h | 0x20) - 'a' + 10);
+			}
+			put_utf8(cp, buf, &n, cap);
+			break;
+		}
+		default: buf[n++] = esc; break;
+		}
+	}
+	if (ok && out)
+		hr_bytes_set(out, buf, n);
+	free(buf);
+	return ok;
+}
+
+static bool json_skip(struct json *j, int depth);
+
+static bool json_skip_container(struct json *j, char close, bool object, int depth)
+{
+	if (lit(j, close))
+		return true;
+	do {
+		if (object) {
+			if (!json_string(j, NULL) || !lit(j, ':'))
+				return false;
+		}
+		if (!json_skip(j, depth + 1))
+			return false;
+	} while (lit(j, ','));
+	return lit(j, close);
+}
+
+static bool json_skip(struct json *j, int depth)
+{
+	if (depth > 64)
+		return false;
+	ws(j);
+	if (j->p >= j->end)
+		return false;
+	if (*j->p == '"')
+		return json_string(j, NULL);
+	if (lit(j, '{'))
+		return json_skip_container(j, '}', true, depth);
+	if (lit(j, '['))
+		return json_skip_container(j, ']', false, depth);
+	const char *start = j->p;
+	while (j->p < j->end && *j->p != ',' && *j->p != '}' && *j->p != ']' && *j->p != ' ' && *j->p != '\n')
+		j->p++;
+	return j->p > start;
+}
+
+/* A number or boolean token, as text. */
+static bool json_scalar(struct json *j, char *out, size_t size)
+{
+	ws(j);
+	const char *start = j->p;
+	if (!json_skip(j, 0))
+		return false;
+	size_t n = (size_t)(j->p - start);
+	if (n >= size)
+		n = size - 1;
+	memcpy(out, start, n);
+	out[n] = 0;
+	return true;
+}
+
+struct container_fields {
+	struct hr_bytes id, name, image, imageid, imagerepo, imagetag, imagedigest;
+	int64_t type, lookup_state, created_time;
+	bool privileged, has_type, has_id;
+};
+
+static bool read_container_object(struct json *j, struct container_fields *f)
+{
+	if (!lit(j, '{'))
+		return false;
+	if (lit(j, '}'))
+		return true;
+	do {
+		struct hr_bytes key = {0};
+		if (!json_string(j, &key) || !lit(j, ':')) {
+			hr_bytes_free(&key);
+			return false;
+		}
+		struct hr_bytes *target = NULL;
+		if (!strcmp(key.p, "id")) {
+			target = &f->id;
+			f->has_id = true;
+		} else if (!strcmp(key.p, "name")) {
+			target = &f->name;
+		} else if (!strcmp(key.p, "image")) {
+			target = &f->image;
+		} else if (!strcmp(key.p, "imageid")) {
+			target = &f->imageid;
+		} else if (!strcmp(key.p, "imagerepo")) {
+			target = &f->imagerepo;
+		} else if (!strcmp(key.p, "imagetag")) {
+			target = &f->imagetag;
+		} else if (!strcmp(key.p, "imagedigest")) {
+			target = &f->imagedigest;
+		}
+		bool ok;
+		ws(j);
+		if (target && j->p < j->end && *j->p == '"') {
+			ok = json_string(j, target);
+		} else if (!strcmp(key.p, "type") || !strcmp(key.p, "lookup_state") || !strcmp(key.p, "created_time") ||
+			   !strcmp(key.p, "privileged")) {
+			char tok[32];
+			ok = json_scalar(j, tok, sizeof(tok));
+			if (ok && !strcmp(key.p, "privileged")) {
+				f->privileged = !strcmp(tok, "true");
+			} else if (ok) {
+				int64_t v = strtoll(tok, NULL, 10);
+				if (!strcmp(key.p, "type")) {
+					f->type = v;
+					f->has_type = true;
+				} else if (!strcmp(key.p, "lookup_state")) {
+					f->lookup_state = v;
+				} else {
+					f->created_time = v;
+				}
+			}
+		} else {
+			ok = json_skip(j, 0);
+		}
+		hr_bytes_free(&key);
+		if (!ok)
+			return false;
+	} while (lit(j, ','));
+	return lit(j, '}');
+}
+
+void hr_containers_parse_json(struct hr_state *s, const uint8_t *json, uint32_t len)
+{
+	struct json j = {(const char *)json, (const char *)json + len};
+	/* The parameter may end with the NUL of its string. */
+	while (j.end > j.p && j.end[-1] == 0)
+		j.end--;
+	struct container_fields f;
+	memset(&f, 0, sizeof(f));
+	f.lookup_state = 1;
+	bool found = false;
+	if (lit(&j, '{') && !lit(&j, '}')) {
+		do {
+			struct hr_bytes key = {0};
+			if (!json_string(&j, &key) || !lit(&j, ':')) {
+				hr_bytes_free(&key);
+				break;
+			}
+			bool ok;
+			if (!strcmp(key.p, "container")) {
+				ok = read_container_object(&j, &f);
+				found = ok;
+			} else {
+				ok = json_skip(&j, 0);
+			}
+			hr_bytes_free(&key);
+			if (!ok)
+				break;
+		} while (lit(&j, ','));
+	}
+	if (found) {
+		const char *id = f.id.p ? f.id.p : "";
+		struct hr_container *c = replace(s, id, f.id.len);
+		c->type_id = (int32_t)f.type;
+		hr_bytes_set_str(&c->type, type_name(c->type_id));
+		hr_bytes_copy(&c->name, &f.name);
+		hr_bytes_copy(&c->image, &f.image);
+		hr_bytes_copy(&c->image_id, &f.imageid);
+		hr_bytes_copy(&c->image_repository, &f.imagerepo);
+		hr_bytes_copy(&c->image_tag, &f.imagetag);
+		hr_bytes_copy(&c->image_digest, &f.imagedigest);
+		c->privileged = f.privileged;
+		c->start_ts = (uint64_t)f.created_time * 1000000000ull;
+		hr_bytes_set(&c->json, json, (uint32_t)(j.end - (const char *)json));
+	}
+	struct hr_bytes *all[] = {&f.id, &f.name, &f.image, &f.imageid, &f.imagerepo, &f.imagetag, &f.imagedigest};
+	for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++)
+		hr_bytes_free(all[i]);
+}
