@@ -61,7 +61,7 @@ test: deps all asan
 	$(PYTHON) tests/run.py
 
 bench: deps all
-	$(PYTHON) bench/run.py
+	$(PYTHON) bench/run.py --build $(BUILD)
 
 fuzz: deps
 	$(MAKE) -f fuzz/Makefile

@@ -717,10 +717,9 @@ static enum hr_record_kind read_event(struct hr_reader *r, struct hr_record *rec
 	uint32_t fixed = 2 + (has_flags ? 4 : 0);
 	uint32_t hdr_len = v1 ? HR_EVENT_HEADER_V1_LEN : HR_EVENT_HEADER_V2_LEN;
 	unsigned long long off = (unsigned long long)r->blk_off;
-	const char *bname = hr_blk_name(type);
 
 	if (body_len < fixed + hdr_len)
-		return fail(r, "%s block at offset %llu: %u bytes is too short for an event header", bname, off,
+		return fail(r, "%s block at offset %llu: %u bytes is too short for an event header", hr_blk_name(type), off,
 			    r->blk_len);
 	struct hr_event *e = &rec->event;
 	memset(e, 0, offsetof(struct hr_event, param));
@@ -742,7 +741,7 @@ static enum hr_record_kind read_event(struct hr_reader *r, struct hr_record *rec
 	if (e->type >= HR_EVENT_MAX)
 		return HR_REC_END;
 	if (len < hdr_len || len > avail)
-		return fail(r, "%s block at offset %llu (%s): event length %u outside [%u, %u]", bname, off,
+		return fail(r, "%s block at offset %llu (%s): event length %u outside [%u, %u]", hr_blk_name(type), off,
 			    hr_event_table[e->type].name, len, hdr_len, avail);
 
 	const uint8_t *v2rec = ev;
@@ -755,7 +754,7 @@ static enum hr_record_kind read_event(struct hr_reader *r, struct hr_record *rec
 	}
 	const char *why = hr_event_decode(e, v2rec, v2len);
 	if (why)
-		return fail(r, "%s block at offset %llu (%s): %s", bname, off, hr_event_table[e->type].name, why);
+		return fail(r, "%s block at offset %llu (%s): %s", hr_blk_name(type), off, hr_event_table[e->type].name, why);
 	e->num = ++r->events;
 	r->events_in_section++;
 	return HR_REC_EVENT;
@@ -797,7 +796,6 @@ static bool load_block(struct hr_reader *r)
 	}
 	uint32_t type = rd32(r->buf + r->start);
 	uint32_t len = rd32(r->buf + r->start + 4);
-	const char *name = hr_blk_name(type);
 	if (first && type != HR_BLK_SHB) {
 		snprintf(r->error, sizeof r->error,
 			 "not a capture file: the block at offset %llu has type 0x%08x, not a section header",
@@ -822,25 +820,25 @@ static bool load_block(struct hr_reader *r)
 	}
 	if (len < 12) {
 		snprintf(r->error, sizeof r->error, "%s block at offset %llu: block length %u is below the 12-byte minimum",
-			 name, (unsigned long long)off, len);
+			 hr_blk_name(type), (unsigned long long)off, len);
 		return false;
 	}
 	if (len > MAX_BLOCK_LEN || (hr_blk_is_event(type) && !hr_blk_event_is_large(type) && len - 8 > 65536)) {
-		snprintf(r->error, sizeof r->error, "%s block at offset %llu: block length %u is too large", name,
+		snprintf(r->error, sizeof r->error, "%s block at offset %llu: block length %u is too large", hr_blk_name(type),
 			 (unsigned long long)off, len);
 		return false;
 	}
 	have = need(r, len);
 	if (have < len) {
 		snprintf(r->error, sizeof r->error,
-			 "truncated file: %s block at offset %llu needs %u bytes, only %zu remain%s", name,
+			 "truncated file: %s block at offset %llu needs %u bytes, only %zu remain%s", hr_blk_name(type),
 			 (unsigned long long)off, len, have, input_reason(r, why, sizeof why));
 		return false;
 	}
 	const uint8_t *blk = r->buf + r->start;
 	if (rd32(blk + len - 4) != len) {
 		snprintf(r->error, sizeof r->error,
-			 "%s block at offset %llu: trailer says %u, header says %u", name, (unsigned long long)off,
+			 "%s block at offset %llu: trailer says %u, header says %u", hr_blk_name(type), (unsigned long long)off,
 			 rd32(blk + len - 4), len);
 		return false;
 	}
