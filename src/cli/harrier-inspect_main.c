@@ -14,6 +14,7 @@
 #include "capture/scap_reader.h"
 #include "capture/scap_writer.h"
 #include "fields/fields.h"
+#include "format/event_args.h"
 #include "format/line_format.h"
 #include "state/state.h"
 
@@ -273,6 +274,9 @@ int main(int argc, char **argv)
 		return EXIT_READ_ERROR;
 	}
 	hr_field_ctx_init(&in.fields, in.state);
+	/* -j renders byte buffers for JSON (never cut to 80 characters) */
+	if (opt.json)
+		hr_format_set_buffer_format(HR_BUF_JSON);
 	static char outbuf[1 << 20];
 	setvbuf(stdout, outbuf, _IOFBF, sizeof outbuf);
 
@@ -287,6 +291,9 @@ int main(int argc, char **argv)
 		}
 	}
 	int rc = inspect(&in, r);
+	/* like sysdig: a format that sets terminal colors resets them at the end */
+	if (rc == EXIT_OK && hr_line_format_has_escape(in.format))
+		fputs("\033[00m", stdout);
 	if (in.writer && hr_writer_close(in.writer, err, sizeof err) < 0) {
 		if (rc == EXIT_OK)
 			fprintf(stderr, "harrier-inspect: %s\n", err);

@@ -54,11 +54,8 @@ static inline bool hr_set_storage(struct hr_value *out, struct hr_field *f)
 }
 static inline const char *hr_bytes_str(const struct hr_bytes *b) { return b->p ? b->p : ""; }
 
-/* The layout of parameters sysdig 0.29.3 knows for this event's type (the
- * newest layout for ids it does not know). */
-const struct hr_param_info *hr_field_event_params(const struct hr_event *e, unsigned *count);
-
-/* Index of parameter `name` in the event's layout, or -1. */
-int hr_field_param_index(const struct hr_event *e, const char *name);
+/* The EF_* flags sysdig 0.29.3 gives the event (they differ from the
+ * newest table's on a few ids). */
+static inline uint32_t hr_field_event_flags(const struct hr_event *e) { return hr_state_event_flags(e->type); }
 
 #endif

@@ -44,32 +44,7 @@ void hr_field_ctx_init(struct hr_field_ctx *ctx, const struct hr_state *s)
 	ctx->utc_offset = dt + dir * 86400;
 }
 
-/* ---- parameter layouts ---------------------------------------------------- */
-
-const struct hr_param_info *hr_field_event_params(const struct hr_event *e, unsigned *count)
-{
-	const struct hr_event_info *info = hr_event_info(e);
-	if (!info) {
-		*count = 0;
-		return NULL;
-	}
-	if (info->known_2022 && info->params_2022) {
-		*count = info->nparams_2022;
-		return info->params_2022;
-	}
-	*count = info->nparams;
-	return info->params;
-}
-
-int hr_field_param_index(const struct hr_event *e, const char *name)
-{
-	unsigned n;
-	const struct hr_param_info *p = hr_field_event_params(e, &n);
-	for (unsigned i = 0; i < n; i++)
-		if (strcmp(p[i].name, name) == 0)
-			return (int)i;
-	return -1;
-}
+/* ---- parsing ------------------------------------------------------------- */
 
 /* The longest parameter name of any event that prefixes `text`, as sysdig
  * resolves `evt.arg.NAME` (so `%evt.arg.fd)` means the parameter `fd`). */
@@ -93,8 +68,6 @@ static const char *longest_param_name(const char *text)
 	}
 	return best;
 }
-
-/* ---- parsing ------------------------------------------------------------- */
 
 static int parse_index_arg(struct hr_field *f, const char *text, size_t at, char *err, size_t errlen)
 {

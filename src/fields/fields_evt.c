@@ -203,7 +203,7 @@ static bool x_syscall_type(struct hr_field *f, struct hr_field_ctx *ctx, const s
 	(void)f, (void)ctx;
 	/* sysdig tests the flags word against EC_INTERNAL, which has the value
 	 * of EF_SKIPPARSERESET: both tests select the same events. */
-	if (e->type == EVT_SCHEDSWITCH_6_E || (hr_event_info(e)->flags & HR_EF_SKIPPARSERESET))
+	if (e->type == EVT_SCHEDSWITCH_6_E || (hr_field_event_flags(e) & HR_EF_SKIPPARSERESET))
 		return false;
 	return hr_set_cstr(out, type_name(e));
 }
@@ -229,8 +229,10 @@ static bool x_info(struct hr_field *f, struct hr_field_ctx *ctx, const struct hr
  * does not have it. */
 static int arg_param_index(const struct hr_field *f, const struct hr_event *e)
 {
-	int idx = f->arg_name[0] ? hr_field_param_index(e, f->arg_name) : f->arg_index;
-	if (idx < 0 || (uint32_t)idx >= e->nparams_indexed)
+	unsigned n;
+	hr_event_layout(e, &n);
+	int idx = f->arg_name[0] ? hr_event_layout_index(e, f->arg_name) : f->arg_index;
+	if (idx < 0 || (unsigned)idx >= n)
 		return -1;
 	return idx;
 }
@@ -315,9 +317,7 @@ static bool x_rawarg(struct hr_field *f, struct hr_field_ctx *ctx, const struct 
 	if (idx < 0)
 		return false;
 	unsigned n;
-	const struct hr_param_info *params = hr_field_event_params(e, &n);
-	if ((unsigned)idx >= n)
-		return false;
+	const struct hr_param_info *params = hr_event_layout(e, &n);
 	return raw_param_value(e, (unsigned)idx, params[idx].type, out);
 }
 
@@ -325,15 +325,10 @@ static bool x_rawarg(struct hr_field *f, struct hr_field_ctx *ctx, const struct 
  * create an fd, the `fd` parameter. Returns the parameter index or -1. */
 static int result_param(const struct hr_event *e)
 {
-	int idx = hr_field_param_index(e, "res");
-	if (idx >= 0 && (uint32_t)idx < e->nparams_indexed)
-		return idx;
-	if ((hr_event_info(e)->flags & HR_EF_CREATES_FD) && !is_enter(e)) {
-		idx = hr_field_param_index(e, "fd");
-		if (idx >= 0 && (uint32_t)idx < e->nparams_indexed)
-			return idx;
-	}
-	return -1;
+	int idx = hr_event_layout_index(e, "res");
+	if (idx < 0 && (hr_field_event_flags(e) & HR_EF_CREATES_FD) && !is_enter(e))
+		idx = hr_event_layout_index(e, "fd");
+	return idx;
 }
 
 static bool x_rawres(struct hr_field *f, struct hr_field_ctx *ctx, const struct hr_event *e, struct hr_value *out)
@@ -366,29 +361,27 @@ static bool x_failed(struct hr_field *f, struct hr_field_ctx *ctx, const struct 
 	return hr_set_bool(out, failed);
 }
 
-static uint32_t event_flags(const struct hr_event *e) { return hr_event_info(e)->flags; }
-
 static bool x_is_io(struct hr_field *f, struct hr_field_ctx *ctx, const struct hr_event *e, struct hr_value *out)
 {
 	(void)f, (void)ctx;
-	return hr_set_bool(out, event_flags(e) & (HR_EF_READS_FROM_FD | HR_EF_WRITES_TO_FD));
+	return hr_set_bool(out, hr_field_event_flags(e) & (HR_EF_READS_FROM_FD | HR_EF_WRITES_TO_FD));
 }
 static bool x_is_io_read(struct hr_field *f, struct hr_field_ctx *ctx, const struct hr_event *e,
 			 struct hr_value *out)
 {
 	(void)f, (void)ctx;
-	return hr_set_bool(out, event_flags(e) & HR_EF_READS_FROM_FD);
+	return hr_set_bool(out, hr_field_event_flags(e) & HR_EF_READS_FROM_FD);
 }
 static bool x_is_io_write(struct hr_field *f, struct hr_field_ctx *ctx, const struct hr_event *e,
 			  struct hr_value *out)
 {
 	(void)f, (void)ctx;
-	return hr_set_bool(out, event_flags(e) & HR_EF_WRITES_TO_FD);
+	return hr_set_bool(out, hr_field_event_flags(e) & HR_EF_WRITES_TO_FD);
 }
 static bool x_io_dir(struct hr_field *f, struct hr_field_ctx *ctx, const struct hr_event *e, struct hr_value *out)
 {
 	(void)f, (void)ctx;
-	uint32_t fl = event_flags(e);
+	uint32_t fl = hr_field_event_flags(e);
 	if (fl & HR_EF_WRITES_TO_FD)
 		return hr_set_cstr(out, "write");
 	if (fl & HR_EF_READS_FROM_FD)
@@ -398,7 +391,7 @@ static bool x_io_dir(struct hr_field *f, struct hr_field_ctx *ctx, const struct 
 static bool x_is_wait(struct hr_field *f, struct hr_field_ctx *ctx, const struct hr_event *e, struct hr_value *out)
 {
 	(void)f, (void)ctx;
-	return hr_set_bool(out, event_flags(e) & HR_EF_WAITS);
+	return hr_set_bool(out, hr_field_event_flags(e) & HR_EF_WAITS);
 }
 static bool x_count(struct hr_field *f, struct hr_field_ctx *ctx, const struct hr_event *e, struct hr_value *out)
 {
@@ -409,7 +402,7 @@ static bool x_count_exit(struct hr_field *f, struct hr_field_ctx *ctx, const str
 			 struct hr_value *out)
 {
 	(void)f, (void)ctx;
-	return hr_set_u64(out, HR_PT_UINT32, is_enter(e) ? 0 : 1);
+	return !is_enter(e) && hr_set_u64(out, HR_PT_UINT32, 1);
 }
 
 const struct hr_field_def hr_fields_evt[] = {

@@ -23,7 +23,7 @@ enum {
 /* Whether the event refers to an fd at all (creates, uses or closes one). */
 static bool is_fd_event(const struct hr_event *e)
 {
-	return hr_event_info(e)->flags & (HR_EF_CREATES_FD | HR_EF_USES_FD | HR_EF_DESTROYS_FD);
+	return hr_field_event_flags(e) & (HR_EF_CREATES_FD | HR_EF_USES_FD | HR_EF_DESTROYS_FD);
 }
 
 /* The fd the event refers to: the one the state linked, or the thread's
@@ -316,6 +316,23 @@ static bool x_sport(struct hr_field *f, struct hr_field_ctx *ctx, const struct h
 	}
 }
 
+/* The protocol sysdig reports: raw sockets always, others once their role
+ * (client or server) is known; not for non-IP fds. */
+static uint8_t l4proto_of(const struct hr_fd *fd)
+{
+	enum { L4_NA = 1, L4_RAW = 5 };
+	switch (fd->type) {
+	case HR_FD_IPV4_SOCK: case HR_FD_IPV6_SOCK:
+		if (fd->l4proto == L4_RAW)
+			return L4_RAW;
+		return has_role(fd) ? fd->l4proto : L4_NA;
+	case HR_FD_IPV4_SERVSOCK: case HR_FD_IPV6_SERVSOCK:
+		return fd->l4proto;
+	default:
+		return L4_NA;
+	}
+}
+
 static bool x_l4proto(struct hr_field *f, struct hr_field_ctx *ctx, const struct hr_event *e, struct hr_value *out)
 {
 	(void)f;
@@ -324,7 +341,7 @@ static bool x_l4proto(struct hr_field *f, struct hr_field_ctx *ctx, const struct
 	const struct hr_fd *fd = event_fd(ctx, e);
 	if (!fd)
 		return false;
-	switch (fd->l4proto) {
+	switch (l4proto_of(fd)) {
 	case 2: return hr_set_cstr(out, "tcp");
 	case 3: return hr_set_cstr(out, "udp");
 	case 4: return hr_set_cstr(out, "icmp");

@@ -71,12 +71,16 @@ static bool x_vtid(struct hr_field *f, struct hr_field_ctx *ctx, const struct hr
 {
 	(void)f, (void)ctx;
 	THREAD_OR_MISSING();
+	if (t->vtid == -1)
+		return false;
 	return hr_set_i64(out, HR_PT_INT64, t->vtid);
 }
 static bool x_vpid(struct hr_field *f, struct hr_field_ctx *ctx, const struct hr_event *e, struct hr_value *out)
 {
 	(void)f, (void)ctx;
 	THREAD_OR_MISSING();
+	if (t->vpid == -1)
+		return false;
 	return hr_set_i64(out, HR_PT_INT64, t->vpid);
 }
 static bool x_sid(struct hr_field *f, struct hr_field_ctx *ctx, const struct hr_event *e, struct hr_value *out)

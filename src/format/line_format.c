@@ -219,3 +219,8 @@ bool hr_line_format_render_json(struct hr_line_format *fmt, struct hr_field_ctx 
 	hr_sb_putc(out, '}');
 	return true;
 }
+
+bool hr_line_format_has_escape(const struct hr_line_format *fmt)
+{
+	return strchr(fmt->text, '\033') != NULL;
+}

@@ -32,4 +32,7 @@ bool hr_line_format_render(struct hr_line_format *fmt, struct hr_field_ctx *ctx,
 bool hr_line_format_render_json(struct hr_line_format *fmt, struct hr_field_ctx *ctx,
 				const struct hr_event *e, struct hr_strbuf *out);
 
+/* Whether the format holds an escape character (a terminal color code). */
+bool hr_line_format_has_escape(const struct hr_line_format *fmt);
+
 #endif
