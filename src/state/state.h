@@ -138,6 +138,14 @@ void hr_state_each_iface(const struct hr_state *s, void (*fn)(void *ctx, const s
 /* Containers known from container events and from cgroups. */
 void hr_state_each_container(const struct hr_state *s, void (*fn)(void *ctx, const struct hr_container *), void *ctx);
 
+/*
+ * The EF_* flags sysdig 0.29.3 gives an event id (ids it does not know get
+ * the newest libs' flags). They differ from the spec's newest flags on a few
+ * ids, e.g. mmap is not an fd event for sysdig (fd.num prints <NA>), so
+ * fd.* fields should test these flags, not hr_event_table's.
+ */
+uint32_t hr_state_event_flags(uint16_t type);
+
 /* Counters, for tests that check memory stays bounded. */
 uint64_t hr_state_thread_count(const struct hr_state *s);
 uint64_t hr_state_fd_count(const struct hr_state *s);

@@ -24,6 +24,8 @@
 static uint32_t flags_2022(uint16_t type)
 {
 	uint32_t f = hr_event_table[type].flags;
+	if (type >= HR_EVENT_MAX_2022)
+		return f;
 	switch (type) {
 	case EV_SENDMMSG_X:
 	case EV_RECVMMSG_X:
@@ -1202,6 +1204,11 @@ static void dispatch(struct hr_state *s, struct hr_event *e, uint32_t eflags)
 	}
 }
 
+uint32_t hr_state_event_flags(uint16_t type)
+{
+	return type < HR_EVENT_MAX ? flags_2022(type) : 0;
+}
+
 void hr_state_process_event(struct hr_state *s, struct hr_event *e)
 {
 	if (s->proc_sockets_unfixed)
@@ -1214,7 +1221,7 @@ void hr_state_process_event(struct hr_state *s, struct hr_event *e)
 	e->enter = NULL;
 	if (e->type >= HR_EVENT_MAX)
 		return;
-	uint32_t eflags = e->type < HR_EVENT_MAX_2022 ? flags_2022(e->type) : hr_event_table[e->type].flags;
+	uint32_t eflags = flags_2022(e->type);
 	reset(s, e, eflags);
 	dispatch(s, e, eflags);
 

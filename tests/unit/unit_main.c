@@ -4,12 +4,14 @@
 
 void unit_format_args(unsigned *passed, unsigned *failed);
 void unit_fields(unsigned *passed, unsigned *failed);
+void unit_state(unsigned *passed, unsigned *failed);
 
 int main(void)
 {
 	unsigned passed = 0, failed = 0;
 	unit_format_args(&passed, &failed);
 	unit_fields(&passed, &failed);
+	unit_state(&passed, &failed);
 	printf("%u passed, %u failed\n", passed, failed);
 	return failed != 0;
 }
