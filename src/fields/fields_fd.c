@@ -291,9 +291,11 @@ static bool x_cport(struct hr_field *f, struct hr_field_ctx *ctx, const struct h
 	if (!is_fd_event(e) || !e->thread)
 		return false;
 	const struct hr_fd *fd = event_fd(ctx, e);
-	if (!fd || !has_role(fd) || !is_ip_socket(fd))
+	if (!fd || !has_role(fd))
 		return false;
-	return hr_set_u64(out, HR_PT_PORT, fd->sport);
+	/* sysdig falls through to an empty string for other fds with a role
+	 * (unix sockets) and reads it as port 0 */
+	return hr_set_u64(out, HR_PT_PORT, is_ip_socket(fd) ? fd->sport : 0);
 }
 
 static bool x_sport(struct hr_field *f, struct hr_field_ctx *ctx, const struct hr_event *e, struct hr_value *out)
