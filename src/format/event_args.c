@@ -543,7 +543,9 @@ static void render_socktuple(struct render *r, const uint8_t *p, uint32_t len)
 	}
 }
 
-/* poll's fd list: `fd:<type char><events in hex>` separated by spaces. */
+/* poll's fd list: `fd:<type char><events in hex>` separated by spaces.
+ * sysdig shows nothing new without a thread: it leaves whatever its buffer
+ * held from the previous parameter, which Harrier does not imitate. */
 static void render_fdlist(struct render *r, const uint8_t *p, uint32_t len)
 {
 	if (!r->thread || len < 2)
@@ -555,13 +557,12 @@ static void render_fdlist(struct render *r, const uint8_t *p, uint32_t len)
 		int64_t fd = (int64_t)read_le(entry, 8, 8);
 		int16_t events = (int16_t)read_le(entry + 8, 2, 2);
 		const struct hr_fd *f = fd >= 0 ? hr_state_fd(r->s, r->thread, fd) : NULL;
-		size_t before = r->out->len;
 		hr_sb_printf(r->out, "%" PRIu64 ":%c%x%s", (uint64_t)fd, f ? fd_type_char(f->type) : '?',
 			     (unsigned)(int)events, j + 1 < nfds ? " " : "");
-		/* sysdig stops at the entry that no longer fits its buffer. */
+		/* sysdig's buffer ends mid-entry once the list outgrows it. */
 		if (r->out->len - start >= config.storage_size - 1) {
-			r->out->len = before;
-			r->out->p[before] = 0;
+			r->out->len = start + config.storage_size - 1;
+			r->out->p[r->out->len] = 0;
 			break;
 		}
 	}
@@ -890,6 +891,18 @@ static size_t render_one(struct render *r, unsigned idx)
 }
 
 /* ------------------------------------------------------------ public API */
+
+void hr_format_sockaddr(struct hr_strbuf *out, const uint8_t *p, uint32_t len)
+{
+	struct render r = {.out = out};
+	render_sockaddr(&r, p, len);
+}
+
+void hr_format_socktuple(struct hr_strbuf *out, const uint8_t *p, uint32_t len)
+{
+	struct render r = {.out = out};
+	render_socktuple(&r, p, len);
+}
 
 void hr_format_evt_args(struct hr_strbuf *out, const struct hr_state *s, const struct hr_event *e)
 {

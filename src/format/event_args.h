@@ -47,6 +47,14 @@ void hr_format_set_buffer_format(enum hr_buffer_format f);
  * format only). sysdig uses 80 unless -v; 0 means unlimited. Default 80. */
 void hr_format_set_max_output_len(unsigned n);
 
+/*
+ * A PT_SOCKADDR / PT_SOCKTUPLE parameter as sysdig 0.29.3 names an fd after
+ * it (connect, accept, ...): the same text evt.args shows, cut at the same
+ * length, which depends on what was rendered before (see event_args.c).
+ */
+void hr_format_sockaddr(struct hr_strbuf *out, const uint8_t *p, uint32_t len);
+void hr_format_socktuple(struct hr_strbuf *out, const uint8_t *p, uint32_t len);
+
 /* The parameter layout sysdig 0.29.3 uses for this event, and how many of
  * its parameters the event carries (what evt.args prints). */
 const struct hr_param_info *hr_event_layout(const struct hr_event *e, unsigned *count);
