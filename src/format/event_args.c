@@ -65,6 +65,39 @@ static size_t c_strnlen(const uint8_t *p, size_t len)
 	return z ? (size_t)(z - p) : len;
 }
 
+/* Integer text without printf: these are most of what evt.args prints. */
+static void append_u64(struct hr_strbuf *out, uint64_t v)
+{
+	char tmp[20];
+	unsigned n = 0;
+	do {
+		tmp[sizeof(tmp) - 1 - n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	hr_sb_append(out, tmp + sizeof(tmp) - n, n);
+}
+
+static void append_i64(struct hr_strbuf *out, int64_t v)
+{
+	if (v < 0) {
+		hr_sb_putc(out, '-');
+		append_u64(out, (uint64_t)0 - (uint64_t)v);
+	} else {
+		append_u64(out, (uint64_t)v);
+	}
+}
+
+static void append_hex_upper(struct hr_strbuf *out, uint64_t v)
+{
+	char tmp[16];
+	unsigned n = 0;
+	do {
+		tmp[sizeof(tmp) - 1 - n++] = "0123456789ABCDEF"[v & 15];
+		v >>= 4;
+	} while (v);
+	hr_sb_append(out, tmp + sizeof(tmp) - n, n);
+}
+
 /* ------------------------------------------------------------ layout */
 
 const struct hr_param_info *hr_event_layout(const struct hr_event *e, unsigned *count)
@@ -204,9 +237,9 @@ static void append_signed(struct hr_strbuf *out, int64_t v, unsigned width_bits,
 	if (fmt == HR_PF_OCT)
 		hr_sb_printf(out, "%#" PRIo64, bits);
 	else if (fmt == HR_PF_HEX)
-		hr_sb_printf(out, "%" PRIX64, bits);
+		append_hex_upper(out, bits);
 	else
-		hr_sb_printf(out, "%" PRId64, v);
+		append_i64(out, v);
 }
 
 /* Unsigned types use the same conversions as signed ones in sysdig: "%d"
@@ -279,7 +312,7 @@ static char l4proto_char(const struct hr_fd *f)
 /* `3` raw, `<f>/etc/passwd` resolved; AT_FDCWD and errno names for negatives. */
 static void render_fd(struct render *r, int64_t fd)
 {
-	hr_sb_printf(r->out, "%" PRId64, fd);
+	append_i64(r->out, fd);
 	begin_resolved(r);
 	if (!r->thread)
 		return;
@@ -423,7 +456,7 @@ static void render_path(struct render *r, const struct hr_param_info *pi, const 
 
 static void render_pid(struct render *r, int64_t pid)
 {
-	hr_sb_printf(r->out, "%" PRId64, pid);
+	append_i64(r->out, pid);
 	begin_resolved(r);
 	const struct hr_thread *t = r->s ? hr_state_thread(r->s, pid) : NULL;
 	if (t && t->comm.p)
@@ -432,7 +465,11 @@ static void render_pid(struct render *r, int64_t pid)
 
 static void render_ipv4_endpoint(struct hr_strbuf *out, const uint8_t ip[4], uint16_t port)
 {
-	hr_sb_printf(out, "%u.%u.%u.%u:%u", ip[0], ip[1], ip[2], ip[3], port);
+	for (unsigned i = 0; i < 4; i++) {
+		append_u64(out, ip[i]);
+		hr_sb_putc(out, i < 3 ? '.' : ':');
+	}
+	append_u64(out, port);
 }
 
 static void render_ipv6_address(struct hr_strbuf *out, const uint8_t ip[16])
@@ -605,7 +642,7 @@ static void render_user_or_group(struct render *r, uint32_t id, bool user)
 		hr_sb_puts(r->out, "<NONE>");
 		return;
 	}
-	hr_sb_printf(r->out, "%d", (int32_t)id);
+	append_i64(r->out, (int32_t)id);
 	begin_resolved(r);
 	const struct hr_user *u = r->s && user ? hr_state_user(r->s, id) : NULL;
 	const struct hr_group *g = r->s && !user ? hr_state_group(r->s, id) : NULL;
@@ -775,7 +812,7 @@ static void render_param(struct render *r, unsigned idx)
 	case HR_PT_PID32: render_pid(r, (int32_t)read_le(p, len, 4)); break;
 	case HR_PT_ERRNO: {
 		int64_t v = (int64_t)read_le(p, len, 8);
-		hr_sb_printf(out, "%" PRId64, v);
+		append_i64(out, v);
 		begin_resolved(r);
 		const char *name = v < 0 ? hr_errno_name(v) : NULL;
 		if (name)
@@ -810,7 +847,7 @@ static void render_param(struct render *r, unsigned idx)
 			hr_sb_puts(out, "none");
 			begin_resolved(r);
 		} else {
-			hr_sb_printf(out, "%" PRIu64, v);
+			append_u64(out, v);
 			begin_resolved(r);
 			hr_sb_printf(out, "%gs", (double)v / 1000000000);
 		}
@@ -822,7 +859,7 @@ static void render_param(struct render *r, unsigned idx)
 	case HR_PT_FLAGS32: {
 		unsigned size = type == HR_PT_FLAGS8 ? 1 : type == HR_PT_FLAGS16 ? 2 : 4;
 		uint32_t v = (uint32_t)read_le(p, len, size);
-		hr_sb_printf(out, "%" PRIu32, v);
+		append_u64(out, v);
 		begin_resolved(r);
 		uint64_t absent = 0;
 		const struct hr_flag_table *ft = flag_table_of(&r->layout[idx], &absent);
