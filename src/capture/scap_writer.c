@@ -41,6 +41,12 @@ struct hr_writer {
 
 	uint8_t *blk;         /* the block being assembled */
 	size_t blk_len, blk_cap;
+
+	/* the tables of a section start, sorted before they are written */
+	const struct hr_thread **threads;
+	size_t nthreads, threads_cap;
+	const struct hr_fd **fds;
+	size_t nfds, fds_cap;
 };
 
 /* ---- output ------------------------------------------------------------ */
@@ -253,6 +259,8 @@ int hr_writer_close(struct hr_writer *w, char *err, size_t errlen)
 		snprintf(err, errlen, "%s", w->error);
 	free(w->blk);
 	free(w->out);
+	free(w->threads);
+	free(w->fds);
 	free(w);
 	return rc;
 }
@@ -353,11 +361,8 @@ static void put_bytes16(struct hr_writer *w, const struct hr_bytes *b, uint32_t 
 	put_str16(w, b->p, b->len, limit);
 }
 
-static void put_thread(void *ctx, const struct hr_thread *t)
+static void put_thread(struct hr_writer *w, const struct hr_thread *t)
 {
-	struct hr_writer *w = ctx;
-	if (t->dead)
-		return;
 	size_t start = w->blk_len;
 	put32(w, 0); /* entry length, including itself */
 	put64(w, (uint64_t)t->tid);
@@ -394,10 +399,11 @@ static void put_thread(void *ctx, const struct hr_thread *t)
 	patch32(w, start, (uint32_t)(w->blk_len - start));
 }
 
-static int write_process_list(struct hr_writer *w, const struct hr_state *s)
+static int write_process_list(struct hr_writer *w)
 {
 	block_begin(w, HR_BLK_PL_V9);
-	hr_state_each_thread(s, put_thread, w);
+	for (size_t i = 0; i < w->nthreads; i++)
+		put_thread(w, w->threads[i]);
 	return block_end(w);
 }
 
@@ -413,9 +419,8 @@ static uint8_t fd_type_on_disk(const struct hr_fd *f)
 	return f->type;
 }
 
-static void put_fd(void *ctx, const struct hr_fd *f)
+static void put_fd(struct hr_writer *w, const struct hr_fd *f)
 {
-	struct hr_writer *w = ctx;
 	uint8_t type = fd_type_on_disk(f);
 	if (type == HR_FD_UNKNOWN)
 		return;
@@ -477,37 +482,91 @@ static void put_fd(void *ctx, const struct hr_fd *f)
 	patch32(w, start, (uint32_t)(w->blk_len - start));
 }
 
-struct fdl_ctx {
-	struct hr_writer *w;
-	const struct hr_state *s;
-	int rc;
-};
-
-static void put_thread_fds(void *ctx, const struct hr_thread *t)
+/* The tables are listed sorted by thread id and fd number, as /proc lists
+ * them: sysdig 0.29.3's output can depend on the order in which a thread's
+ * fds were loaded (seen on the synthetic capture), so the copy keeps the
+ * order the original most likely had rather than the state's hash order. */
+/* Room for element `n` of a list of `elsize`-byte elements: returns the
+ * list, moved if it had to grow, or NULL (error set) when out of memory. */
+static void *grow_list(struct hr_writer *w, void *list, size_t *cap, size_t n, size_t elsize)
 {
-	struct fdl_ctx *c = ctx;
-	if (t->dead || c->rc < 0)
+	if (n < *cap)
+		return list;
+	size_t ncap = *cap ? *cap * 2 : 256;
+	void *nl = realloc(list, ncap * elsize);
+	if (!nl) {
+		snprintf(w->error, sizeof w->error, "out of memory while writing %s", w->path);
+		w->failed = true;
+		return NULL;
+	}
+	*cap = ncap;
+	return nl;
+}
+
+static void collect_thread(void *ctx, const struct hr_thread *t)
+{
+	struct hr_writer *w = ctx;
+	if (t->dead)
 		return;
-	block_begin(c->w, HR_BLK_FDL_V2);
-	put64(c->w, (uint64_t)t->tid);
+	const struct hr_thread **l = grow_list(w, w->threads, &w->threads_cap, w->nthreads, sizeof *l);
+	if (l) {
+		w->threads = l;
+		w->threads[w->nthreads++] = t;
+	}
+}
+
+static void collect_fd(void *ctx, const struct hr_fd *f)
+{
+	struct hr_writer *w = ctx;
+	const struct hr_fd **l = grow_list(w, w->fds, &w->fds_cap, w->nfds, sizeof *l);
+	if (l) {
+		w->fds = l;
+		w->fds[w->nfds++] = f;
+	}
+}
+
+static int by_tid(const void *a, const void *b)
+{
+	int64_t x = (*(const struct hr_thread *const *)a)->tid, y = (*(const struct hr_thread *const *)b)->tid;
+	return (x > y) - (x < y);
+}
+
+static int by_fd(const void *a, const void *b)
+{
+	int64_t x = (*(const struct hr_fd *const *)a)->fd, y = (*(const struct hr_fd *const *)b)->fd;
+	return (x > y) - (x < y);
+}
+
+static int write_fd_list(struct hr_writer *w, const struct hr_state *s, const struct hr_thread *t)
+{
+	w->nfds = 0;
 	/* A thread that shares its process's files (PPM_CL_CLONE_FILES) looks
 	 * fds up in its main thread's table, so only tables of their own are
 	 * listed: the main thread's, and those of threads without that flag. */
 	if (t->tid == t->pid || !(t->flags & PPM_CL_CLONE_FILES))
-		hr_state_each_fd(c->s, t, put_fd, c->w);
-	c->rc = block_end(c->w);
+		hr_state_each_fd(s, t, collect_fd, w);
+	qsort(w->fds, w->nfds, sizeof *w->fds, by_fd);
+	block_begin(w, HR_BLK_FDL_V2);
+	put64(w, (uint64_t)t->tid);
+	for (size_t i = 0; i < w->nfds; i++)
+		put_fd(w, w->fds[i]);
+	return block_end(w);
 }
 
 int hr_writer_begin_section(struct hr_writer *w, const struct hr_state *s)
 {
+	w->nthreads = 0;
+	hr_state_each_thread(s, collect_thread, w);
+	qsort(w->threads, w->nthreads, sizeof *w->threads, by_tid);
 	const struct hr_machine_info *mi = hr_state_machine(s);
-	if (write_section_header(w) < 0 || (mi && write_machine_info(w, mi) < 0) ||
-	    write_iface_list(w, s) < 0 || write_user_list(w, s) < 0 || write_process_list(w, s) < 0)
+	if (w->failed || write_section_header(w) < 0 || (mi && write_machine_info(w, mi) < 0) ||
+	    write_iface_list(w, s) < 0 || write_user_list(w, s) < 0 || write_process_list(w) < 0)
 		return -1;
-	struct fdl_ctx c = {w, s, 0};
-	hr_state_each_thread(s, put_thread_fds, &c);
+	for (size_t i = 0; i < w->nthreads; i++)
+		if (write_fd_list(w, s, w->threads[i]) < 0)
+			return -1;
 	w->section_pending = false;
-	return c.rc;
+	return 0;
 }
 
 /* ---- events ------------------------------------------------------------ */
