@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "format/event_args.h"
 #include "state/state_internal.h"
 
 static void set_text(struct hr_bytes *out, const char *text)
@@ -104,88 +105,22 @@ void hr_name_socket(struct hr_bytes *out, const struct hr_fd *fd)
 	}
 }
 
-/* sinsp's sanitize_string: drops every byte that is not printable ASCII. */
-static void set_sanitized(struct hr_bytes *out, const uint8_t *p, uint32_t maxlen)
-{
-	char buf[HR_MAX_PATH + 1];
-	uint32_t n = 0;
-	for (uint32_t i = 0; i < maxlen && p[i] && n < HR_MAX_PATH; i++)
-		if (p[i] >= 0x20 && p[i] <= 0x7e)
-			buf[n++] = (char)p[i];
-	hr_bytes_set(out, buf, n);
-}
-
-static uint16_t rd16(const uint8_t *p)
-{
-	uint16_t v;
-	memcpy(&v, p, 2);
-	return v;
-}
-
-static uint64_t rd64(const uint8_t *p)
-{
-	uint64_t v;
-	memcpy(&v, p, 8);
-	return v;
-}
-
+/* Socket parameters are named with the very text evt.args shows for them
+ * (sinsp renders them the same way, into the same length-limited buffer). */
 void hr_name_sockaddr_param(struct hr_bytes *out, const uint8_t *p, uint32_t len)
 {
-	char buf[64];
-	if (len == 0) {
-		set_text(out, "NULL");
-	} else if (p[0] == 1) {
-		set_sanitized(out, p + 1, len - 1);
-	} else if (p[0] == 2) {
-		if (len == 7)
-			hr_name_ipv4_endpoint(out, p + 1, rd16(p + 5));
-		else
-			set_text(out, "INVALID IPv4");
-	} else if (p[0] == 10) {
-		if (len == 19)
-			hr_name_ipv6_endpoint(out, p + 1, rd16(p + 17));
-		else
-			set_text(out, "INVALID IPv6");
-	} else {
-		snprintf(buf, sizeof(buf), "family %d", (int)p[0]);
-		set_text(out, buf);
-	}
+	static struct hr_strbuf text;
+	hr_sb_reset(&text);
+	hr_format_sockaddr(&text, p, len);
+	hr_bytes_set(out, hr_sb_str(&text), (uint32_t)text.len);
 }
 
 void hr_name_socktuple_param(struct hr_bytes *out, const uint8_t *p, uint32_t len)
 {
-	char buf[64];
-	if (len == 0) {
-		set_text(out, "NULL");
-	} else if (p[0] == 2) {
-		if (len == 13)
-			hr_name_ipv4_tuple(out, p + 1, rd16(p + 5), p + 7, rd16(p + 11));
-		else
-			set_text(out, "INVALID IPv4");
-	} else if (p[0] == 10) {
-		if (len != 37)
-			set_text(out, "INVALID IPv6");
-		else if (hr_is_ipv4_mapped(p + 1) && hr_is_ipv4_mapped(p + 19))
-			hr_name_ipv4_tuple(out, p + 13, rd16(p + 17), p + 31, rd16(p + 35));
-		else
-			hr_name_ipv6_tuple(out, p + 1, rd16(p + 17), p + 19, rd16(p + 35));
-	} else if (p[0] == 1) {
-		struct hr_bytes path = {0};
-		if (len > 17)
-			set_sanitized(&path, p + 17, len - 17);
-		uint64_t src = len >= 9 ? rd64(p + 1) : 0, dst = len >= 17 ? rd64(p + 9) : 0;
-		char head[48];
-		int n = snprintf(head, sizeof(head), "%" PRIx64 "->%" PRIx64 " ", src, dst);
-		char full[sizeof(head) + HR_MAX_PATH + 1];
-		memcpy(full, head, (size_t)n);
-		if (path.len)
-			memcpy(full + n, path.p, path.len);
-		hr_bytes_set(out, full, (uint32_t)n + path.len);
-		hr_bytes_free(&path);
-	} else {
-		snprintf(buf, sizeof(buf), "family %d", (int)p[0]);
-		set_text(out, buf);
-	}
+	static struct hr_strbuf text;
+	hr_sb_reset(&text);
+	hr_format_socktuple(&text, p, len);
+	hr_bytes_set(out, hr_sb_str(&text), (uint32_t)text.len);
 }
 
 /* Moves the write position back to just after the previous '/', as sinsp
