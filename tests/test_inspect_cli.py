@@ -8,6 +8,8 @@ import json
 import os
 
 import harness
+import scapbuild as sb
+from scapbuild import Capture, i64, old_tail, proc, s, u16, u32, u64
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 TRACES_DIR = os.path.normpath(os.path.join(ROOT, "..", "shared", "conformance", "traces"))
@@ -187,3 +189,118 @@ def test_errors(ctx):
 def test_help(ctx):
     p = ctx.inspect("-h")
     assert p.returncode == 0 and b"Usage: harrier-inspect" in p.stdout and b"-p" in p.stdout
+
+
+# ---- a hand-built capture for what the corpus lacks --------------------------
+
+CONTAINER_ID = "3ad7b26ded6d8e7b23da7d48fe889434573036c27ae5a74837233de441c3601e"
+CONTAINER_JSON = ('{"container":{"id":"%s","name":"web","image":"nginx:1.21","imagerepo":"nginx",'
+                  '"imagetag":"1.21","imagedigest":"sha256:abcd","imageid":"f0e1d2c3b4a5","type":0,'
+                  '"privileged":false,"lookup_state":1}}' % CONTAINER_ID[:12])
+
+
+def _metadata(cap):
+    cap.machine_info(hostname="inspect-test")
+    cap.iflist([dict(type=1, name="lo", addr=sb.ipv4(127, 0, 0, 1), netmask=sb.ipv4(255, 0, 0, 0),
+                     bcast=sb.ipv4(127, 255, 255, 255)),
+                dict(type=1, name="eth0", addr=sb.ipv4(10, 0, 0, 5), netmask=sb.ipv4(255, 255, 255, 0),
+                     bcast=sb.ipv4(10, 0, 0, 255))])
+    cap.userlist([dict(uid=0, gid=0, name="root", home="/root", shell="/bin/bash"),
+                  dict(uid=1000, gid=1000, name="\u00e5lice", home="/home/\u00e5lice", shell="/bin/zsh"),
+                  dict(uid=1001, gid=50, name="bob", home="/home/bob", shell="/bin/sh")],
+                 [dict(gid=0, name="root"), dict(gid=50, name="staff"), dict(gid=1000, name="alice")])
+    nobody = 0xFFFFFFFF
+    cap.proclist(9, [
+        proc(tid=1, pid=1, ptid=0, sid=1, vpgid=1, comm="systemd", exe="/sbin/init", exepath="/sbin/init",
+             cwd="/", tail=old_tail(nobody, 0)),
+        proc(tid=40, pid=40, ptid=1, sid=40, vpgid=40, comm="sshd", exe="/usr/sbin/sshd",
+             exepath="/usr/sbin/sshd", args=b"-D\0", tail=old_tail(nobody, 0)),
+        proc(tid=50, pid=50, ptid=40, sid=50, vpgid=50, comm="bash", exe="-bash", exepath="/bin/bash",
+             cwd="/home/alice", uid=1000, gid=1000, env=b"HOME=/home/alice\0TERM=xterm\0",
+             cgroups=b"cpuset=/\0memory=/user.slice\0", tail=old_tail(1000, 0)),
+        proc(tid=60, pid=60, ptid=50, sid=50, vpgid=60, comm="sh", exe="sh", exepath="/bin/sh",
+             args=b"-c\0cat x\0", cwd="/home/alice", uid=1000, gid=1000, tail=old_tail(1000, 1)),
+        proc(tid=100, pid=100, ptid=60, sid=50, vpgid=60, comm="c\u00e4t", exe="cat", exepath="/bin/cat",
+             args="f\u00efle\0tab\there\0q\"uote\\\0".encode(), cwd="/tmp/caf\u00e9",
+             env="A=1\0B=\u00fc\0".encode(), uid=1001, gid=50, vtid=7, vpid=7,
+             cgroups=b"cpuset=/\0cpu=/user.slice/x\0", tail=old_tail(1000, 0)),
+        proc(tid=101, pid=100, ptid=60, sid=50, vpgid=60, comm="c\u00e4t", exe="cat", exepath="/bin/cat",
+             cwd="/tmp/caf\u00e9", uid=1001, gid=50, vtid=8, vpid=7, tail=old_tail(1000, 0)),
+        proc(tid=200, pid=200, ptid=1, sid=200, vpgid=200, comm="nginx", exe="nginx", exepath="/usr/sbin/nginx",
+             args=b"-g\0daemon off;\0", cwd="/", uid=33, gid=33,
+             cgroups=("cpuset=/docker/%s\0" % CONTAINER_ID).encode(), tail=old_tail(nobody, 0)),
+    ])
+    cap.fdlist(100, [
+        dict(fd=0, type=1, name="/dev/pts/0"),
+        dict(fd=3, type=3, sip=sb.ipv4(10, 0, 0, 5), dip=sb.ipv4(93, 184, 216, 34), sport=40000, dport=443),
+        dict(fd=4, type=5, sip=sb.ipv4(0, 0, 0, 0), sport=8080),
+        dict(fd=5, type=8, usrc=0xffff1, udst=0xffff2, name="/run/x.sock"),
+        dict(fd=6, type=7, name="pipe:[1234]"),
+        dict(fd=7, type=2, name="/home/alice"),
+        dict(fd=8, type=1, name="/var/log/\u00e9t\u00e9.log"),
+    ])
+    cap.fdlist(200, [dict(fd=3, type=1, name="/var/log/nginx/access.log")])
+
+
+def _events(cap, ts, section):
+    """One section's events; returns the next timestamp."""
+    def ev(evtype, params, tid, **kw):
+        nonlocal ts
+        ts += 1000
+        kind = "large" if sb.is_large(evtype) else kw.pop("kind", "v2")
+        cap.event(evtype, params, tid=tid, ts=ts, kind=kind, **kw)
+
+    ev(324, [s(CONTAINER_JSON)], 0)           # leading container events: numbered only in section 1
+    ev(324, [s(CONTAINER_JSON)], 0)
+    for tid in (1, 40, 50, 60, 100, 101, 200):
+        ev(234, [u64(10 * tid), u64(tid)], tid)   # procinfo: internal, shown with -D
+    ev(6, [i64(3), u32(64)], 100)                 # read on the socket
+    ev(7, [i64(12), s(b"GET / \x01\x7f\xc3\xa9\t")], 100)
+    ev(8, [i64(8), u32(5)], 101)                  # write from the second thread
+    ev(9, [i64(5), s(b"h\xe9llo")], 101)
+    ev(306, [i64(-100), s("rel/f\u00eele"), u32(1), u32(0)], 100)   # openat relative to the cwd
+    ev(307, [i64(9), i64(-100), s("rel/f\u00eele"), u32(1), u32(0), u32(0)], 100)
+    ev(306, [i64(7), s("missing"), u32(1), u32(0)], 100)   # failing openat relative to fd 7
+    ev(307, [i64(-2), i64(7), s("missing"), u32(1), u32(0), u32(0)], 100)
+    ev(2, [s("/etc/shadow"), u32(1), u32(0)], 60)           # failing open
+    ev(3, [i64(-13), s("/etc/shadow"), u32(1), u32(0), u32(0)], 60)
+    ev(4, [i64(9)], 100, kind="evf_v2", flags=1)  # state-only pair: parsed, never shown
+    ev(5, [i64(0)], 100, kind="evf_v2", flags=1)
+    ev(4, [i64(4)], 100)
+    ev(5, [i64(0)], 100)
+    ev(8, [i64(3), u32(1)], 200)                  # the container's process
+    ev(9, [i64(1), s(b"x")], 200)
+    ev(234, [u64(1), u64(2)], 100)                # a procinfo in the middle
+    ev(6, [i64(6), u32(1)], 999)                  # a thread the capture never listed
+    ev(7, [i64(-11), s(b"")], 999)
+    ev(8, [i64(section), u32(1)], 50)
+    ev(9, [i64(1), s(b"s")], 50)
+    return ts
+
+
+def build_inspect_capture(path):
+    """Two sections of threads, fds, users, containers and events that the
+    corpus traces lack: ancestors, sessions, login users, non-ASCII and
+    control characters, sockets, state-only events, leading container
+    events, procinfo in the middle, an unknown thread."""
+    cap = Capture()
+    ts = 1_700_000_000_000_000_000
+    for section in (1, 2):
+        cap.shb()
+        _metadata(cap)
+        ts = _events(cap, ts, section)
+    return cap.write(path)
+
+
+def inspect_capture(ctx):
+    return build_inspect_capture(os.path.join(ctx.tmp, "inspect.scap"))
+
+
+def test_hand_built_capture_as_sysdig(ctx):
+    path = inspect_capture(ctx)
+    for args in ([], ["-j"], ["-D"], ["-D", "-j"]):
+        got = check_same(ctx, ["-r", path, *args], what=f"{args} on the hand-built capture")
+        assert len(got.splitlines()) > 20
+    for n in range(1, 70, 3):
+        check_same(ctx, ["-r", path, "-n", str(n)])
+        check_same(ctx, ["-r", path, "-n", str(n), "-D"])

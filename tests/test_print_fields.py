@@ -176,3 +176,49 @@ def test_evt_res_where_sysdig_crashes(ctx):
     crash = got[len(exp)]
     assert crash.split()[1:] == ["bpf", "<", "<NA>"], crash
     assert len(got) > len(exp) + 100, "Harrier stops early"
+
+
+# sysdig 0.29.3 never initializes the exe-writable flag of a thread it meets
+# only in events (tid 999 of the hand-built capture, events 27-28 and 55-56):
+# it prints whatever that memory held ('true' on these machines). Nothing in
+# the capture marks that executable writable: Harrier prints false.
+FIELD_DEVIATIONS.append(dict(
+    trace="inspect.scap", field="proc.is_exe_writable", events={27, 28, 55, 56}, harrier="false",
+    why="sysdig 0.29.3 leaves m_exe_writable uninitialized for threads created from events"))
+
+
+def test_issue_fields_hand_built(ctx):
+    import test_inspect_cli
+    compare_fields(ctx, test_inspect_cli.inspect_capture(ctx), ISSUE_FIELDS)
+
+
+def test_more_fields_hand_built(ctx):
+    import test_inspect_cli
+    used = compare_fields(ctx, test_inspect_cli.inspect_capture(ctx), MORE_FIELDS)
+    assert len(used) == 4, f"the exe-writable deviation applies to 4 events, used on {sorted(used)}"
+
+
+def test_json_fields_hand_built(ctx):
+    # JSON of every field type: numbers, strings with non-ASCII and control
+    # characters, booleans, addresses, null for missing values. Lines are
+    # compared as text; a line holding a listed deviation is compared as
+    # parsed JSON with the deviation applied.
+    import json
+    import test_inspect_cli
+    path = test_inspect_cli.inspect_capture(ctx)
+    name = os.path.basename(path)
+    as_json = {"true": True, "false": False}
+    for fields in (ISSUE_FIELDS, MORE_FIELDS):
+        fmt = "*" + " ".join("%" + f for f in fields)
+        exp = ctx.sysdig("-r", path, "-j", "-p", fmt).stdout.decode().splitlines()
+        got = ctx.inspect("-r", path, "-j", "-p", fmt).stdout.decode().splitlines()
+        assert len(exp) == len(got), (len(exp), len(got))
+        for e, g in zip(exp, got):
+            eo = json.loads(e)
+            devs = {f: d for f in fields if (d := deviation_for(name, eo["evt.num"], f))}
+            if not devs:
+                assert e == g, f"sysdig: {e}\nharrier: {g}"
+                continue
+            for f, d in devs.items():
+                eo[f] = as_json.get(d["harrier"], d["harrier"])
+            assert eo == json.loads(g), f"sysdig with deviations: {eo}\nharrier: {g}"

@@ -226,8 +226,10 @@ static int inspect(struct inspector *in, struct hr_reader *r)
 			handle_event(in, &rec.event);
 			break;
 		case HR_REC_SECTION:
+			/* sysdig restarts at each section: relative times start again */
 			in->section++;
 			in->section_leading = true;
+			in->fields.first_event_ts = 0;
 			hr_state_apply_record(in->state, &rec);
 			break;
 		default:
