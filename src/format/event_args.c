@@ -370,14 +370,15 @@ static void append_base_dir(struct render *r, const struct hr_param_info *pi)
 		hr_sb_append(r->out, cwd->p, cwd->len);
 }
 
-/* Steps back over the last path component, as sysdig does for "..", never
- * past one character after `base`. */
+/* Steps back over the last path component, as sysdig does for "..". A
+ * path not starting with '/' (a relative cwd) can lose its first character
+ * too, as in sysdig. */
 static void rewind_to_parent(struct hr_strbuf *out, size_t base)
 {
 	if (out->len <= base + 1)
 		return;
 	out->len--;
-	while (out->len > base + 1 && out->p[out->len - 1] != '/')
+	while (out->len >= base + 1 && out->p[out->len - 1] != '/')
 		out->len--;
 }
 

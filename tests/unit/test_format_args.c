@@ -96,9 +96,9 @@ static struct hr_state *make_state(void)
 
 	static const struct {
 		int64_t tid;
-		const char *comm;
-	} threads[] = {{100, "bash"}, {200, "cat"}};
-	for (unsigned i = 0; i < 2; i++) {
+		const char *comm, *cwd;
+	} threads[] = {{100, "bash", "/home/alice/"}, {200, "cat", "/home/alice/"}, {300, "odd", "rel dir/"}};
+	for (unsigned i = 0; i < 3; i++) {
 		memset(&rec, 0, sizeof(rec));
 		rec.kind = HR_REC_THREAD;
 		hr_proc_entry_init(&rec.u.thread);
@@ -106,7 +106,7 @@ static struct hr_state *make_state(void)
 		rec.u.thread.ptid = 1;
 		rec.u.thread.comm = (struct hr_str){threads[i].comm, (uint32_t)strlen(threads[i].comm)};
 		rec.u.thread.exe = rec.u.thread.comm;
-		rec.u.thread.cwd = (struct hr_str){"/home/alice/", 12};
+		rec.u.thread.cwd = (struct hr_str){threads[i].cwd, (uint32_t)strlen(threads[i].cwd)};
 		hr_state_apply_record(s, &rec);
 	}
 
@@ -207,6 +207,12 @@ static void test_fds_and_paths(void)
 	expect_args("unprintable path bytes; O_F_CREATED unknown to sysdig 0.29.3",
 		    pack(&pk, 3, 100, open_bin, 5),
 		    "fd=3(<f>/etc/passwd) name=ab(/home/alice/a.b) flags=16385(O_RDONLY) mode=0 dev=FD01 ");
+
+	/* A relative cwd (sysdig keeps chdir's argument as given) loses even
+	 * its first character to "..". */
+	struct param open_relcwd[] = {P(num(9, 8)), STR("../../x"), P(num(1, 4)), P(mode), P(dev)};
+	expect_args("parent steps in a relative cwd", pack(&pk, 3, 300, open_relcwd, 5),
+		    "fd=9 name=../../x(x) flags=1(O_RDONLY) mode=0 dev=FD01 ");
 
 	/* openat: relative to the directory fd, AT_FDCWD, or an unknown fd. */
 	struct param openat_dir[] = {P(num(4, 8)), STR("lib.so"), P(num(1, 4)), P(mode)};
