@@ -122,6 +122,7 @@ void hr_state_free(struct hr_state *s)
 	if (!s)
 		return;
 	clear_all(s);
+	hr_bytes_free(&s->container_thread.comm);
 	free(s->threads);
 	free(s->users);
 	free(s->groups);

@@ -77,6 +77,12 @@ struct hr_thread {
 	int32_t lastevent_type;   /* -1 when none */
 	int64_t lastevent_fd;
 	uint32_t nchilds;
+	/* sinsp remembers a thread's main thread once found, for as long as
+	 * that thread lives, even if the thread's pid changes later (execve):
+	 * the main thread's tid and allocation serial, serial 0 when none. */
+	uint64_t serial;
+	int64_t main_tid;
+	uint64_t main_serial;
 
 	bool dead;                /* procexit seen; freed on a later event */
 	struct hr_thread *next;   /* hash chain, owned by the thread table */

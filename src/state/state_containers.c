@@ -509,7 +509,7 @@ static bool read_container_object(struct json *j, struct container_fields *f)
 	return lit(j, '}');
 }
 
-void hr_containers_parse_json(struct hr_state *s, const uint8_t *json, uint32_t len)
+const struct hr_container *hr_containers_parse_json(struct hr_state *s, const uint8_t *json, uint32_t len)
 {
 	struct json j = {(const char *)json, (const char *)json + len};
 	/* The parameter may end with the NUL of its string. */
@@ -518,29 +518,34 @@ void hr_containers_parse_json(struct hr_state *s, const uint8_t *json, uint32_t 
 	struct container_fields f;
 	memset(&f, 0, sizeof(f));
 	f.lookup_state = 1;
+	/* Any JSON object makes a container, as in sinsp: members it lacks
+	 * stay empty (an empty object gives the container with id ""). */
 	bool found = false;
-	if (lit(&j, '{') && !lit(&j, '}')) {
-		do {
+	if (lit(&j, '{')) {
+		found = lit(&j, '}');
+		while (!found) {
 			struct hr_bytes key = {0};
 			if (!json_string(&j, &key) || !lit(&j, ':')) {
 				hr_bytes_free(&key);
 				break;
 			}
+			ws(&j);
 			bool ok;
-			if (!strcmp(key.p, "container")) {
+			if (!strcmp(key.p, "container") && j.p < j.end && *j.p == '{')
 				ok = read_container_object(&j, &f);
-				found = ok;
-			} else {
+			else
 				ok = json_skip(&j, 0);
-			}
 			hr_bytes_free(&key);
 			if (!ok)
 				break;
-		} while (lit(&j, ','));
+			if (!lit(&j, ','))
+				found = lit(&j, '}');
+		}
 	}
+	struct hr_container *c = NULL;
 	if (found) {
 		const char *id = f.id.p ? f.id.p : "";
-		struct hr_container *c = replace(s, id, f.id.len);
+		c = replace(s, id, f.id.len);
 		c->type_id = (int32_t)f.type;
 		hr_bytes_set_str(&c->type, type_name(c->type_id));
 		hr_bytes_copy(&c->name, &f.name);
@@ -556,4 +561,5 @@ void hr_containers_parse_json(struct hr_state *s, const uint8_t *json, uint32_t 
 	struct hr_bytes *all[] = {&f.id, &f.name, &f.image, &f.imageid, &f.imagerepo, &f.imagetag, &f.imagedigest};
 	for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++)
 		hr_bytes_free(all[i]);
+	return c;
 }

@@ -377,9 +377,23 @@ static void add_socket(struct hr_state *s, struct hr_event *e, int64_t fd, uint3
 	} else if (domain == 16) {
 		f.type = HR_FD_NETLINK;
 	}
-	if (f.type == HR_FD_UNKNOWN)
-		return;
+	/* sysdig 0.29.3 is built with INCLUDE_UNKNOWN_SOCKET_FDS: sockets of
+	 * other families are kept, with the unknown type. */
 	add_fd(s, e, fd, &f);
+}
+
+/* sinsp's infer_sendto_fdinfo: a sendto on an fd it never saw created is
+ * taken for a UDP socket of the tuple's family. */
+static void infer_sendto_socket(struct hr_state *s, struct hr_event *e)
+{
+	if (e->fd || !e->thread)
+		return;
+	int64_t fd = hr_p_i64(e, 0, -1);
+	if (fd < 0 || e->nparams_indexed < 3 || e->param_len[2] == 0)
+		return;
+	uint8_t family = e->param[2][0];
+	if (family == 2 || family == 10)
+		add_socket(s, e, fd, family, 2, 17);
 }
 
 static void parse_socket_exit(struct hr_state *s, struct hr_event *e)
@@ -490,6 +504,21 @@ static void swap_addresses(struct hr_fd *f)
 	f->dport = port;
 }
 
+/* A socket whose addresses change family starts from empty addresses, so
+ * that no byte of the old family shows through the new one. */
+static void set_family(struct hr_fd *f, uint8_t family)
+{
+	if (f->family == family)
+		return;
+	bool was_ip = f->family == 2 || f->family == 10;
+	f->family = family;
+	if (!was_ip)
+		return;
+	memset(f->sip, 0, sizeof(f->sip));
+	memset(f->dip, 0, sizeof(f->dip));
+	f->sport = f->dport = 0;
+}
+
 /* A socket tuple parameter applied to a socket (IPv4 forms). */
 static bool apply_tuple(struct hr_fd *f, const uint8_t *p, uint32_t len)
 {
@@ -497,18 +526,18 @@ static bool apply_tuple(struct hr_fd *f, const uint8_t *p, uint32_t len)
 		if (len < 13)
 			return false;
 		f->type = HR_FD_IPV4_SOCK;
-		f->family = 2;
+		set_family(f, 2);
 		return update_ipv4(f, p + 1, rd16(p + 5), p + 7, rd16(p + 11));
 	}
 	if (len < 37)
 		return false;
 	if (hr_is_ipv4_mapped(p + 1) && hr_is_ipv4_mapped(p + 19)) {
 		f->type = HR_FD_IPV4_SOCK;
-		f->family = 2;
+		set_family(f, 2);
 		return update_ipv4(f, p + 13, rd16(p + 17), p + 31, rd16(p + 35));
 	}
 	f->type = HR_FD_IPV6_SOCK;
-	f->family = 10;
+	set_family(f, 10);
 	return update_ipv6(f, p);
 }
 
@@ -523,7 +552,7 @@ static void parse_bind_exit(struct hr_event *e)
 		uint16_t port = rd16(p + 5);
 		if (port > 0) {
 			f->type = HR_FD_IPV4_SERVSOCK;
-			f->family = 2;
+			set_family(f, 2);
 			memcpy(f->sip, p + 1, 4);
 			f->sport = port;
 			f->is_role_server = true;
@@ -533,11 +562,11 @@ static void parse_bind_exit(struct hr_event *e)
 		if (port > 0) {
 			if (hr_is_ipv4_mapped(p + 1)) {
 				f->type = HR_FD_IPV4_SERVSOCK;
-				f->family = 2;
+				set_family(f, 2);
 				memcpy(f->sip, p + 13, 4);
 			} else {
 				f->type = HR_FD_IPV6_SERVSOCK;
-				f->family = 10;
+				set_family(f, 10);
 				memcpy(f->sip, p + 1, 16);
 			}
 			f->sport = port;
@@ -556,18 +585,18 @@ static void parse_connect_enter(struct hr_event *e)
 	uint32_t len = e->param_len[1];
 	if (p[0] == 2 && len >= 7) {
 		f->type = HR_FD_IPV4_SOCK;
-		f->family = 2;
+		set_family(f, 2);
 		memcpy(f->dip, p + 1, 4);
 		f->dport = rd16(p + 5);
 	} else if (p[0] == 10 && len >= 19) {
 		uint16_t port = rd16(p + 17);
 		if (hr_is_ipv4_mapped(p + 1)) {
 			f->type = HR_FD_IPV4_SOCK;
-			f->family = 2;
+			set_family(f, 2);
 			memcpy(f->dip, p + 13, 4);
 		} else {
 			f->type = HR_FD_IPV6_SOCK;
-			f->family = 10;
+			set_family(f, 10);
 			memcpy(f->dip, p + 1, 16);
 		}
 		f->dport = port;
@@ -675,6 +704,7 @@ static bool update_fd_from_tuple(struct hr_fd *f, const uint8_t *p, uint32_t len
 	if (p[0] == 2 || p[0] == 10) {
 		if (p[0] == 10 && len >= 37 && !(hr_is_ipv4_mapped(p + 1) && hr_is_ipv4_mapped(p + 19))) {
 			/* sinsp updates the IPv6 addresses without retyping the fd. */
+			set_family(f, 10);
 			if (!update_ipv6(f, p))
 				return false;
 		} else if (!apply_tuple(f, p, len)) {
@@ -1069,6 +1099,9 @@ static void dispatch(struct hr_state *s, struct hr_event *e, uint32_t eflags)
 			s->tid_to_remove = e->tid;
 		}
 		break;
+	case EV_SENDTO_E:
+		infer_sendto_socket(s, e);
+		break;
 	case EV_PIPE_X:
 	case EV_PIPE2_X:
 		parse_pipe_exit(s, e);
@@ -1177,8 +1210,13 @@ static void dispatch(struct hr_state *s, struct hr_event *e, uint32_t eflags)
 		break;
 	case EV_CONTAINER_JSON_E:
 	case EV_CONTAINER_JSON_2_E:
-		if (e->nparams_indexed > 0)
-			hr_containers_parse_json(s, e->param[0], e->param_len[0]);
+		if (e->nparams_indexed > 0) {
+			const struct hr_container *c = hr_containers_parse_json(s, e->param[0], e->param_len[0]);
+			if (c) {
+				hr_threads_set_container_event(s, c->id);
+				e->thread = &s->container_thread;
+			}
+		}
 		break;
 	case EV_CHROOT_X:
 		parse_chroot_exit(s, e);
@@ -1225,9 +1263,17 @@ void hr_state_process_event(struct hr_state *s, struct hr_event *e)
 	reset(s, e, eflags);
 	dispatch(s, e, eflags);
 
+	/* Where parsing had no thread, sysdig's fields still look the tid up
+	 * (without creating it): scheduler and internal events, and the
+	 * child of a clone seen first from the child's side. */
+	if (!e->thread)
+		e->thread = hr_threads_find(s, e->tid);
 	struct hr_thread *t = e->thread;
-	if (!t)
+	if (!t || t == &s->container_thread)
 		return;
+	/* sysdig's proc.* fields resolve the main thread of every event they
+	 * print, creating a placeholder when it is unknown. */
+	hr_threads_main(s, t);
 	if (eflags & (HR_EF_CREATES_FD | HR_EF_USES_FD | HR_EF_DESTROYS_FD)) {
 		/* What fd.* fields see: the parsed fd, else the thread's last fd. */
 		e->fd_num = t->lastevent_fd;

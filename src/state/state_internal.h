@@ -47,6 +47,7 @@ struct hr_state {
 	uint32_t thread_mask;
 	uint64_t nthreads;
 	uint64_t nfds;
+	uint64_t next_serial;
 
 	/* One-entry lookup cache: consecutive events mostly share a thread. */
 	int64_t cached_tid;
@@ -62,6 +63,10 @@ struct hr_state {
 
 	struct hr_machine_info machine;
 	bool has_machine;
+
+	/* What sinsp hands container JSON events as their thread: a stand-in
+	 * with tid -1 named "container:<id>", outside the thread table. */
+	struct hr_thread container_thread;
 
 	/* Work sinsp defers to the start of the next event: the thread whose
 	 * procexit was just parsed, the fds a close just released, and the
@@ -101,6 +106,7 @@ struct hr_thread *hr_threads_new(struct hr_state *s, int64_t tid);
 struct hr_thread *hr_threads_get_or_placeholder(struct hr_state *s, int64_t tid);
 void hr_threads_remove(struct hr_state *s, int64_t tid, bool force);
 void hr_threads_clear(struct hr_state *s);
+void hr_threads_set_container_event(struct hr_state *s, const char *id);
 struct hr_thread *hr_threads_main(struct hr_state *s, struct hr_thread *t);
 void hr_threads_set_cwd(struct hr_state *s, struct hr_thread *t, const char *cwd, uint32_t len);
 
@@ -131,7 +137,8 @@ void hr_concatenate_paths(char *out, const char *dir, uint32_t dir_len, const ch
 
 /* Containers (state_containers.c). */
 void hr_containers_resolve(struct hr_state *s, struct hr_thread *t);
-void hr_containers_parse_json(struct hr_state *s, const uint8_t *json, uint32_t len);
+/* Returns the container described, NULL when the JSON has none. */
+const struct hr_container *hr_containers_parse_json(struct hr_state *s, const uint8_t *json, uint32_t len);
 void hr_containers_add_old(struct hr_state *s, const struct hr_event *e);
 void hr_containers_clear(struct hr_state *s);
 

@@ -356,19 +356,6 @@ void hr_state_parse_execve_exit(struct hr_state *s, struct hr_event *e)
 	if ((i = hr_event_param_index(e, "pgid")) >= 0 && (unsigned)i >= 20 && hr_event_has_param(e, (unsigned)i))
 		t->pgid = hr_p_i64(e, (unsigned)i, t->pgid);
 
-	/*
-	 * sysdig 0.29.3 never takes the working directory from execve, so a
-	 * process it first met at its execve keeps an empty proc.cwd although
-	 * the event carries it (cat_write.scap). Harrier fills an unknown
-	 * working directory from the event; a known one is left alone, as an
-	 * execve does not change it.
-	 */
-	struct hr_thread *main = hr_threads_main(s, t);
-	if (main->cwd.len == 0 && e->nparams_indexed > 6 && e->param_len[6] > 1) {
-		uint32_t len = e->param_len[6] < HR_MAX_PATH ? e->param_len[6] : HR_MAX_PATH - 1;
-		hr_threads_set_cwd(s, t, (const char *)e->param[6], len);
-	}
-
 	uint32_t kept = t->flags & (HR_CL_PIPE_SRC | HR_CL_PIPE_DST | HR_CL_IS_MAIN_THREAD);
 	bool was_inverted = (t->flags & HR_CL_CLONE_INVERTED) != 0;
 	t->flags = HR_CL_ACTIVE | kept | HR_CL_NAME_CHANGED;

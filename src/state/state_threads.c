@@ -3,6 +3,7 @@
  * for tids a capture never described, main-thread lookup, removal with
  * sinsp's child counting, and the process's working directory.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -35,13 +36,34 @@ struct hr_thread *hr_state_thread(const struct hr_state *s, int64_t tid)
 	return NULL;
 }
 
+static bool is_main(const struct hr_thread *t)
+{
+	return t->pid == t->tid || (t->flags & HR_CL_IS_MAIN_THREAD);
+}
+
+/* The remembered main thread, if it is still alive. */
+static struct hr_thread *remembered_main(const struct hr_state *s, const struct hr_thread *t)
+{
+	if (t->main_serial == 0)
+		return NULL;
+	struct hr_thread *m = hr_state_thread(s, t->main_tid);
+	return m && m->serial == t->main_serial ? m : NULL;
+}
+
 struct hr_thread *hr_state_main_thread(const struct hr_state *s, const struct hr_thread *t)
 {
 	if (!t)
 		return NULL;
-	if (t->pid == t->tid || (t->flags & HR_CL_IS_MAIN_THREAD))
-		return (struct hr_thread *)t;
-	return hr_state_thread(s, t->pid);
+	struct hr_thread *m = remembered_main(s, t);
+	if (m)
+		return m;
+	return is_main(t) ? (struct hr_thread *)t : hr_state_thread(s, t->pid);
+}
+
+static void remember(struct hr_thread *t, struct hr_thread *main)
+{
+	t->main_tid = main->tid;
+	t->main_serial = main->serial;
 }
 
 static void grow_threads(struct hr_state *s)
@@ -87,6 +109,7 @@ static struct hr_thread *thread_alloc(int64_t tid)
 
 static void thread_insert(struct hr_state *s, struct hr_thread *t)
 {
+	t->serial = ++s->next_serial;
 	if (s->nthreads >= (uint64_t)s->thread_mask + 1)
 		grow_threads(s);
 	uint32_t b = tid_bucket(s, t->tid);
@@ -143,9 +166,14 @@ struct hr_thread *hr_threads_get_or_placeholder(struct hr_state *s, int64_t tid)
 
 struct hr_thread *hr_threads_main(struct hr_state *s, struct hr_thread *t)
 {
-	if (t->pid == t->tid || (t->flags & HR_CL_IS_MAIN_THREAD))
+	struct hr_thread *m = remembered_main(s, t);
+	if (m)
+		return m;
+	if (is_main(t))
 		return t;
-	return hr_threads_get_or_placeholder(s, t->pid);
+	m = hr_threads_get_or_placeholder(s, t->pid);
+	remember(t, m);
+	return m;
 }
 
 /* Every thread counting `main` as its main thread, for when sinsp forces a
@@ -205,6 +233,33 @@ void hr_threads_remove(struct hr_state *s, int64_t tid, bool force)
 	}
 	if (nchilds != 0)
 		recount_children(s);
+}
+
+void hr_threads_set_container_event(struct hr_state *s, const char *id)
+{
+	struct hr_thread *t = &s->container_thread;
+	hr_bytes_free(&t->comm);
+	struct hr_bytes comm = {0};
+	hr_bytes_set_str(&comm, "container:");
+	size_t n = strlen(id);
+	char *p = malloc(comm.len + n + 1);
+	if (!p)
+		abort();
+	memcpy(p, comm.p, comm.len);
+	memcpy(p + comm.len, id, n + 1);
+	hr_bytes_free(&comm);
+	t->comm.p = p;
+	t->comm.len = (uint32_t)(strlen(p));
+	t->tid = -1;
+	t->pid = -1;
+	t->ptid = -1;
+	t->vtid = -2;
+	t->vpid = -2;
+	t->uid = 0xffffffffu;
+	t->gid = 0xffffffffu;
+	t->loginuid = 0xffffffffu;
+	t->flags = HR_CL_NAME_CHANGED;
+	snprintf(t->container_id, sizeof(t->container_id), "%s", id);
 }
 
 void hr_threads_clear(struct hr_state *s)

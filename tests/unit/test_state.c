@@ -508,7 +508,10 @@ static void test_container_events(void)
 			   "\"imagerepo\":\"nginx\",\"imagetag\":\"1.2\",\"privileged\":true,\"lookup_state\":1,"
 			   "\"Mounts\":[{\"Source\":\"/a\"}],\"labels\":{\"x\":\"y\\\"z\"},\"created_time\":5}}";
 	struct hr_event *e = EV(s, EV_CONTAINER_JSON_E, 0, PSTR(json));
-	check(e->thread == NULL, "container event has no thread", NULL);
+	check(e->thread && e->thread->tid == -1, "container event gets sinsp's stand-in thread", NULL);
+	check_str("stand-in thread name", e->thread ? str(&e->thread->comm) : NULL, "container:abcdef012345");
+	check_str("stand-in thread container", e->thread ? e->thread->container_id : NULL, "abcdef012345");
+	check(hr_state_thread(s, -1) == NULL, "stand-in thread is not in the table", NULL);
 	const struct hr_container *c = hr_state_container(s, "abcdef012345");
 	check(c != NULL, "container from JSON", NULL);
 	if (c) {
