@@ -163,6 +163,7 @@ THREADS = [
      ["cpuset=/docker/" + CONTAINER_ID], 0xFFFFFFFF),
     (3000, 3000, 1000, "python3", "python3", "/usr/bin/python3.10",
      ["-c", "import sys; print(sys.argv)", "x" * 300, ""], "/tmp", 0, 0, [], 1000),
+    (5000, 5000, 1000, "worker", "worker", "/srv/app/worker", ["--serve"], "/srv/app", 1000, 1000, [], 1000),
 ] + [(4000 + i, 4000 + i, 1000, "victim%d" % i, "victim", "/opt/victim", [], "/opt", 1000, 1000, [], 1000)
      for i in range(VARIANTS)]
 
@@ -515,10 +516,156 @@ def generate(spec):
          comm=charbuf("child"), flags=struct.pack("<I", 0))
     emit(6, 8888, 0, fd=struct.pack("<q", 3))
     emit(7, 8888, 0)
+    scenarios(emit)
     # An event bigger than 64 KiB (u16 lengths, so it needs a _LARGE block).
     emit(292, 3000, 0)
     emit(293, 3000, 0, args=nul_join(["a" * 999] * 40), env=nul_join(["E=" + "v" * 997] * 40))
     return b"".join(out)
+
+
+def q(v):
+    return struct.pack("<q", v)
+
+
+def u32(v):
+    return struct.pack("<I", v)
+
+
+def tuple4(sip, sport, dip, dport):
+    return bytes([2]) + ip4(sip) + struct.pack("<H", sport) + ip4(dip) + struct.pack("<H", dport)
+
+
+def tuple6(sip, sport, dip, dport):
+    return bytes([10]) + ip6(sip) + struct.pack("<H", sport) + ip6(dip) + struct.pack("<H", dport)
+
+
+def scenarios(emit):
+    """Syscall sequences as a real process makes them, on the worker process
+    (pid 5000, cwd /srv/app, fd 4 = directory /home/alice), so that fds
+    created by events, their names and the thread tree get exercised:
+    TCP/UDP/unix clients and servers, files opened every way, dup/fcntl,
+    chdir/fchdir, pipes and special fds, fork+execve+exit, a thread."""
+    w = 5000
+
+    def call(enter_id, enter, exit_):
+        emit(enter_id, w, 0, **enter)
+        emit(enter_id + 1, w, 0, **exit_)
+
+    def rw(fd, data):
+        call(8, {"fd": q(fd), "size": u32(len(data))}, {"res": q(len(data)), "data": data})
+        call(6, {"fd": q(fd), "size": u32(4096)}, {"res": q(len(data)), "data": data})
+
+    def close(fd, res=0):
+        call(4, {"fd": q(fd)}, {"res": q(res)})
+
+    # TCP client over IPv4
+    call(18, {"domain": u32(2), "type": u32(1), "proto": u32(0)}, {"fd": q(40)})
+    call(22, {"fd": q(40), "addr": bytes([2]) + ip4("93.184.216.34") + struct.pack("<H", 443)},
+         {"res": q(0), "tuple": tuple4("10.0.2.15", 50001, "93.184.216.34", 443)})
+    rw(40, b"GET / HTTP/1.0\r\n\r\n")
+    close(40)
+    call(6, {"fd": q(40), "size": u32(10)}, {"res": q(-9), "data": b""})
+    # TCP server over IPv6
+    call(18, {"domain": u32(10), "type": u32(1), "proto": u32(6)}, {"fd": q(41)})
+    call(20, {"fd": q(41)}, {"res": q(0), "addr": bytes([10]) + ip6("::") + struct.pack("<H", 9000)})
+    call(24, {"fd": q(41), "backlog": u32(128)}, {"res": q(0)})
+    call(246, {}, {"fd": q(42), "tuple": tuple6("2001:db8::99", 40000, "2001:db8::15", 9000),
+                   "queuepct": bytes([10]), "queuelen": u32(1), "queuemax": u32(128)})
+    call(34, {"fd": q(42), "size": u32(100)},
+         {"res": q(4), "data": b"ping", "tuple": tuple6("2001:db8::99", 40000, "2001:db8::15", 9000)})
+    call(30, {"fd": q(42), "size": u32(4), "tuple": tuple6("2001:db8::15", 9000, "2001:db8::99", 40000)},
+         {"res": q(4), "data": b"pong"})
+    close(42)
+    # UDP client
+    call(18, {"domain": u32(2), "type": u32(2), "proto": u32(17)}, {"fd": q(43)})
+    call(30, {"fd": q(43), "size": u32(3), "tuple": tuple4("10.0.2.15", 5353, "8.8.8.8", 53)},
+         {"res": q(3), "data": b"\x12\x34\x01"})
+    call(34, {"fd": q(43), "size": u32(512)},
+         {"res": q(3), "data": b"\x12\x34\x81", "tuple": tuple4("8.8.8.8", 53, "10.0.2.15", 5353)})
+    # unix client and a socket pair
+    call(18, {"domain": u32(1), "type": u32(1), "proto": u32(0)}, {"fd": q(44)})
+    call(22, {"fd": q(44), "addr": bytes([1]) + b"/run/docker.sock\0"},
+         {"res": q(0), "tuple": bytes([1]) + struct.pack("<QQ", 0xFFFF888001230000, 0xFFFF888004560000)
+          + b"/run/docker.sock\0"})
+    call(48, {"fd": q(44), "size": u32(2), "tuple": bytes([1]) + struct.pack("<QQ", 0xFFFF888001230000,
+                                                                              0xFFFF888004560000) + b"\0"},
+         {"res": q(2), "data": b"{}"})
+    call(42, {"domain": u32(1), "type": u32(1), "proto": u32(0)},
+         {"res": q(0), "fd1": q(45), "fd2": q(46), "source": struct.pack("<Q", 0xFFFF888007890000),
+          "peer": struct.pack("<Q", 0xFFFF888007891000)})
+    rw(45, b"x")
+    # files: open, dup, fcntl(F_DUPFD), openat relative to a directory fd
+    # and to the cwd, creat, openat2, chdir and fchdir
+    call(2, {"name": charbuf("/etc/hosts"), "flags": u32(1), "mode": u32(0)},
+         {"fd": q(47), "name": charbuf("/etc/hosts"), "flags": u32(1), "mode": u32(0), "dev": u32(0x803)})
+    call(124, {"fd": q(47)}, {"res": q(48)})
+    call(150, {"fd": q(47), "cmd": bytes([1])}, {"res": q(49)})
+    close(47)
+    rw(48, b"127.0.0.1 localhost\n")
+    rw(49, b"::1 localhost\n")
+    call(306, {"dirfd": q(4), "name": charbuf("notes.txt"), "flags": u32(3 | 4), "mode": u32(0o644)},
+         {"fd": q(50), "dirfd": q(4), "name": charbuf("notes.txt"), "flags": u32(3 | 4), "mode": u32(0o644),
+          "dev": u32(0x803)})
+    call(306, {"dirfd": q(-100), "name": charbuf("rel/./file"), "flags": u32(1), "mode": u32(0)},
+         {"fd": q(51), "dirfd": q(-100), "name": charbuf("rel/./file"), "flags": u32(1), "mode": u32(0),
+          "dev": u32(0x803)})
+    call(58, {"name": charbuf("new.txt"), "mode": u32(0o600)},
+         {"fd": q(52), "name": charbuf("new.txt"), "mode": u32(0o600), "dev": u32(0x803)})
+    call(326, {"dirfd": q(-100), "name": charbuf("/abs/o2"), "flags": u32(1), "mode": u32(0), "resolve": u32(0)},
+         {"fd": q(53), "dirfd": q(-100), "name": charbuf("/abs/o2"), "flags": u32(1), "mode": u32(0),
+          "resolve": u32(0)})
+    call(94, {}, {"res": q(0), "path": charbuf("/tmp")})
+    call(2, {"name": charbuf("x.log"), "flags": u32(2), "mode": u32(0)},
+         {"fd": q(54), "name": charbuf("x.log"), "flags": u32(2), "mode": u32(0), "dev": u32(0)})
+    call(96, {"fd": q(4)}, {"res": q(0)})
+    call(2, {"name": charbuf("y"), "flags": u32(1), "mode": u32(0)},
+         {"fd": q(55), "name": charbuf("y"), "flags": u32(1), "mode": u32(0), "dev": u32(0)})
+    for fd in (50, 51, 52, 53, 54, 55):
+        rw(fd, b"data")
+    # a pipe and the special fds
+    call(60, {}, {"res": q(0), "fd1": q(56), "fd2": q(57), "ino": struct.pack("<Q", 777)})
+    rw(57, b"through the pipe")
+    rw(56, b"through the pipe")
+    call(62, {"initval": struct.pack("<Q", 0), "flags": u32(0)}, {"res": q(58)})
+    call(126, {"fd": q(-1), "mask": u32(1 << 1), "flags": bytes([0])}, {"res": q(59)})
+    call(136, {"clockid": bytes([1]), "flags": bytes([0])}, {"res": q(60)})
+    call(138, {"flags": bytes([0])}, {"res": q(61)})
+    call(320, {}, {"res": q(62), "flags": u32(0)})
+    for fd in (58, 59, 60, 61, 62):
+        rw(fd, b"\x01\x00\x00\x00\x00\x00\x00\x00")
+    # fork: the parent's clone exit, then the child's, which execs and exits
+    clone_common = {"exe": charbuf("worker"), "args": nul_join(["--serve"]), "cwd": charbuf("/srv/app"),
+                    "fdlimit": q(1024), "comm": charbuf("worker"), "cgroups": b"", "uid": u32(1000),
+                    "gid": u32(1000)}
+    emit(222, w, 0)
+    emit(223, w, 0, res=q(5001), tid=q(5000), pid=q(5000), ptid=q(1000), flags=u32(0), vtid=q(5000),
+         vpid=q(5000), **clone_common)
+    emit(223, 5001, 0, res=q(0), tid=q(5001), pid=q(5001), ptid=q(5000), flags=u32(0), vtid=q(5001),
+         vpid=q(5001), **clone_common)
+    emit(292, 5001, 0, filename=charbuf("/usr/bin/curl"))
+    emit(293, 5001, 0, res=q(0), exe=charbuf("/usr/bin/curl"), args=nul_join(["-s", "http://example.com/"]),
+         tid=q(5001), pid=q(5001), ptid=q(5000), cwd=charbuf("/srv/app"), fdlimit=struct.pack("<Q", 1024),
+         comm=charbuf("curl"), cgroups=b"", env=nul_join(["HOME=/home/alice"]), tty=struct.pack("<i", 34816),
+         pgid=q(5000), loginuid=struct.pack("<i", 1000), flags=u32(0))
+    emit(6, 5001, 0, fd=q(48), size=u32(10))
+    emit(7, 5001, 0, res=q(10), data=b"127.0.0.1 ")
+    emit(186, 5001, 0, status=q(0), ret=q(0), sig=bytes([0]), core=bytes([0]))
+    # a thread of the worker, sharing its files
+    thread_flags = (1 << 0) | (1 << 1) | (1 << 11) | (1 << 13) | (1 << 15)
+    emit(222, w, 0)
+    emit(223, w, 0, res=q(5002), tid=q(5000), pid=q(5000), ptid=q(1000), flags=u32(thread_flags),
+         vtid=q(5000), vpid=q(5000), **clone_common)
+    emit(223, 5002, 0, res=q(0), tid=q(5002), pid=q(5000), ptid=q(1000), flags=u32(thread_flags),
+         vtid=q(5002), vpid=q(5000), **clone_common)
+    emit(6, 5002, 0, fd=q(49), size=u32(10))
+    emit(7, 5002, 0, res=q(4), data=b"::1 ")
+    emit(6, 5002, 0, fd=q(45), size=u32(10))
+    emit(7, 5002, 0, res=q(1), data=b"x")
+    # the worker changes identity and exits; its thread goes on
+    call(198, {"uid": u32(0)}, {"res": q(0)})
+    emit(186, w, 0, status=q(256), ret=q(1), sig=bytes([0]), core=bytes([0]))
+    emit(6, 5002, 0, fd=q(48), size=u32(10))
+    emit(7, 5002, 0, res=q(2), data=b"12")
 
 
 def main():
