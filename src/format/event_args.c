@@ -343,10 +343,10 @@ static void render_fd(struct render *r, int64_t fd)
  * (sysdig then resolves against the empty string). */
 static void append_base_dir(struct render *r, const struct hr_param_info *pi)
 {
+	/* The cwd is the process's. When its main thread is unknown, sysdig
+	 * makes up an empty one on the spot, so the cwd is empty. */
 	const struct hr_thread *cwd_owner = hr_state_main_thread(r->s, r->thread);
-	if (!cwd_owner)
-		cwd_owner = r->thread;
-	const struct hr_bytes *cwd = &cwd_owner->cwd;
+	const struct hr_bytes *cwd = cwd_owner ? &cwd_owner->cwd : NULL;
 
 	if (pi->type == HR_PT_FSRELPATH && pi->info_kind == HR_INFO_DIRFD && pi->info < r->count &&
 	    r->layout[pi->info].type == HR_PT_FD) {
@@ -366,7 +366,7 @@ static void append_base_dir(struct render *r, const struct hr_param_info *pi)
 			return;
 		}
 	}
-	if (cwd->p)
+	if (cwd && cwd->p)
 		hr_sb_append(r->out, cwd->p, cwd->len);
 }
 
