@@ -95,14 +95,16 @@ static struct hr_state *make_state(void)
 	hr_state_apply_record(s, &rec);
 
 	static const struct {
-		int64_t tid;
+		int64_t tid, pid;
 		const char *comm, *cwd;
-	} threads[] = {{100, "bash", "/home/alice/"}, {200, "cat", "/home/alice/"}, {300, "odd", "rel dir/"}};
-	for (unsigned i = 0; i < 3; i++) {
+	} threads[] = {{100, 100, "bash", "/home/alice/"}, {200, 200, "cat", "/home/alice/"},
+		       {300, 300, "odd", "rel dir/"}, {400, 401, "orphan", "/orphan/"}};
+	for (unsigned i = 0; i < 4; i++) {
 		memset(&rec, 0, sizeof(rec));
 		rec.kind = HR_REC_THREAD;
 		hr_proc_entry_init(&rec.u.thread);
-		rec.u.thread.tid = rec.u.thread.pid = threads[i].tid;
+		rec.u.thread.tid = threads[i].tid;
+		rec.u.thread.pid = threads[i].pid;
 		rec.u.thread.ptid = 1;
 		rec.u.thread.comm = (struct hr_str){threads[i].comm, (uint32_t)strlen(threads[i].comm)};
 		rec.u.thread.exe = rec.u.thread.comm;
@@ -212,6 +214,11 @@ static void test_fds_and_paths(void)
 	 * its first character to "..". */
 	struct param open_relcwd[] = {P(num(9, 8)), STR("../../x"), P(num(1, 4)), P(mode), P(dev)};
 	expect_args("parent steps in a relative cwd", pack(&pk, 3, 300, open_relcwd, 5),
+		    "fd=9 name=../../x(x) flags=1(O_RDONLY) mode=0 dev=FD01 ");
+
+	/* A thread whose process's main thread is unknown: sysdig makes up an
+	 * empty main thread, so the cwd is empty. */
+	expect_args("main thread unknown", pack(&pk, 3, 400, open_relcwd, 5),
 		    "fd=9 name=../../x(x) flags=1(O_RDONLY) mode=0 dev=FD01 ");
 
 	/* openat: relative to the directory fd, AT_FDCWD, or an unknown fd. */
