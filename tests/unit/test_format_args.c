@@ -288,6 +288,24 @@ static void test_numbers(void)
 	struct param recv_e[] = {P(num(3, 8)), P(num(0xfffffffe, 4))};
 	expect_args("uint32 above 2^31", pack(&pk, 34, 100, recv_e, 2), "fd=3(<f>/etc/passwd) size=-2 ");
 
+	/* Signed types: %X and %#o show the 32-bit pattern of negative values. */
+	struct param semget[] = {P(num((uint32_t)-1, 4)), P(num((uint32_t)-5, 4)), P(num(0, 4))};
+	expect_args("int32 hex and dec", pack(&pk, 262, 100, semget, 3), "key=FFFFFFFF nsems=-5 semflg=0 ");
+	struct param semop[] = {P(num(0, 8)), P(num(2, 4)), P(num(1, 2)), P(num((uint16_t)-3, 2)), P(num(0, 2)),
+				P(num(65535, 2)), P(num(7, 2)), P(num(0, 2))};
+	expect_args("int16 and uint16", pack(&pk, 251, 100, semop, 8),
+		    "res=0 nsops=2 sem_num_0=1 sem_op_0=-3 sem_flg_0=0 sem_num_1=65535 sem_op_1=7 sem_flg_1=0 ");
+
+	/* Ids newer than sysdig 0.29.3 use the newest layout and types. */
+	uint8_t ip[4] = {192, 168, 1, 2};
+	struct param inet[] = {P(num(5, 4)), P(num(1, 2)), P(num(6, 2)), RAW(ip, 4), P(num(443, 2)), RAW(ip, 4),
+			       P(num(0, 2)), P(num(9, 8))};
+	expect_args("fd32, ipv4 address and port", pack(&pk, 440, 100, inet, 8),
+		    "fd=5(<4>10.0.0.1:40000->10.0.0.2:80) sk_type=1 sk_proto=6 local_ip=192.168.1.2 local_port=443 "
+		    "remote_ip=192.168.1.2 remote_port=0 ino_num=9 ");
+	struct param prctl[] = {P(num(0, 8)), P(num(15, 4)), STR("worker"), P(num(0, 8))};
+	expect_args("enumeration", pack(&pk, 401, 100, prctl, 4), "res=0 option=15(PR_SET_NAME) arg2_str=worker arg2_int=0 ");
+
 	/* shutdown: FLAGS8, SHUT_UNKNOWN is newer than sysdig 0.29.3. */
 	struct param shut[] = {P(num(6, 8)), P(num(255, 1))};
 	expect_args("flags8 without SHUT_UNKNOWN", pack(&pk, 36, 100, shut, 2), "fd=6(<u>) how=255(SHUT_RDWR|SHUT_WR) ");
