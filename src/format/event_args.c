@@ -979,6 +979,14 @@ static void render_raw(struct render *r, unsigned idx)
 	const uint8_t *p = r->e->param[idx];
 	uint32_t len = r->e->param_len[idx];
 	uint8_t fmt = pi->format;
+	/* Field values print octal without the leading 0 evt.args gives them. */
+	if (fmt == HR_PF_OCT && (pi->type == HR_PT_INT8 || pi->type == HR_PT_INT16 || pi->type == HR_PT_INT32)) {
+		unsigned size = pi->type == HR_PT_INT8 ? 1 : pi->type == HR_PT_INT16 ? 2 : 4;
+		uint64_t v = read_le(p, len, size);
+		int64_t sv = size == 1 ? (int8_t)v : size == 2 ? (int16_t)v : (int32_t)v;
+		hr_sb_printf(out, "%o", (unsigned)(int32_t)sv);
+		return;
+	}
 	switch (pi->type) {
 	case HR_PT_INT8: append_signed(out, (int8_t)read_le(p, len, 1), 8, fmt); break;
 	case HR_PT_INT16: append_signed(out, (int16_t)read_le(p, len, 2), 16, fmt); break;
@@ -986,7 +994,12 @@ static void render_raw(struct render *r, unsigned idx)
 	case HR_PT_INT64:
 	case HR_PT_PID:
 	case HR_PT_ERRNO:
-	case HR_PT_FD: append_signed(out, (int64_t)read_le(p, len, 8), 64, fmt); break;
+	case HR_PT_FD:
+		if (fmt == HR_PF_OCT)
+			hr_sb_printf(out, "%" PRIo64, read_le(p, len, 8));
+		else
+			append_signed(out, (int64_t)read_le(p, len, 8), 64, fmt);
+		break;
 	/* For unsigned types up to 32 bits sysdig prints PF_HEX as decimal. */
 	case HR_PT_UINT8:
 	case HR_PT_SIGTYPE:
