@@ -168,3 +168,29 @@ def test_two_sections_round_trip(ctx):
     same("two sections (sysdig)", ctx.sysdig("-r", joined).stdout, ctx.sysdig("-r", out).stdout)
     same("two sections -p (sysdig)", ctx.sysdig("-r", joined, "-p", FIELDS).stdout,
          ctx.sysdig("-r", out, "-p", FIELDS).stdout)
+
+
+def event_count(path):
+    return sum(1 for b in blocks(open(path, "rb").read()) if b[0] in EVENT_BLOCKS)
+
+
+def test_event_limit_like_sysdig(ctx):
+    """-n N with -w writes the events sysdig -n N -w writes (hidden ones
+    count). ping_sendto.scap: its first 136 events are hidden procinfo."""
+    cap = next(t for t in ctx.traces() if t.endswith("ping_sendto.scap"))
+    for n in (1, 136, 140):
+        ours, theirs = os.path.join(ctx.tmp, "ours.scap"), os.path.join(ctx.tmp, "theirs.scap")
+        ctx.inspect("-r", cap, "-n", str(n), "-w", ours)
+        ctx.sysdig("-r", cap, "-n", str(n), "-w", theirs)
+        assert event_count(ours) == event_count(theirs) == n, \
+            f"-n {n}: harrier wrote {event_count(ours)} events, sysdig {event_count(theirs)}"
+
+
+def test_write_to_standard_output(ctx):
+    cap = ctx.traces()[0]
+    p = ctx.inspect("-r", cap, "-w", "-")
+    piped = os.path.join(ctx.tmp, "piped.scap")
+    with open(piped, "wb") as f:
+        f.write(p.stdout)
+    check_layout(piped)
+    same("-w - (harrier)", ctx.inspect("-r", cap).stdout, ctx.inspect("-r", piped).stdout)
