@@ -914,8 +914,11 @@ static bool start(struct render *r, struct hr_strbuf *out, const struct hr_state
 	r->e = e;
 	r->thread = !s ? NULL : e->thread ? e->thread : hr_state_thread(s, e->tid);
 	r->layout = hr_event_layout(e, &r->count);
+	/* The buffer is written in place below, so it must exist and be a
+	 * string even if nothing gets appended. */
 	if (out->len + 1 > out->cap)
 		hr_sb_grow(out, 1);
+	out->p[out->len] = 0;
 	return r->layout != NULL;
 }
 

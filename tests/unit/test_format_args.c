@@ -460,6 +460,43 @@ static void test_buffers_and_misc(void)
 	expect_args("fewer parameters than the table", pack(&pk, 3, 100, open_short, 1), "fd=3(<f>/etc/passwd) ");
 }
 
+/* Random parameter bytes and lengths for every event id: rendering stays
+ * inside each parameter (ASan checks that) and never emits a NUL. */
+static void test_random_parameters(void)
+{
+	static struct packed pk;
+	static uint8_t bytes[HR_MAX_PARAMS][64];
+	static struct hr_strbuf sb;
+	struct param ps[HR_MAX_PARAMS];
+	uint64_t seed = 0x9e3779b97f4a7c15ull;
+	unsigned bad = 0;
+	for (unsigned round = 0; round < 20000; round++) {
+		uint16_t type = (uint16_t)(round % HR_EVENT_MAX);
+		unsigned n = (unsigned)(round / HR_EVENT_MAX % 12);
+		for (unsigned i = 0; i < n; i++) {
+			seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+			uint32_t len = (uint32_t)(seed >> 58); /* 0..63 */
+			for (uint32_t k = 0; k < len; k++) {
+				seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+				/* small values often, so that fds, pids and indexes hit the state */
+				bytes[i][k] = (uint8_t)(seed >> 61 == 0 ? seed >> 40 : seed >> 62);
+			}
+			ps[i] = (struct param){bytes[i], len};
+		}
+		struct hr_event *e = pack(&pk, type, 100 + 100 * (round % 4), ps, n);
+		e->thread = hr_state_thread(state, e->tid);
+		hr_sb_reset(&sb);
+		hr_format_evt_args(&sb, state, e);
+		for (unsigned i = 0; i < n; i++)
+			hr_format_param(&sb, state, e, i, i % 2);
+		if (strlen(hr_sb_str(&sb)) != sb.len)
+			bad++;
+	}
+	char got[32];
+	snprintf(got, sizeof(got), "%u", bad);
+	expect("renderings with an embedded NUL", got, "0");
+}
+
 void unit_format_args(unsigned *passed, unsigned *failed)
 {
 	state = make_state();
@@ -468,6 +505,7 @@ void unit_format_args(unsigned *passed, unsigned *failed)
 	test_numbers();
 	test_sockets();
 	test_buffers_and_misc();
+	test_random_parameters();
 	hr_state_free(state);
 	*passed += n_passed;
 	*failed += n_failed;
