@@ -358,10 +358,7 @@ static void append_base_dir(struct render *r, const struct hr_param_info *pi)
 			 * here; for a capture file that finds nothing. */
 			if (!f || !f->name.p || f->name.len == 0)
 				return;
-			size_t before = r->out->len;
 			append_sanitized(r->out, (const uint8_t *)f->name.p, f->name.len);
-			if (r->out->len == before)
-				return;
 			hr_sb_putc(r->out, '/');
 			return;
 		}
