@@ -123,7 +123,9 @@ def test_deviations_are_all_used(ctx):
     used = set()
     for trace in ctx.traces():
         used |= compare_fields(ctx, trace, ISSUE_FIELDS) | compare_fields(ctx, trace, MORE_FIELDS)
-    listed = {(d["trace"], n, d["field"]) for d in FIELD_DEVIATIONS for n in d["events"]}
+    corpus = {os.path.basename(t) for t in ctx.traces()}
+    listed = {(d["trace"], n, d["field"]) for d in FIELD_DEVIATIONS for n in d["events"]
+              if d["trace"] in corpus}
     stale = listed - used
     assert not stale, f"deviations listed for events sysdig does not print: {sorted(stale)[:10]}"
 

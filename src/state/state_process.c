@@ -134,12 +134,15 @@ void hr_state_parse_clone_exit(struct hr_state *s, struct hr_event *e)
 	if (existing) {
 		if (existing->flags & HR_CL_CLONE_INVERTED)
 			return;
-		hr_threads_remove(s, childtid, true);
+		/* A clone returning its own tid: sinsp frees the thread, then
+		 * reads the parent from the freed memory. Harrier reads it
+		 * first and replaces it when the child goes in. */
+		if (existing != parent)
+			hr_threads_remove(s, childtid, true);
 		collision = true;
-		parent = hr_threads_get_or_placeholder(s, tid);
 	}
 
-	struct hr_thread *child = hr_threads_new(s, childtid);
+	struct hr_thread *child = hr_threads_alloc(childtid);
 	child->ptid = tid;
 	if (valid_parent) {
 		inherit_program(child, parent, flags);
@@ -196,6 +199,7 @@ void hr_state_parse_clone_exit(struct hr_state *s, struct hr_event *e)
 		hr_containers_resolve(s, child);
 	}
 	child->clone_ts = e->ts;
+	hr_threads_insert(s, child);
 	if (child->flags & HR_CL_CLONE_THREAD) {
 		struct hr_thread *main = hr_threads_get_or_placeholder(s, child->pid);
 		main->nchilds++;
@@ -303,6 +307,14 @@ void hr_state_parse_execve_exit(struct hr_state *s, struct hr_event *e)
 	if (t->ptid == -1)
 		t->ptid = hr_p_i64(e, 5, -1);
 	t->fdlimit = (uint64_t)hr_p_i64(e, 7, (int64_t)t->fdlimit);
+	/* The cwd the execve reports. sysdig 0.29.3 ignores it,
+	 * so a process first seen at its execve shows an empty proc.cwd there
+	 * (cat_write.scap; recorded as a deviation in tests/test_print_fields.py).
+	 * Only a main thread without any cwd takes it: a known cwd stays. */
+	int cwd_i = hr_event_param_index(e, "cwd");
+	if (t->tid == t->pid && t->cwd.len == 0 && cwd_i >= 0 && hr_event_has_param(e, (unsigned)cwd_i))
+		hr_threads_set_cwd(s, t, (const char *)e->param[cwd_i],
+				   (uint32_t)strnlen((const char *)e->param[cwd_i], e->param_len[cwd_i]));
 	if (!old8) {
 		t->pfmajor = hr_p_u64(e, 8, t->pfmajor);
 		t->pfminor = hr_p_u64(e, 9, t->pfminor);
