@@ -205,8 +205,7 @@ struct hr_writer *hr_writer_open(const char *path, bool compress, char *err, siz
 		w->out = malloc(OUT_BUF_SIZE);
 	if (!w || !w->out) {
 		snprintf(err, errlen, "out of memory");
-		if (w)
-			free(w);
+		free(w);
 		return NULL;
 	}
 	snprintf(w->path, sizeof w->path, "%s", strcmp(path, "-") == 0 ? "standard output" : path);
