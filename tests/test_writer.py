@@ -137,9 +137,10 @@ def test_unwritable_path_fails_cleanly(ctx):
 def test_disk_full_fails_cleanly(ctx):
     if not os.path.exists("/dev/full"):
         raise AssertionError("/dev/full is needed to simulate a full disk")
-    p = ctx.inspect("-r", ctx.traces()[0], "-w", "/dev/full", check=False)
-    assert p.returncode > 0, f"exit {p.returncode}"
-    assert b"/dev/full" in p.stderr and b"No space left on device" in p.stderr, p.stderr
+    for extra in ([], ["-z"]):
+        p = ctx.inspect("-r", ctx.traces()[0], "-w", "/dev/full", *extra, check=False)
+        assert p.returncode > 0, f"exit {p.returncode} with {extra}"
+        assert b"/dev/full" in p.stderr and b"No space left on device" in p.stderr, (extra, p.stderr)
 
 
 def test_closed_pipe_fails_cleanly(ctx):
