@@ -144,6 +144,10 @@ void hr_state_each_iface(const struct hr_state *s, void (*fn)(void *ctx, const s
 /* Containers known from container events and from cgroups. */
 void hr_state_each_container(const struct hr_state *s, void (*fn)(void *ctx, const struct hr_container *), void *ctx);
 
+/* The environment proc.env shows, as sinsp's get_env finds it: a main
+ * thread's own, else its main thread's (followed as far as it goes). */
+const struct hr_bytes *hr_state_env(const struct hr_state *s, const struct hr_thread *t);
+
 /*
  * The EF_* flags sysdig 0.29.3 gives an event id (ids it does not know get
  * the newest libs' flags). They differ from the spec's newest flags on a few

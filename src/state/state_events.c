@@ -21,15 +21,27 @@
  * few fd flags, and its parsers (fd lookup at the enter's first parameter)
  * depend on them.
  */
+/* The ids sysdig 0.29.3's table marks EF_OLD_VERSION (the newest libs mark
+ * most enter events instead). */
+static const uint16_t old_version_2022[] = {
+	10, 11, 12, 13, 14, 15, 16, 26, 27, 56, 57, 90, 91, 102, 103, 104, 105, 106, 107, 108, 109, 110,
+	111, 146, 147, 154, 155, 156, 157, 172, 173, 182, 183, 184, 185, 214, 215, 216, 217, 218, 219, 220,
+	221, 228, 229, 282, 283, 288, 289,
+};
+
 static uint32_t flags_2022(uint16_t type)
 {
 	uint32_t f = hr_event_table[type].flags;
 	if (type >= HR_EVENT_MAX_2022)
 		return f;
+	f &= ~(uint32_t)HR_EF_OLD_VERSION;
+	for (size_t i = 0; i < sizeof(old_version_2022) / sizeof(old_version_2022[0]); i++)
+		if (old_version_2022[i] == type)
+			f |= HR_EF_OLD_VERSION;
 	switch (type) {
 	case EV_SENDMMSG_X:
 	case EV_RECVMMSG_X:
-		return f & ~(uint32_t)(HR_EF_USES_FD | HR_EF_MODIFIES_STATE);
+		return f & ~(uint32_t)(HR_EF_USES_FD | HR_EF_MODIFIES_STATE | HR_EF_READS_FROM_FD | HR_EF_WRITES_TO_FD);
 	case EV_MMAP_E:
 	case EV_MMAP_X:
 	case EV_MMAP2_E:
@@ -1271,8 +1283,9 @@ void hr_state_process_event(struct hr_state *s, struct hr_event *e)
 	struct hr_thread *t = e->thread;
 	if (!t || t == &s->container_thread)
 		return;
-	/* sysdig's proc.* fields resolve the main thread of every event they
-	 * print, creating a placeholder when it is unknown. */
+	/* sysdig resolves each event's main thread while parsing or printing
+	 * it (proc.cwd, proc.env, fd lookups...), creating a placeholder when
+	 * it is unknown, and sinsp remembers it while it lives. */
 	hr_threads_main(s, t);
 	if (eflags & (HR_EF_CREATES_FD | HR_EF_USES_FD | HR_EF_DESTROYS_FD)) {
 		/* What fd.* fields see: the parsed fd, else the thread's last fd. */

@@ -101,6 +101,11 @@ void hr_state_remove_group(struct hr_state *s, uint32_t gid);
 /* Threads (state_threads.c). */
 struct hr_thread *hr_threads_find(struct hr_state *s, int64_t tid);
 struct hr_thread *hr_threads_new(struct hr_state *s, int64_t tid);
+/* A thread built outside the table, then put in it (replacing any thread
+ * with the same tid, as sinsp's table put does). */
+struct hr_thread *hr_threads_alloc(int64_t tid);
+void hr_threads_insert(struct hr_state *s, struct hr_thread *t);
+void hr_threads_free_detached(struct hr_state *s, struct hr_thread *t);
 /* sinsp's get_thread_ref with query_os: a thread it does not know becomes
  * an "<NA>" placeholder (captures cannot ask /proc). */
 struct hr_thread *hr_threads_get_or_placeholder(struct hr_state *s, int64_t tid);

@@ -131,20 +131,37 @@ void hr_state_parse_clone_exit(struct hr_state *s, struct hr_event *e)
 	struct hr_thread *parent = hr_threads_get_or_placeholder(s, tid);
 	bool valid_parent = !is_placeholder(parent);
 	struct hr_thread *existing = hr_threads_find(s, childtid);
+	struct hr_thread *child = hr_threads_alloc(childtid);
+	bool self_clone = false;
 	if (existing) {
-		if (existing->flags & HR_CL_CLONE_INVERTED)
+		if (existing->flags & HR_CL_CLONE_INVERTED) {
+			hr_threads_free_detached(s, child);
 			return;
-		/* A clone returning its own tid: sinsp frees the thread, then
-		 * reads the parent from the freed memory. Harrier reads it
-		 * first and replaces it when the child goes in. */
-		if (existing != parent)
-			hr_threads_remove(s, childtid, true);
+		}
+		if (existing == parent && valid_parent) {
+			/* A clone returning its own tid: sinsp frees the thread and
+			 * then copies the parent from the freed object, whose
+			 * strings and fd table are gone while its plain numbers
+			 * remain. Harrier gives the child exactly that. */
+			self_clone = true;
+			child->sid = parent->sid;
+			child->vpgid = parent->vpgid;
+			child->tty = parent->tty;
+			child->loginuid = parent->loginuid;
+			child->exe_writable = parent->exe_writable;
+		}
+		hr_threads_remove(s, childtid, true);
 		collision = true;
+		if (self_clone)
+			parent = NULL;
+		else
+			parent = hr_threads_get_or_placeholder(s, tid);
 	}
 
-	struct hr_thread *child = hr_threads_alloc(childtid);
 	child->ptid = tid;
-	if (valid_parent) {
+	if (self_clone) {
+		/* Inherited above. */
+	} else if (valid_parent) {
 		inherit_program(child, parent, flags);
 	} else {
 		/* sinsp drops the unknown parent and learns what it can of it
@@ -168,10 +185,10 @@ void hr_state_parse_clone_exit(struct hr_state *s, struct hr_event *e)
 	child->flags = flags;
 	if (!(flags & HR_CL_CLONE_THREAD)) {
 		child->pid = childtid;
-		struct hr_fd_table *parent_fds = hr_fdt_of(s, parent);
-		child->fds = hr_fdt_clone(s, parent_fds);
-		struct hr_thread *parent_main = hr_threads_main(s, parent);
-		hr_bytes_copy(&child->cwd, &parent_main->cwd);
+		if (parent) {
+			child->fds = hr_fdt_clone(s, hr_fdt_of(s, parent));
+			hr_bytes_copy(&child->cwd, &hr_threads_main(s, parent)->cwd);
+		}
 	}
 	if (inverted)
 		child->flags |= HR_CL_CLONE_INVERTED;
@@ -296,6 +313,7 @@ void hr_state_parse_execve_exit(struct hr_state *s, struct hr_event *e)
 	struct hr_thread *t = e->thread;
 	if (hr_p_i64(e, 0, -1) < 0 || !t)
 		return;
+	bool was_unknown = is_placeholder(t);
 	bool old8 = type == EV_EXECVE_8_X, old13 = type == EV_EXECVE_13_X, old14 = type == EV_EXECVE_14_X;
 	hr_bytes_set_param_str(&t->exe, e, 1);
 	if (old8 || old13 || old14)
@@ -310,9 +328,10 @@ void hr_state_parse_execve_exit(struct hr_state *s, struct hr_event *e)
 	/* The cwd the execve reports. sysdig 0.29.3 ignores it,
 	 * so a process first seen at its execve shows an empty proc.cwd there
 	 * (cat_write.scap; recorded as a deviation in tests/test_print_fields.py).
-	 * Only a main thread without any cwd takes it: a known cwd stays. */
+	 * Only a main thread sysdig knew nothing about (a placeholder) takes
+	 * it: any cwd sysdig has, even an empty one it inherited, stays. */
 	int cwd_i = hr_event_param_index(e, "cwd");
-	if (t->tid == t->pid && t->cwd.len == 0 && cwd_i >= 0 && hr_event_has_param(e, (unsigned)cwd_i))
+	if (was_unknown && t->tid == t->pid && t->cwd.len == 0 && cwd_i >= 0 && hr_event_has_param(e, (unsigned)cwd_i))
 		hr_threads_set_cwd(s, t, (const char *)e->param[cwd_i],
 				   (uint32_t)strnlen((const char *)e->param[cwd_i], e->param_len[cwd_i]));
 	if (!old8) {

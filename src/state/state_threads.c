@@ -66,6 +66,17 @@ static void remember(struct hr_thread *t, struct hr_thread *main)
 	t->main_serial = main->serial;
 }
 
+const struct hr_bytes *hr_state_env(const struct hr_state *s, const struct hr_thread *t)
+{
+	for (int depth = 0; depth < 16 && !is_main(t); depth++) {
+		const struct hr_thread *m = hr_state_main_thread(s, t);
+		if (!m || m == t)
+			break;
+		t = m;
+	}
+	return &t->env;
+}
+
 static void grow_threads(struct hr_state *s)
 {
 	uint32_t old_n = s->thread_mask + 1;
@@ -125,6 +136,18 @@ struct hr_thread *hr_threads_new(struct hr_state *s, int64_t tid)
 	return t;
 }
 
+struct hr_thread *hr_threads_alloc(int64_t tid)
+{
+	return thread_alloc(tid);
+}
+
+void hr_threads_insert(struct hr_state *s, struct hr_thread *t)
+{
+	if (hr_threads_find(s, t->tid))
+		hr_threads_remove(s, t->tid, true);
+	thread_insert(s, t);
+}
+
 static void thread_free(struct hr_state *s, struct hr_thread *t)
 {
 	hr_bytes_free(&t->comm);
@@ -140,6 +163,11 @@ static void thread_free(struct hr_state *s, struct hr_thread *t)
 	if (s->enter_to_drop == t)
 		s->enter_to_drop = NULL;
 	free(t);
+}
+
+void hr_threads_free_detached(struct hr_state *s, struct hr_thread *t)
+{
+	thread_free(s, t);
 }
 
 struct hr_thread *hr_threads_get_or_placeholder(struct hr_state *s, int64_t tid)
