@@ -181,7 +181,8 @@ def process_list():
         e += struct.pack("<qq", tid, pid)
         e += str16(nul_join(cgroups)) + str16("/")
         # pre-0.10 tail: loginuid, exe_writable, three capability sets
-        e += struct.pack("<IBQQQ", loginuid, 0, 0, 0x1FFFFFFFFFF if uid == 0 else 0, 0x1FFFFFFFFFF if uid == 0 else 0)
+        caps = 0x1FFFFFFFFFF if uid == 0 else 0
+        e += struct.pack("<IBQQQ", loginuid, 0, 0, caps, caps)
         body += struct.pack("<I", len(e) + 4) + e
     return block(PL_V9, body)
 
@@ -243,6 +244,22 @@ def charbuf(s):
     return (s.encode() if isinstance(s, str) else s) + b"\0"
 
 
+def q(v):
+    return struct.pack("<q", v)
+
+
+def u32(v):
+    return struct.pack("<I", v)
+
+
+def tuple4(sip, sport, dip, dport):
+    return bytes([2]) + ip4(sip) + struct.pack("<H", sport) + ip4(dip) + struct.pack("<H", dport)
+
+
+def tuple6(sip, sport, dip, dport):
+    return bytes([10]) + ip6(sip) + struct.pack("<H", sport) + ip6(dip) + struct.pack("<H", dport)
+
+
 def sockaddr(kind):
     if kind == "ipv4":
         return bytes([2]) + ip4("93.184.216.34") + struct.pack("<H", 443)
@@ -257,14 +274,14 @@ def sockaddr(kind):
 
 def socktuple(kind):
     if kind == "ipv4":
-        return bytes([2]) + ip4("10.0.2.15") + struct.pack("<H", 43210) + ip4("93.184.216.34") + struct.pack("<H", 443)
+        return tuple4("10.0.2.15", 43210, "93.184.216.34", 443)
     if kind == "ipv6":
-        return bytes([10]) + ip6("2001:db8::15") + struct.pack("<H", 51000) + ip6("2606:2800:220:1::1") + struct.pack("<H", 8443)
+        return tuple6("2001:db8::15", 51000, "2606:2800:220:1::1", 8443)
     if kind == "unix":
         return bytes([1]) + struct.pack("<QQ", 0xFFFF88800AB10000, 0xFFFF88800AB20000) + b"/run/docker.sock\0"
     if kind == "mapped":
-        return bytes([10]) + ip6("::ffff:127.0.0.1") + struct.pack("<H", 40000) + ip6("::ffff:127.0.0.1") + struct.pack("<H", 6379)
-    return bytes([2]) + ip4("0.0.0.0") + struct.pack("<H", 0) + ip4("255.255.255.255") + struct.pack("<H", 65535)
+        return tuple6("::ffff:127.0.0.1", 40000, "::ffff:127.0.0.1", 6379)
+    return tuple4("0.0.0.0", 0, "255.255.255.255", 65535)
 
 
 SOCK_KINDS = ["ipv4", "ipv6", "unix", "mapped", "other"]
@@ -360,7 +377,8 @@ class Values:
             return struct.pack("<I", [0o100644, 2 ** 32 - 1, 0o40755, 0][variant])
         if ptype == "PT_SYSCALLID":
             codes = self.codes
-            return struct.pack("<H", [codes[(k * 7) % len(codes)], codes[-1], codes[(k * 13 + 5) % len(codes)], 0][variant])
+            pick = [codes[(k * 7) % len(codes)], codes[-1], codes[(k * 13 + 5) % len(codes)], 0]
+            return struct.pack("<H", pick[variant])
         if ptype in ("PT_FLAGS8", "PT_FLAGS16", "PT_FLAGS32"):
             width = {"PT_FLAGS8": 8, "PT_FLAGS16": 16, "PT_FLAGS32": 32}[ptype]
             v = self.flag_value(info, width, variant, k)
@@ -388,7 +406,8 @@ class Values:
         if ptype == "PT_SOCKTUPLE":
             return socktuple(SOCK_KINDS[(variant + k) % len(SOCK_KINDS)])
         if ptype == "PT_FDLIST":
-            entries = [[(3, 0x1), (5, 0x4 | 0x8)], [(-1, 0xFFFF), (2 ** 31, 0x3FF)], [(10, 0x20), (6, 0x1), (7, 0x2)], []][variant]
+            entries = [[(3, 0x1), (5, 0x4 | 0x8)], [(-1, 0xFFFF), (2 ** 31, 0x3FF)],
+                       [(10, 0x20), (6, 0x1), (7, 0x2)], []][variant]
             return struct.pack("<H", len(entries)) + b"".join(struct.pack("<qH", fd, fl) for fd, fl in entries)
         if ptype == "PT_DYN":
             types = DYN[info.split("/")[0]]
@@ -430,9 +449,11 @@ class Values:
 
     def bytebuf_value(self, ev, name, variant, k):
         if name in ("args",):
-            return [nul_join(["-la", "/tmp"]), nul_join(["arg"] * 200), nul_join(["", "empty first"]), b""][variant]
+            return [nul_join(["-la", "/tmp"]), nul_join(["arg"] * 200), nul_join(["", "empty first"]),
+                    b""][variant]
         if name in ("env",):
-            return [nul_join(["PATH=/bin", "USER=alice"]), nul_join(["K%d=V" % i for i in range(300)]), nul_join(["A="]), b""][variant]
+            return [nul_join(["PATH=/bin", "USER=alice"]), nul_join(["K%d=V" % i for i in range(300)]),
+                    nul_join(["A="]), b""][variant]
         if name == "cgroups":
             return [nul_join(["cpuset=/docker/" + CONTAINER_ID, "cpu=/docker/" + CONTAINER_ID]),
                     nul_join(["memory=/" + "m" * 500]), nul_join(["cpu=/", "pids=/user.slice"]), b""][variant]
@@ -521,22 +542,6 @@ def generate(spec):
     emit(292, 3000, 0)
     emit(293, 3000, 0, args=nul_join(["a" * 999] * 40), env=nul_join(["E=" + "v" * 997] * 40))
     return b"".join(out)
-
-
-def q(v):
-    return struct.pack("<q", v)
-
-
-def u32(v):
-    return struct.pack("<I", v)
-
-
-def tuple4(sip, sport, dip, dport):
-    return bytes([2]) + ip4(sip) + struct.pack("<H", sport) + ip4(dip) + struct.pack("<H", dport)
-
-
-def tuple6(sip, sport, dip, dport):
-    return bytes([10]) + ip6(sip) + struct.pack("<H", sport) + ip6(dip) + struct.pack("<H", dport)
 
 
 def scenarios(emit):

@@ -32,7 +32,8 @@ STALE_SOCKINFO = ("sysdig loads the fd list through one reused sinsp_fdinfo whos
                   "and the name comes out <unknown> (listing the fds in another order changes it)")
 SERVSOCK_UNION = ("sendto on the listening socket fd 7 (0.0.0.0:8080): update_fd makes it an IPv4 socket "
                   "but keeps the server-socket view of the m_sockinfo union as its destination, so sysdig "
-                  "prints 144.31.2.0:443, bytes of the old port 8080, not the tuple 93.184.216.34:443")
+                  "prints 144.31.2.0:443 (the old port 8080 and protocol bytes read as an address), not the "
+                  "tuple 93.184.216.34:443")
 DEVIATIONS = {
     ("default", 803): ("fd=11(<4><unknown>)", STALE_SOCKINFO),
     ("default", 961): ("fd=11(<4><unknown>)", STALE_SOCKINFO),
