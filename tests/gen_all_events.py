@@ -1,8 +1,10 @@
 #!/usr/bin/env python3
 """Writes a synthetic .scap capture holding every event id sysdig 0.29.3
-knows (ids < 336 marked known_2022 in the spec's event table), several times
-each with varied parameter values, plus the metadata (machine, interfaces,
-users, processes, fd tables) that lets threads and fds resolve.
+knows (ids < 336 marked known_2022 in the spec's event table; only the
+tracer events are left out, see EXCLUDED), four times each with varied
+parameter values, then syscall sequences of a worker process, plus the
+metadata (machine, interfaces, users, processes, fd tables) that lets
+threads and fds resolve.
 
 It packs the blocks itself, from scap-format.md, and shares no code with
 Harrier's C writer, so the two can check each other. The file follows the
