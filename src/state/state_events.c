@@ -626,8 +626,7 @@ static void fill_client_socket(struct hr_fd *f, const uint8_t *p, uint32_t len)
 			swap_addresses(f);
 		hr_name_socket(&f->name, f);
 	} else {
-		if (f->type != HR_FD_UNIX_SOCK)
-			hr_name_socktuple_param(&f->name, p, len);
+		hr_name_socktuple_param(&f->name, p, len);
 		set_unix_info(f, p, len);
 	}
 	if (!f->is_role_client && !f->is_role_server)
