@@ -579,8 +579,9 @@ static void render_socktuple(struct render *r, const uint8_t *p, uint32_t len)
 }
 
 /* poll's fd list: `fd:<type char><events in hex>` separated by spaces.
- * sysdig shows nothing new without a thread: it leaves whatever its buffer
- * held from the previous parameter, which Harrier does not imitate. */
+ * Without a thread for the event (sysdig makes one up for every unknown
+ * tid, so only a full thread table gets here) sysdig leaves whatever its
+ * buffer held from the previous parameter; Harrier shows an empty list. */
 static void render_fdlist(struct render *r, const uint8_t *p, uint32_t len)
 {
 	if (!r->thread || len < 2)

@@ -338,9 +338,10 @@ static void test_numbers(void)
 	struct param ppoll[] = {RAW(fdlist, sizeof(fdlist)), P(num(1500000, 8)), P(num((1u << 8) | (1u << 1) | (1u << 31), 4))};
 	expect_args("ppoll enter", pack(&pk, 254, 100, ppoll, 3),
 		    "fds=3:f1 5:441 18446744073709551615:?ffffffff timeout=1500000(0.0015s) sigmask=SIGINT SIGKILL ");
-	/* Deviation: for a thread it does not know, sysdig 0.29.3 prints
-	 * whatever its buffer held from the previous parameter (here the
-	 * previous event's sigmask); Harrier prints an empty list. */
+	/* Deviation: without a thread for the event (reading files, sysdig
+	 * only lacks one when its thread table is full), sysdig 0.29.3 prints
+	 * whatever its buffer held from the previous parameter; Harrier
+	 * prints an empty list. */
 	expect_args("fd list of an unknown thread", pack(&pk, 254, 999, ppoll, 3),
 		    "fds= timeout=1500000(0.0015s) sigmask=SIGINT SIGKILL ");
 	struct param ppoll_none[] = {RAW(fdlist, 2), P(num((uint64_t)-1, 8)), P(num(0, 4))};
