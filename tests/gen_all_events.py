@@ -539,11 +539,36 @@ def generate(spec):
          comm=charbuf("child"), flags=struct.pack("<I", 0))
     emit(6, 8888, 0, fd=struct.pack("<q", 3))
     emit(7, 8888, 0)
+    flag_sweep(events, values, emit)
     scenarios(emit)
     # An event bigger than 64 KiB (u16 lengths, so it needs a _LARGE block).
     emit(292, 3000, 0)
     emit(293, 3000, 0, args=nul_join(["a" * 999] * 40), env=nul_join(["E=" + "v" * 997] * 40))
     return b"".join(out)
+
+
+def flag_sweep(events, values, emit):
+    """Every value of every flag/enum table, each in the first event that
+    uses the table (the other parameters typical), so that each name of
+    each table is rendered at least once."""
+    done = set()
+    for ev_id in sorted(events):
+        ev = events[ev_id]
+        for i, (name, ptype, _fmt) in enumerate(ev["params"]):
+            table = ev["info"].get(i, "")
+            if not ptype.startswith("PT_FLAGS") or table in done or table not in values.flags:
+                continue
+            done.add(table)
+            width = {"PT_FLAGS8": "<B", "PT_FLAGS16": "<H", "PT_FLAGS32": "<I"}[ptype]
+            bits = struct.calcsize(width) * 8
+            for v in values.flags[table]:
+                tid = EVENT_TIDS[v % len(EVENT_TIDS)]
+                override = {name: struct.pack(width, v & ((1 << bits) - 1))}
+                if ev_id % 2 == 1 and ev_id - 1 in events:
+                    emit(ev_id - 1, tid, 0)
+                emit(ev_id, tid, 0, **override)
+                if ev_id % 2 == 0 and ev_id + 1 in events:
+                    emit(ev_id + 1, tid, 0)
 
 
 def scenarios(emit):
