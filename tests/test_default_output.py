@@ -138,6 +138,17 @@ def edge_capture(spec):
     for dyn in (bytes([4]) + q(1500000), bytes([0]) + b"\x00\x01binary\xff", bytes([9]) + q(1),
                 bytes([2]) + u32(0x90000000)):
         emit("setsockopt", "<", res=q(0), fd=q(5), val=dyn)
+    for addr in (bytes([200, 0, 0]), bytes([2, 1, 2, 3]), bytes([10]) + bytes(16), b""):
+        emit("connect", ">", fd=q(99), addr=addr)  # an fd nobody has: state stays out of it
+    v6 = bytes([10]) + bytes(range(16)) + struct.pack("<H", 1) + bytes(15) + b"\1" + struct.pack("<H", 2)
+    for tup in (v6, v6[:20], bytes([1]) + b"\xff" * 16 + b"/p\x05x\0", bytes([3]) + bytes(12)):
+        emit("connect", "<", res=q(-115), tuple=tup)
+    for value in (0x80000000, 0, 1 << 14):
+        emit("open", ">", name=cb("/x"), flags=u32(value))
+    for ns in (1, 999999999, 10**18):
+        emit("ppoll", ">", timeout=q(ns), sigmask=u32(1 << 31))
+    for sig in (0, 31, 32, 255):
+        emit("kill", ">", pid=q(3000), sig=bytes([sig]))
     return b"".join(out)
 
 
