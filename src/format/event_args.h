@@ -6,6 +6,9 @@
  * Events are rendered with the parameter layout sysdig 0.29.3 knows
  * (`params_2022`): parameters a newer driver appended are not shown, as
  * sysdig does not show them. Ids sysdig does not know use the newest layout.
+ * Only the event itself is rendered (never its enter event), as in sysdig;
+ * fds, threads, users and cwds come from the state as it is after the
+ * event was processed.
  */
 #ifndef HR_EVENT_ARGS_H
 #define HR_EVENT_ARGS_H
@@ -19,12 +22,18 @@
 /* Appends evt.args. */
 void hr_format_evt_args(struct hr_strbuf *out, const struct hr_state *s, const struct hr_event *e);
 
-/* Appends evt.info (evt.args, or the event's own description where sysdig has one). */
+/* Appends evt.info. In sysdig 0.29.3 it differs from evt.args only for fds
+ * with protocol decoders, which only chisels install: here it is evt.args. */
 void hr_format_evt_info(struct hr_strbuf *out, const struct hr_state *s, const struct hr_event *e);
 
 /* Appends parameter `idx`: resolved as evt.arg.NAME shows it, or as evt.rawarg.NAME. */
 void hr_format_param(struct hr_strbuf *out, const struct hr_state *s, const struct hr_event *e,
 		     unsigned idx, bool resolved);
+
+/* Appends parameter `idx` as evt.args shows it without its "(resolved)"
+ * part: sysdig's unresolved text (evt.buffer). Added by the cli engineer. */
+void hr_format_param_text(struct hr_strbuf *out, const struct hr_state *s, const struct hr_event *e,
+			  unsigned idx);
 
 /*
  * How byte buffers (PT_BYTEBUF) are rendered: sysdig's default printable
