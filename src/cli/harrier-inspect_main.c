@@ -24,6 +24,7 @@ struct inspect_options {
 	const char *write_path;  /* -w: copy every event read to this capture */
 	bool compress;           /* -z: gzip the -w output */
 	const char *format;      /* -p, or NULL for sysdig's default line */
+	const char *plugin_format; /* -p FORMAT applies to plugin events too; NULL: sysdig's plugin line */
 	uint64_t max_events;     /* -n: stop after this many events (0 = all) */
 	bool json;               /* -j */
 	bool debug;              /* -D: also print internal events (procinfo...) */
@@ -36,6 +37,7 @@ enum {
 	EVT_CONTAINER_E = 228,
 	EVT_CONTAINER_JSON_E = 272,
 	EVT_CONTAINER_JSON_2_E = 324,
+	EVT_PLUGINEVENT_E = 322,
 };
 
 static const char usage_text[] =
@@ -57,6 +59,9 @@ static const char usage_text[] =
 	"  -h, --help           print this help\n"
 	"\n"
 	"Default format: " HR_DEFAULT_FORMAT "\n";
+
+/* sysdig prints plugin events with a line of their own unless -p names one */
+#define PLUGIN_FORMAT "*%evt.num %evt.datetime.s [%evt.pluginname] %evt.plugininfo"
 
 #define CONTAINER_FORMAT                                                                                    \
 	"*%evt.num %evt.outputtime %evt.cpu %container.name (%container.id) %proc.name (%thread.tid:%thread.vtid) " \
@@ -86,6 +91,7 @@ static int parse_options(int argc, char **argv, struct inspect_options *o)
 			}
 			o->format = (strcmp(optarg, "c") == 0 || strcmp(optarg, "container") == 0) ? CONTAINER_FORMAT
 												       : optarg;
+			o->plugin_format = o->format == optarg ? optarg : NULL;
 			break;
 		case 'n': {
 			char *end;
@@ -151,6 +157,7 @@ struct inspector {
 	struct hr_state *state;
 	struct hr_writer *writer; /* -w, or NULL */
 	struct hr_line_format *format;
+	struct hr_line_format *plugin_format; /* built at the first plugin event */
 	struct hr_field_ctx fields;
 	struct hr_strbuf line;
 	uint64_t evt_num;        /* evt.num of the last event counted */
@@ -194,8 +201,18 @@ static void handle_event(struct inspector *in, struct hr_event *e)
 	if (internal && !in->opt->debug)
 		return;
 
-	bool shown = in->opt->json ? hr_line_format_render_json(in->format, &in->fields, e, &in->line)
-				   : hr_line_format_render(in->format, &in->fields, e, &in->line);
+	struct hr_line_format *fmt = in->format;
+	if (e->type == EVT_PLUGINEVENT_E) {
+		if (!in->plugin_format) {
+			char err[256];
+			const char *text = in->opt->plugin_format ? in->opt->plugin_format : PLUGIN_FORMAT;
+			in->plugin_format = hr_line_format_new(text, err, sizeof err);
+		}
+		if (in->plugin_format)
+			fmt = in->plugin_format;
+	}
+	bool shown = in->opt->json ? hr_line_format_render_json(fmt, &in->fields, e, &in->line)
+				   : hr_line_format_render(fmt, &in->fields, e, &in->line);
 	if (shown) {
 		hr_sb_putc(&in->line, '\n');
 		fwrite(in->line.p, 1, in->line.len, stdout);
@@ -308,6 +325,7 @@ int main(int argc, char **argv)
 	hr_reader_close(r);
 	hr_state_free(in.state);
 	hr_line_format_free(in.format);
+	hr_line_format_free(in.plugin_format);
 	hr_sb_free(&in.line);
 	return rc;
 }
