@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "format/param_text.h"
 #include "format/value_names.h"
 
 static struct {
@@ -37,9 +38,6 @@ void hr_format_set_max_output_len(unsigned n) { config.max_output_len = n; }
 
 enum { AT_FDCWD_VALUE = -100, AF_UNIX_VALUE = 1, AF_INET_VALUE = 2, AF_INET6_VALUE = 10 };
 
-/* sysdig's notion of a character worth keeping in names and paths
- * (isprint in the C locale). */
-static bool is_printable(uint8_t c) { return c >= 0x20 && c < 0x7f; }
 
 /* Reads up to `size` little-endian bytes, zero-extending a short parameter. */
 static uint64_t read_le(const uint8_t *p, uint32_t len, unsigned size)
@@ -55,7 +53,7 @@ static uint64_t read_le(const uint8_t *p, uint32_t len, unsigned size)
 static void append_sanitized(struct hr_strbuf *out, const uint8_t *p, size_t len)
 {
 	for (size_t i = 0; i < len && p[i]; i++)
-		if (is_printable(p[i]))
+		if (hr_is_printable(p[i]))
 			hr_sb_putc(out, (char)p[i]);
 }
 
@@ -367,65 +365,6 @@ static void append_base_dir(struct render *r, const struct hr_param_info *pi)
 		hr_sb_append(r->out, cwd->p, cwd->len);
 }
 
-/* Steps back over the last path component, as sysdig does for "..". A
- * path not starting with '/' (a relative cwd) can lose its first character
- * too, as in sysdig. */
-static void rewind_to_parent(struct hr_strbuf *out, size_t base)
-{
-	if (out->len <= base + 1)
-		return;
-	out->len--;
-	while (out->len >= base + 1 && out->p[out->len - 1] != '/')
-		out->len--;
-}
-
-/*
- * sysdig's path clean-up while joining: unprintable characters become '.',
- * "./" and a final "." vanish, "../" and a final ".." go up one level (a
- * ".." followed by anything else is kept), doubled '/' collapse, and a
- * trailing '/' is dropped. `base` is where the joined path starts in out.
- */
-static void append_clean_path(struct hr_strbuf *out, size_t base, const uint8_t *p, size_t len)
-{
-	size_t i = 0;
-#define AT(k) (i + (k) < len ? p[i + (k)] : 0)
-	while (AT(0)) {
-		uint8_t c = AT(0);
-		if (!is_printable(c)) {
-			hr_sb_putc(out, '.');
-			i++;
-		} else if (c == '.' && AT(1) == '.' && AT(2) == '/') {
-			rewind_to_parent(out, base);
-			i += 3;
-		} else if (c == '.' && AT(1) == '.') {
-			if (AT(2) == 0) {
-				rewind_to_parent(out, base);
-				i += 2;
-			} else {
-				hr_sb_append(out, "..", 2);
-				i += 2;
-			}
-		} else if (c == '.' && AT(1) == '/') {
-			i += 2;
-		} else if (c == '.') {
-			if (AT(1) != 0)
-				hr_sb_putc(out, '.');
-			i++;
-		} else if (c == '/') {
-			if (!(out->len > base && out->p[out->len - 1] == '/'))
-				hr_sb_putc(out, '/');
-			i++;
-		} else {
-			hr_sb_putc(out, (char)c);
-			i++;
-		}
-	}
-#undef AT
-	if (out->len > base + 1 && out->p[out->len - 1] == '/')
-		out->len--;
-	out->p[out->len] = 0;
-}
-
 /* Raw: the path, unprintable characters dropped and cut to sysdig's buffer
  * size. Resolved: for a relative path, the base directory joined with it. */
 static void render_path(struct render *r, const struct hr_param_info *pi, const uint8_t *p, uint32_t len)
@@ -434,7 +373,7 @@ static void render_path(struct render *r, const struct hr_param_info *pi, const 
 	size_t limit = len < config.storage_size ? len : config.storage_size;
 	size_t kept = 0;
 	for (size_t i = 0; i < len && p[i]; i++) {
-		if (!is_printable(p[i]))
+		if (!hr_is_printable(p[i]))
 			continue;
 		if (kept + 1 >= limit)
 			break;
@@ -449,7 +388,7 @@ static void render_path(struct render *r, const struct hr_param_info *pi, const 
 	size_t plen = c_strnlen(p, len);
 	size_t base = r->out->len;
 	append_base_dir(r, pi);
-	append_clean_path(r->out, base, p, plen);
+	hr_append_clean_path(r->out, base, p, plen);
 }
 
 static void render_pid(struct render *r, int64_t pid)
@@ -656,66 +595,6 @@ static void render_user_or_group(struct render *r, uint32_t id, bool user)
 
 /* ------------------------------------------------------------ byte buffers */
 
-static void append_dots(struct hr_strbuf *out, const uint8_t *p, uint32_t len)
-{
-	hr_sb_grow(out, len + 1);
-	for (uint32_t i = 0; i < len; i++)
-		out->p[out->len++] = is_printable(p[i]) ? (char)p[i] : '.';
-	out->p[out->len] = 0;
-}
-
-/* -A: printable characters and line breaks only (CR becomes LF, CR LF one LF). */
-static void append_ascii_lines(struct hr_strbuf *out, const uint8_t *p, uint32_t len)
-{
-	hr_sb_putc(out, '\n');
-	for (uint32_t i = 0; i < len; i++) {
-		if (is_printable(p[i]))
-			hr_sb_putc(out, (char)p[i]);
-		else if (p[i] == '\r')
-			hr_sb_putc(out, '\n');
-		else if (p[i] == '\n' && i > 0 && p[i - 1] != '\r')
-			hr_sb_putc(out, '\n');
-	}
-}
-
-/* -x / -X: rows of 8 big-endian 16-bit groups, optionally with the ASCII column. */
-static void append_hex_rows(struct hr_strbuf *out, const uint8_t *p, uint32_t len, bool ascii)
-{
-	for (uint32_t row = 0; row < len; row += 16) {
-		hr_sb_printf(out, "\n\t0x%.4x:", row);
-		unsigned groups = 0;
-		for (uint32_t k = row; k < len && groups < 8; k += 2, groups++) {
-			if (k == len - 1)
-				hr_sb_printf(out, " %.2x", p[k]);
-			else
-				hr_sb_printf(out, " %.4x", (unsigned)(p[k] << 8 | p[k + 1]));
-		}
-		if (ascii) {
-			for (; groups < 8; groups++)
-				hr_sb_puts(out, "     ");
-			hr_sb_puts(out, "  ");
-			for (uint32_t k = row; k < row + 16 && k < len; k++)
-				hr_sb_putc(out, is_printable(p[k]) ? (char)p[k] : '.');
-		}
-	}
-	hr_sb_putc(out, '\n');
-}
-
-static void append_base64(struct hr_strbuf *out, const uint8_t *p, uint32_t len)
-{
-	static const char digits[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-	for (uint32_t i = 0; i < len; i += 3) {
-		uint32_t n = (uint32_t)p[i] << 16;
-		if (i + 1 < len)
-			n |= (uint32_t)p[i + 1] << 8;
-		if (i + 2 < len)
-			n |= p[i + 2];
-		char q[4] = {digits[(n >> 18) & 63], digits[(n >> 12) & 63],
-			     i + 1 < len ? digits[(n >> 6) & 63] : '=', i + 2 < len ? digits[n & 63] : '='};
-		hr_sb_append(out, q, 4);
-	}
-}
-
 static void render_bytebuf(struct render *r, const uint8_t *p, uint32_t len)
 {
 	struct hr_strbuf *out = r->out;
@@ -723,15 +602,15 @@ static void render_bytebuf(struct render *r, const uint8_t *p, uint32_t len)
 		return;
 	size_t start = out->len;
 	switch (config.buffer_format) {
-	case HR_BUF_EOLS: append_ascii_lines(out, p, len); return;
-	case HR_BUF_HEX: append_hex_rows(out, p, len, false); return;
-	case HR_BUF_HEXASCII: append_hex_rows(out, p, len, true); return;
-	case HR_BUF_BASE64: append_base64(out, p, len); return;
+	case HR_BUF_EOLS: hr_append_ascii_lines(out, p, len); return;
+	case HR_BUF_HEX: hr_append_hex_rows(out, p, len, false); return;
+	case HR_BUF_HEXASCII: hr_append_hex_rows(out, p, len, true); return;
+	case HR_BUF_BASE64: hr_append_base64(out, p, len); return;
 	case HR_BUF_NORMAL:
 	case HR_BUF_JSON:
 		break;
 	}
-	append_dots(out, p, len);
+	hr_append_dots(out, p, len);
 	/* sysdig doubles its buffer until the rendering fits with two spare bytes. */
 	while (len + 2 > config.storage_size)
 		config.storage_size *= 2;
@@ -1040,6 +919,16 @@ static void render_raw(struct render *r, unsigned idx)
 		out->p[out->len] = 0;
 		break;
 	}
+}
+
+void hr_format_param_text(struct hr_strbuf *out, const struct hr_state *s, const struct hr_event *e,
+			  unsigned idx)
+{
+	struct render r;
+	if (!start(&r, out, s, e) || idx >= r.count)
+		return;
+	out->len = render_one(&r, idx);
+	out->p[out->len] = 0;
 }
 
 void hr_format_param(struct hr_strbuf *out, const struct hr_state *s, const struct hr_event *e,
