@@ -102,11 +102,10 @@ static size_t rfind(struct span h, const char *needle)
 
 static size_t find_from(struct span h, const char *needle, size_t from)
 {
-	size_t n = strlen(needle);
-	for (size_t i = from; i + n <= h.len; i++)
-		if (memcmp(h.p + i, needle, n) == 0)
-			return i;
-	return (size_t)-1;
+	if (from > h.len)
+		return (size_t)-1;
+	const char *hit = memmem(h.p + from, h.len - from, needle, strlen(needle));
+	return hit ? (size_t)(hit - h.p) : (size_t)-1;
 }
 
 static bool is_hex(char c)
@@ -121,6 +120,8 @@ static bool is_hex(char c)
  */
 static bool match_runc(struct span cg, const char *prefix, const char *suffix, char id[13])
 {
+	if (cg.len < 64 + strlen(prefix) + strlen(suffix))
+		return false;
 	size_t start = rfind(cg, prefix);
 	if (start == (size_t)-1)
 		return false;
@@ -278,6 +279,9 @@ void hr_containers_resolve(struct hr_state *s, struct hr_thread *t)
 	 * (a capture), reports no match and lets the next engines try. */
 	if (match_layout(cgs, n, cri_layout, id))
 		memcpy(t->container_id, id, 13);
+	/* Every lxc and libvirt-lxc layout has "lxc" in it. */
+	if (!t->cgroups.p || !memmem(t->cgroups.p, t->cgroups.len, "lxc", 3))
+		return;
 	if (match_lxc(cgs, n, id, sizeof(id))) {
 		memcpy(t->container_id, id, sizeof(id));
 		note_container(s, id, CT_LXC, true);

@@ -29,7 +29,7 @@ static const uint16_t old_version_2022[] = {
 	221, 228, 229, 282, 283, 288, 289,
 };
 
-static uint32_t flags_2022(uint16_t type)
+static uint32_t compute_flags_2022(uint16_t type)
 {
 	uint32_t f = hr_event_table[type].flags;
 	if (type >= HR_EVENT_MAX_2022)
@@ -62,6 +62,20 @@ static uint32_t flags_2022(uint16_t type)
 	default:
 		return f;
 	}
+}
+
+/* Computed once: every event asks for its flags. */
+static uint32_t flags_table[HR_EVENT_MAX];
+static bool flags_table_ready;
+
+static uint32_t flags_2022(uint16_t type)
+{
+	if (!flags_table_ready) {
+		for (uint16_t i = 0; i < HR_EVENT_MAX; i++)
+			flags_table[i] = compute_flags_2022(i);
+		flags_table_ready = true;
+	}
+	return flags_table[type];
 }
 
 static bool is_enter(uint16_t type)
