@@ -1,9 +1,11 @@
 """Event arguments (evt.args) as sysdig 0.29.3 prints them, line for line,
-on every corpus capture and on the synthetic all-events capture, plus the
-default line format on the corpus.
+on every corpus capture, on the synthetic all-events capture and on a
+capture of edge cases built here; evt.info in -j output (byte buffers are
+not cut there); and the default line format on the corpus.
 
 The evt.args comparisons isolate parameter rendering (src/format/event_args.c)
 from the rest of the line, so a failure here points at a parameter."""
+import json
 import os
 import struct
 import subprocess
@@ -159,3 +161,19 @@ def test_evt_args_on_edge_cases(ctx):
     want, got = args_output(ctx, path)
     assert len(want.splitlines()) > 50, "sysdig did not show the edge events"
     compare("edges.scap", want, got)
+
+
+def test_json_evt_info_on_edge_cases(ctx):
+    path = os.path.join(ctx.tmp, "edges.scap")
+    with open(path, "wb") as f:
+        f.write(edge_capture(os.path.join(ctx.shared, "spec")))
+    infos = []
+    for run in (ctx.sysdig, ctx.inspect):
+        lines = run("-r", path, "-j").stdout.decode("utf-8", "surrogateescape").splitlines()
+        infos.append([(j.get("evt.num"), j.get("evt.info")) for j in map(json.loads, lines)])
+    want, got = infos
+    assert len(want) > 50 and any(len(i or "") > 200 for _, i in want), "edge events missing"
+    differ = [f"evt {w[0]}:\n  sysdig:  {w[1]!r:.300}\n  harrier: {g[1]!r:.300}"
+              for w, g in zip(want, got) if w != g and ("edges.scap", w[0]) not in DEVIATIONS]
+    assert len(want) == len(got), f"sysdig {len(want)} events, harrier {len(got)}"
+    assert not differ, "\n".join(differ[:10])
