@@ -731,7 +731,8 @@ static void render_param(struct render *r, unsigned idx)
 		}
 		break;
 	}
-	case HR_PT_ABSTIME: hr_sb_printf(out, "%" PRIu64, read_le(p, len, 8)); break;
+	/* Only newer events have absolute times (sysdig 0.29.3 had no text for them). */
+	case HR_PT_ABSTIME: append_u64(out, read_le(p, len, 8)); break;
 	case HR_PT_FLAGS8:
 	case HR_PT_FLAGS16:
 	case HR_PT_FLAGS32: {

@@ -417,6 +417,15 @@ static void test_buffers_and_misc(void)
 	snprintf(want, sizeof(want), "res=80 data=%.80s ", long_buf);
 	expect_args("80-byte buffer kept whole", pack(&pk, 7, 100, read_80, 2), want);
 
+	/* sysdig -v: no limit; other limits cut the same way. */
+	hr_format_set_max_output_len(0);
+	snprintf(want, sizeof(want), "res=100 data=%.100s ", long_buf);
+	expect_args("no length limit", pack(&pk, 7, 100, read_long, 2), want);
+	hr_format_set_max_output_len(10);
+	snprintf(want, sizeof(want), "res=100 data=%.7s... ", long_buf);
+	expect_args("10-byte limit", pack(&pk, 7, 100, read_long, 2), want);
+	hr_format_set_max_output_len(80);
+
 	hr_format_set_buffer_format(HR_BUF_JSON);
 	snprintf(want, sizeof(want), "res=100 data=%.100s ", long_buf);
 	expect_args("json buffers are not cut", pack(&pk, 7, 100, read_long, 2), want);
