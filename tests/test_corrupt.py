@@ -103,7 +103,7 @@ def test_truncated_at_every_block_boundary_and_inside_blocks(ctx):
             expect_events(ctx, data[:off], label, events_before)
         if t is None:
             break
-        for cut in sorted({off + 1, off + 4, off + 7, off + 8, off + 11, off + n // 2, off + n - 4, off + n - 1}):
+        for cut in sorted({off + 1, off + 7, off + 8 + (off % 5), off + n // 2, off + n - 1}):
             if off < cut < off + n:
                 expect_error(ctx, data[:cut], f"truncated at {cut}, inside the block at {off}", f"offset {off}")
         if t in sb.EVENT_BLOCKS.values():
@@ -112,7 +112,7 @@ def test_truncated_at_every_block_boundary_and_inside_blocks(ctx):
 
 def test_truncated_gzip_at_many_offsets(ctx):
     data = gzip.compress(rich_capture().data())
-    for cut in list(range(0, len(data), max(1, len(data) // 60))) + [len(data) - 8, len(data) - 4, len(data) - 1]:
+    for cut in list(range(0, len(data), max(1, len(data) // 30))) + [len(data) - 8, len(data) - 4, len(data) - 1]:
         expect_error(ctx, data[:cut], f"gzip truncated at {cut} of {len(data)}")
 
 
@@ -136,16 +136,16 @@ def test_corpus_trace_truncations(ctx):
     meta = [b for b in layout if b[0] < first_event]
     evs = event_blocks(layout)
     # every metadata boundary, a sample of event boundaries, cuts inside blocks
-    for off, t, n in meta[::3] + meta[-2:]:
+    for off, t, n in meta[:4] + meta[4:-2:9] + meta[-2:]:
         expect_error(ctx, data[:off], f"cat_write.scap cut at metadata boundary {off}")
         cut = off + rnd.randrange(1, n)
         expect_error(ctx, data[:cut], f"cat_write.scap cut at {cut}", f"offset {off}")
-    for i in sorted(rnd.sample(range(len(evs)), 12)):
+    for i in sorted(rnd.sample(range(len(evs)), 8)):
         off, t, n = evs[i]
         expect_events(ctx, data[:off], f"cat_write.scap cut before event block {i}", i)
         cut = off + rnd.randrange(1, n)
         expect_error(ctx, data[:cut], f"cat_write.scap cut at {cut}", f"offset {off}")
-    for cut in sorted(rnd.sample(range(1, len(gz)), 15)):
+    for cut in sorted(rnd.sample(range(1, len(gz)), 10)):
         expect_error(ctx, gz[:cut], f"cat_write.scap gzip cut at {cut}")
 
 
@@ -158,8 +158,12 @@ def patched(data, off, fmt, value):
 def test_bad_block_lengths_and_trailers(ctx):
     cap = rich_capture()
     data = cap.data()
+    seen = set()
     for off, t, n in cap.layout():
-        for bad in (0, 4, 11, n - 4, n + 4, n + 1, 0x7FFFFFFF, 0xFFFFFFFF, (1 << 30) + 4,
+        if t in seen:   # one block of each type
+            continue
+        seen.add(t)
+        for bad in (0, 11, n - 4, n + 4, 0xFFFFFFFF, (1 << 30) + 4,
                     struct.unpack(">I", struct.pack("<I", n))[0]):
             if bad == n:
                 continue
