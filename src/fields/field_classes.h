@@ -52,6 +52,9 @@ static inline bool hr_set_storage(struct hr_value *out, struct hr_field *f)
 {
 	return hr_set_str(out, hr_sb_str(&f->storage), (uint32_t)f->storage.len);
 }
+/* A sysdig field Harrier does not compute yet (see HR_FF_UNSUPPORTED). */
+#define UNSUPPORTED(name, type) {name, type, HR_FMT_NA, HR_FF_UNSUPPORTED, HR_FA_NONE, NULL, NULL, "not supported yet"}
+
 static inline const char *hr_bytes_str(const struct hr_bytes *b) { return b->p ? b->p : ""; }
 
 /* The EF_* flags sysdig 0.29.3 gives the event (they differ from the

@@ -94,6 +94,35 @@ static int parse_index_arg(struct hr_field *f, const char *text, size_t at, char
 	return (int)(close - text) + 1;
 }
 
+/* `.open` (the first event id of that name, kept in arg_name) or `.3` (an id). */
+static int parse_event_type_arg(struct hr_field *f, const char *text, size_t name_len, char *err, size_t errlen)
+{
+	const char *arg = text + name_len + 1;
+	size_t n = 0;
+	while (isdigit((unsigned char)arg[n]))
+		n++;
+	if (n > 0 && n < 10) {
+		f->arg_index = (int32_t)strtol(arg, NULL, 10);
+		return (int)(name_len + 1 + n);
+	}
+	size_t best = 0;
+	for (unsigned id = 0; id < HR_EVENT_MAX; id++) {
+		const char *name = hr_event_table[id].name_2022 ? hr_event_table[id].name_2022 : hr_event_table[id].name;
+		size_t l = strlen(name);
+		if (l > best && l < sizeof f->arg_name && strncmp(arg, name, l) == 0 && !isalnum((unsigned char)arg[l]) &&
+		    arg[l] != '_') {
+			best = l;
+			f->arg_index = (int32_t)id;
+			memcpy(f->arg_name, name, l + 1);
+		}
+	}
+	if (!best) {
+		snprintf(err, errlen, "unknown event type in %s", text);
+		return -1;
+	}
+	return (int)(name_len + 1 + best);
+}
+
 static int parse_arg(struct hr_field *f, const char *text, size_t name_len, char *err, size_t errlen)
 {
 	const struct hr_field_def *d = f->def;
@@ -122,6 +151,26 @@ static int parse_arg(struct hr_field *f, const char *text, size_t name_len, char
 			memcpy(f->arg_name, p, l + 1);
 			return (int)(name_len + 1 + l);
 		}
+		break;
+	case HR_FA_PARAM_NAME:
+		if (c == '[') {
+			snprintf(err, errlen, "evt.arg fields must be expressed explicitly");
+			return -1;
+		}
+		if (c == '.') {
+			const char *p = longest_param_name(text + name_len + 1);
+			if (!p) {
+				snprintf(err, errlen, "unknown event argument %s", text + name_len + 1);
+				return -1;
+			}
+			size_t l = strlen(p);
+			memcpy(f->arg_name, p, l + 1);
+			return (int)(name_len + 1 + l);
+		}
+		break;
+	case HR_FA_EVENT_TYPE:
+		if (c == '.')
+			return parse_event_type_arg(f, text, name_len, err, errlen);
 		break;
 	case HR_FA_WORD:
 		if (c == '.') {
@@ -162,6 +211,10 @@ int hr_field_parse(struct hr_field *f, const char *text, bool for_print, char *e
 		}
 		if (!best)
 			continue;
+		if (best->flags & HR_FF_UNSUPPORTED) {
+			snprintf(err, errlen, "field %s is not supported by harrier yet", best->name);
+			return -1;
+		}
 		if (for_print && (best->flags & HR_FF_FILTER_ONLY)) {
 			snprintf(err, errlen, "%s is filter only and cannot be used as a display field", best->name);
 			return -1;
@@ -317,11 +370,6 @@ static size_t string_length(const struct hr_value *v)
 	return strnlen(v->str, v->len);
 }
 
-static uint8_t value_format(const struct hr_field *f)
-{
-	return f->def->arg_kind == HR_FA_PARAM && f->def->type == HR_PT_DYN ? HR_FMT_NA : f->def->format;
-}
-
 bool hr_field_to_string(struct hr_field *f, struct hr_field_ctx *ctx, const struct hr_event *e,
 			struct hr_strbuf *out)
 {
@@ -332,7 +380,7 @@ bool hr_field_to_string(struct hr_field *f, struct hr_field_ctx *ctx, const stru
 		hr_sb_append(out, v.str, string_length(&v));
 		return true;
 	}
-	const char *s = render_scalar(&v, value_format(f), f->small, sizeof f->small);
+	const char *s = render_scalar(&v, f->def->format, f->small, sizeof f->small);
 	if (!s)
 		return false;
 	hr_sb_puts(out, s);
@@ -344,7 +392,7 @@ bool hr_field_to_json(struct hr_field *f, struct hr_field_ctx *ctx, const struct
 {
 	struct hr_value v;
 	bool ok;
-	uint8_t fmt = value_format(f);
+	uint8_t fmt = f->def->format;
 	if (f->def->extract_json) {
 		memset(&v, 0, sizeof v);
 		ok = f->def->extract_json(f, ctx, e, &v);

@@ -24,6 +24,9 @@ enum {
 	HR_FF_FILTER_ONLY = 1 << 1,  /* may not be printed with -p */
 	HR_FF_PRINT_ONLY = 1 << 2,   /* may not be used in filters */
 	HR_FF_ARG_OPTIONAL = 1 << 3, /* `proc.aname` alone is valid (filters) */
+	/* A sysdig field Harrier does not compute yet: listed so that names
+	 * it prefixes (fd.cip.name after fd.cip) are not misread, and refused. */
+	HR_FF_UNSUPPORTED = 1 << 4,
 };
 
 /* How a field's argument is written after its name. */
@@ -32,6 +35,8 @@ enum hr_field_arg_kind {
 	HR_FA_INDEX,      /* [N] */
 	HR_FA_PARAM,      /* .NAME (an event parameter name) or [N] */
 	HR_FA_WORD,       /* .NAME (letters and '_') */
+	HR_FA_PARAM_NAME, /* .NAME only (evt.rawarg) */
+	HR_FA_EVENT_TYPE, /* .NAME or .NUMBER of an event type (evt.type.is) */
 };
 
 /* Print formats of field values (sysdig's PF_* subset fields use). */
@@ -92,8 +97,9 @@ void hr_field_ctx_init(struct hr_field_ctx *ctx, const struct hr_state *s);
 struct hr_field {
 	const struct hr_field_def *def;
 	char text[128];      /* the field as written, e.g. "proc.aname[2]" */
-	int32_t arg_index;   /* [N] or the parameter index, -1 when none */
+	int32_t arg_index;   /* [N], an event type id, or -1 when none */
 	char arg_name[64];   /* .NAME argument */
+	uint64_t memory;     /* what a stateful field keeps between events */
 	struct hr_strbuf storage;
 	char small[48];      /* short renderings (numbers, addresses) */
 };

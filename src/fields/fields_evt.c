@@ -405,23 +405,316 @@ static bool x_count_exit(struct hr_field *f, struct hr_field_ctx *ctx, const str
 	return !is_enter(e) && hr_set_u64(out, HR_PT_UINT32, 1);
 }
 
+/* ---- categories, counters, buffers, open modes ---------------------------- */
+
+enum {
+	EC_UNKNOWN = 0, EC_OTHER = 1, EC_FILE = 2, EC_NET = 3, EC_IPC = 4, EC_MEMORY = 5, EC_PROCESS = 6,
+	EC_SLEEP = 7, EC_SYSTEM = 8, EC_SIGNAL = 9, EC_USER = 10, EC_TIME = 11, EC_PROCESSING = 12,
+	EC_IO_READ = 32, EC_IO_WRITE = 33, EC_IO_OTHER = 34, EC_WAIT = 64, EC_SCHEDULER = 128,
+};
+
+/* The category as sysdig 0.29.3 has it: one value, without the newest
+ * libs' source bits (syscall, tracepoint, ...). */
+static uint32_t category_2022(const struct hr_event *e)
+{
+	return hr_event_info(e)->category &
+	       ~(uint32_t)(HR_EC_SYSCALL | HR_EC_TRACEPOINT | HR_EC_PLUGIN | HR_EC_METAEVENT | HR_EC_ITER);
+}
+
+static bool x_category(struct hr_field *f, struct hr_field_ctx *ctx, const struct hr_event *e, struct hr_value *out)
+{
+	(void)f, (void)ctx;
+	static const char *const names[] = {
+		[EC_UNKNOWN] = "unknown", [EC_OTHER] = "other", [EC_FILE] = "file", [EC_NET] = "net",
+		[EC_IPC] = "IPC", [EC_MEMORY] = "memory", [EC_PROCESS] = "process", [EC_SLEEP] = "sleep",
+		[EC_SYSTEM] = "system", [EC_SIGNAL] = "signal", [EC_USER] = "user", [EC_TIME] = "time",
+		[EC_PROCESSING] = "processing",
+	};
+	uint32_t cat = category_2022(e);
+	/* sysdig names generic events after its syscall table's category, which
+	 * the spec does not carry: the generic event's own category is used */
+	if (cat <= EC_PROCESSING)
+		return hr_set_cstr(out, names[cat]);
+	if (cat == EC_IO_READ || cat == EC_IO_WRITE || cat == EC_IO_OTHER) {
+		const struct hr_fd *fd = e->fd;
+		if (!fd)
+			return hr_set_cstr(out, "unknown");
+		switch (fd->type) {
+		case HR_FD_FILE: case HR_FD_FILE_V2: case HR_FD_DIRECTORY:
+			return hr_set_cstr(out, "file");
+		case HR_FD_IPV4_SOCK: case HR_FD_IPV6_SOCK: case HR_FD_IPV4_SERVSOCK: case HR_FD_IPV6_SERVSOCK:
+			return hr_set_cstr(out, "net");
+		case HR_FD_FIFO: case HR_FD_UNIX_SOCK: case HR_FD_EVENT: case HR_FD_SIGNALFD: case HR_FD_INOTIFY:
+			return hr_set_cstr(out, "ipc");
+		default:
+			return hr_set_cstr(out, "unknown");
+		}
+	}
+	if (cat == EC_WAIT)
+		return hr_set_cstr(out, "wait");
+	if (cat == EC_SCHEDULER)
+		return hr_set_cstr(out, "scheduler");
+	return hr_set_cstr(out, "unknown");
+}
+
+static bool x_type_is(struct hr_field *f, struct hr_field_ctx *ctx, const struct hr_event *e, struct hr_value *out)
+{
+	(void)ctx;
+	/* a name matches its enter and exit ids, a number only itself */
+	bool match = e->type == f->arg_index || (f->arg_name[0] && e->type == f->arg_index + 1);
+	return hr_set_u64(out, HR_PT_UINT32, match);
+}
+
+/* 1 when the event failed (negative result), no value otherwise. */
+static bool error_count(const struct hr_event *e, struct hr_value *out)
+{
+	int64_t res;
+	int idx = result_param(e);
+	if (idx < 0 || !hr_param_i64(e, (unsigned)idx, &res) || res >= 0)
+		return false;
+	return hr_set_u64(out, HR_PT_UINT32, 1);
+}
+
+static bool is_file_fd(const struct hr_fd *fd)
+{
+	return fd->type == HR_FD_FILE || fd->type == HR_FD_FILE_V2 || fd->type == HR_FD_DIRECTORY;
+}
+static bool is_net_fd(const struct hr_fd *fd)
+{
+	return fd->type == HR_FD_IPV4_SOCK || fd->type == HR_FD_IPV6_SOCK || fd->type == HR_FD_IPV4_SERVSOCK ||
+	       fd->type == HR_FD_IPV6_SERVSOCK || fd->type == HR_FD_UNIX_SOCK;
+}
+static bool is_open_exit(uint16_t t) { return t == 3 || t == 59 || t == 103 || t == 307 || t == 327; }
+static bool is_accept_or_connect_exit(uint16_t t) { return t == 27 || t == 247 || t == 57 || t == 249 || t == 23; }
+
+static bool x_count_error(struct hr_field *f, struct hr_field_ctx *ctx, const struct hr_event *e,
+			  struct hr_value *out)
+{
+	(void)f, (void)ctx;
+	return error_count(e, out);
+}
+static bool x_count_error_file(struct hr_field *f, struct hr_field_ctx *ctx, const struct hr_event *e,
+			       struct hr_value *out)
+{
+	(void)f, (void)ctx;
+	if (e->fd ? is_file_fd(e->fd) : is_open_exit(e->type))
+		return error_count(e, out);
+	return false;
+}
+static bool x_count_error_net(struct hr_field *f, struct hr_field_ctx *ctx, const struct hr_event *e,
+			      struct hr_value *out)
+{
+	(void)f, (void)ctx;
+	if (e->fd ? is_net_fd(e->fd) : is_accept_or_connect_exit(e->type))
+		return error_count(e, out);
+	return false;
+}
+static bool x_count_error_memory(struct hr_field *f, struct hr_field_ctx *ctx, const struct hr_event *e,
+				 struct hr_value *out)
+{
+	(void)f, (void)ctx;
+	return category_2022(e) == EC_MEMORY && error_count(e, out);
+}
+static bool x_count_error_other(struct hr_field *f, struct hr_field_ctx *ctx, const struct hr_event *e,
+				struct hr_value *out)
+{
+	(void)f, (void)ctx;
+	bool other = e->fd ? !(is_file_fd(e->fd) || is_net_fd(e->fd))
+			   : !(is_open_exit(e->type) || is_accept_or_connect_exit(e->type) ||
+			       category_2022(e) == EC_MEMORY);
+	return other && error_count(e, out);
+}
+enum { EVT_PROCINFO_E = 234 };
+static bool x_count_procinfo(struct hr_field *f, struct hr_field_ctx *ctx, const struct hr_event *e,
+			     struct hr_value *out)
+{
+	(void)f, (void)ctx;
+	const struct hr_thread *t = e->thread;
+	if (e->type != EVT_PROCINFO_E || !t || !(t->tid == t->pid || (t->flags & (1u << 30))))
+		return false;
+	return hr_set_u64(out, HR_PT_UINT32, 1);
+}
+static bool x_count_threadinfo(struct hr_field *f, struct hr_field_ctx *ctx, const struct hr_event *e,
+			       struct hr_value *out)
+{
+	(void)f, (void)ctx;
+	return e->type == EVT_PROCINFO_E && hr_set_u64(out, HR_PT_UINT32, 1);
+}
+
+static bool x_buffer(struct hr_field *f, struct hr_field_ctx *ctx, const struct hr_event *e, struct hr_value *out)
+{
+	int idx = hr_event_layout_index(e, "data");
+	if (idx < 0)
+		return false;
+	hr_sb_reset(&f->storage);
+	hr_format_param_text(&f->storage, ctx->state, e, (unsigned)idx);
+	out->type = HR_PT_BYTEBUF;
+	out->str = hr_sb_str(&f->storage);
+	out->len = (uint32_t)f->storage.len;
+	return true;
+}
+
+/* I/O sizes: the result of a successful exit of an I/O event on a known fd,
+ * selected by direction (EC_IO_READ/WRITE) and fd kind. */
+enum { IO_ANY, IO_IN, IO_OUT };
+enum { FD_ANY, FD_FILE, FD_NET };
+static bool buflen(const struct hr_event *e, int dir, int kind, struct hr_value *out)
+{
+	uint32_t cat = category_2022(e);
+	if (!e->fd || is_enter(e))
+		return false;
+	if (dir == IO_ANY ? !(cat & HR_EC_IO_BASE) : cat != (dir == IO_IN ? (uint32_t)EC_IO_READ : (uint32_t)EC_IO_WRITE))
+		return false;
+	uint8_t t = e->fd->type;
+	if (kind == FD_FILE && t != HR_FD_FILE && t != HR_FD_FILE_V2)
+		return false;
+	if (kind == FD_NET && !(t >= HR_FD_IPV4_SOCK && t <= HR_FD_IPV6_SERVSOCK))
+		return false;
+	int64_t res;
+	if (!hr_param_i64(e, 0, &res) || res < 0)
+		return false;
+	return hr_set_u64(out, HR_PT_UINT64, (uint64_t)res);
+}
+#define BUFLEN_FIELD(fn, dir, kind)                                                                              \
+	static bool fn(struct hr_field *f, struct hr_field_ctx *ctx, const struct hr_event *e, struct hr_value *out) \
+	{                                                                                                        \
+		(void)f, (void)ctx;                                                                              \
+		return buflen(e, dir, kind, out);                                                                \
+	}
+BUFLEN_FIELD(x_buflen, IO_ANY, FD_ANY)
+BUFLEN_FIELD(x_buflen_in, IO_IN, FD_ANY)
+BUFLEN_FIELD(x_buflen_out, IO_OUT, FD_ANY)
+BUFLEN_FIELD(x_buflen_file, IO_ANY, FD_FILE)
+BUFLEN_FIELD(x_buflen_file_in, IO_IN, FD_FILE)
+BUFLEN_FIELD(x_buflen_file_out, IO_OUT, FD_FILE)
+BUFLEN_FIELD(x_buflen_net, IO_ANY, FD_NET)
+BUFLEN_FIELD(x_buflen_net_in, IO_IN, FD_NET)
+BUFLEN_FIELD(x_buflen_net_out, IO_OUT, FD_NET)
+
+static bool x_is_syslog(struct hr_field *f, struct hr_field_ctx *ctx, const struct hr_event *e, struct hr_value *out)
+{
+	(void)f, (void)ctx;
+	bool syslog = (hr_field_event_flags(e) & HR_EF_WRITES_TO_FD) && e->fd && e->fd->name.p &&
+		      strstr(e->fd->name.p, "/dev/log");
+	return hr_set_bool(out, syslog);
+}
+
+/* evt.is_open_read/write/exec: from the flags (and mode) of open-like
+ * events, at the positions sysdig reads them (the openat enter included). */
+enum { OPEN_READ, OPEN_WRITE, OPEN_EXEC };
+static bool open_mode(const struct hr_event *e, int which, struct hr_value *out)
+{
+	enum { O_RDONLY_BIT = 1, O_WRONLY_BIT = 2, O_CREAT_BIT = 4, O_TMPFILE_BIT = 1 << 13 };
+	const uint32_t exec_bits = (1u << 6) | (1u << 3) | 1u;
+	bool yes = false;
+	uint32_t flags, mode;
+	if (e->type == 3 || e->type == 102 || e->type == 307 || e->type == 327) {
+		unsigned at = (e->type == 307 || e->type == 327) ? 3 : 2;
+		if (hr_param_u32(e, at, &flags)) {
+			if (which == OPEN_READ)
+				yes = flags & O_RDONLY_BIT;
+			else if (which == OPEN_WRITE)
+				yes = flags & O_WRONLY_BIT;
+			else if ((flags & (O_TMPFILE_BIT | O_CREAT_BIT)) && hr_param_u32(e, at + 1, &mode))
+				yes = mode & exec_bits;
+		}
+	} else if (which == OPEN_EXEC && e->type == 59 && hr_param_u32(e, 2, &mode)) {
+		yes = mode & exec_bits;
+	}
+	return hr_set_bool(out, yes);
+}
+static bool x_is_open_read(struct hr_field *f, struct hr_field_ctx *ctx, const struct hr_event *e,
+			   struct hr_value *out)
+{
+	(void)f, (void)ctx;
+	return open_mode(e, OPEN_READ, out);
+}
+static bool x_is_open_write(struct hr_field *f, struct hr_field_ctx *ctx, const struct hr_event *e,
+			    struct hr_value *out)
+{
+	(void)f, (void)ctx;
+	return open_mode(e, OPEN_WRITE, out);
+}
+static bool x_is_open_exec(struct hr_field *f, struct hr_field_ctx *ctx, const struct hr_event *e,
+			   struct hr_value *out)
+{
+	(void)f, (void)ctx;
+	return open_mode(e, OPEN_EXEC, out);
+}
+
+/* evt.deltatime: time since the previous event this field was computed
+ * for (0 on the first), as sysdig keeps it per field. */
+enum { DELTA_NS, DELTA_S_PART, DELTA_NS_PART };
+static bool delta(struct hr_field *f, const struct hr_event *e, int part, struct hr_value *out)
+{
+	uint64_t d = f->memory ? e->ts - f->memory : 0;
+	f->memory = e->ts;
+	if (part == DELTA_S_PART)
+		d /= NS_PER_S;
+	else if (part == DELTA_NS_PART)
+		d %= NS_PER_S;
+	return hr_set_u64(out, HR_PT_RELTIME, d);
+}
+static bool x_delta(struct hr_field *f, struct hr_field_ctx *ctx, const struct hr_event *e, struct hr_value *out)
+{
+	(void)ctx;
+	return delta(f, e, DELTA_NS, out);
+}
+static bool x_delta_s(struct hr_field *f, struct hr_field_ctx *ctx, const struct hr_event *e, struct hr_value *out)
+{
+	(void)ctx;
+	return delta(f, e, DELTA_S_PART, out);
+}
+static bool x_delta_ns(struct hr_field *f, struct hr_field_ctx *ctx, const struct hr_event *e, struct hr_value *out)
+{
+	(void)ctx;
+	return delta(f, e, DELTA_NS_PART, out);
+}
+/* sysdig's JSON writer computes each value twice, so the second delta is
+ * always 0 (and the field remembers this event). */
+static bool j_delta(struct hr_field *f, struct hr_field_ctx *ctx, const struct hr_event *e, struct hr_value *out)
+{
+	(void)ctx;
+	f->memory = e->ts;
+	return hr_set_u64(out, HR_PT_UINT64, 0);
+}
+
 const struct hr_field_def hr_fields_evt[] = {
+	UNSUPPORTED("evt.latency", HR_PT_RELTIME),
+	UNSUPPORTED("evt.latency.s", HR_PT_RELTIME),
+	UNSUPPORTED("evt.latency.ns", HR_PT_RELTIME),
+	UNSUPPORTED("evt.latency.quantized", HR_PT_UINT64),
+	UNSUPPORTED("evt.latency.human", HR_PT_CHARBUF),
+	{"evt.deltatime", HR_PT_RELTIME, HR_FMT_DEC, 0, HR_FA_NONE, x_delta, j_delta,
+	 "delta between this event and the previous event, in nanoseconds."},
+	{"evt.deltatime.s", HR_PT_RELTIME, HR_FMT_DEC, 0, HR_FA_NONE, x_delta_s, j_delta,
+	 "integer part of the delta between this event and the previous event."},
+	{"evt.deltatime.ns", HR_PT_RELTIME, HR_FMT_PADDED_DEC, 0, HR_FA_NONE, x_delta_ns, j_delta,
+	 "fractional part of the delta between this event and the previous event."},
 	{"evt.outputtime", HR_PT_CHARBUF, HR_FMT_NA, HR_FF_PRINT_ONLY, HR_FA_NONE, x_outputtime, j_ts,
 	 "the event time as sysdig prints it by default (as evt.time)."},
 	{"evt.dir", HR_PT_CHARBUF, HR_FMT_NA, 0, HR_FA_NONE, x_dir, NULL,
 	 "event direction: '>' for enter events, '<' for exit events."},
 	{"evt.type", HR_PT_CHARBUF, HR_FMT_NA, 0, HR_FA_NONE, x_type, NULL, "the name of the event (e.g. 'open')."},
+	{"evt.type.is", HR_PT_UINT32, HR_FMT_NA, HR_FF_REQUIRES_ARG, HR_FA_EVENT_TYPE, x_type_is, NULL,
+	 "1 for events of the given type (evt.type.is.open), 0 for others."},
 	{"syscall.type", HR_PT_CHARBUF, HR_FMT_NA, 0, HR_FA_NONE, x_syscall_type, NULL,
 	 "for system call events, the name of the system call; unset for other events."},
+	{"evt.category", HR_PT_CHARBUF, HR_FMT_NA, 0, HR_FA_NONE, x_category, NULL,
+	 "the event category: file, net, memory, process, ..."},
 	{"evt.cpu", HR_PT_INT16, HR_FMT_ID, 0, HR_FA_NONE, x_cpu, NULL, "number of the CPU where this event happened."},
 	{"evt.args", HR_PT_CHARBUF, HR_FMT_NA, 0, HR_FA_NONE, x_args, NULL,
 	 "all the event arguments, aggregated into a single string."},
 	{"evt.arg", HR_PT_CHARBUF, HR_FMT_NA, HR_FF_REQUIRES_ARG, HR_FA_PARAM, x_arg, NULL,
 	 "one of the event arguments, by name or number (evt.arg.fd, evt.arg[0]), resolved to text where possible."},
-	{"evt.rawarg", HR_PT_DYN, HR_FMT_NA, HR_FF_REQUIRES_ARG, HR_FA_PARAM, x_rawarg, NULL,
+	{"evt.rawarg", HR_PT_DYN, HR_FMT_NA, HR_FF_REQUIRES_ARG, HR_FA_PARAM_NAME, x_rawarg, NULL,
 	 "one of the event arguments, by name, as its raw value (evt.rawarg.fd)."},
 	{"evt.info", HR_PT_CHARBUF, HR_FMT_NA, 0, HR_FA_NONE, x_info, NULL,
 	 "for most events the same as evt.args; higher level information for some."},
+	{"evt.buffer", HR_PT_BYTEBUF, HR_FMT_NA, 0, HR_FA_NONE, x_buffer, NULL,
+	 "the data buffer of I/O events (read, recvfrom, ...), rendered as in evt.args."},
+	{"evt.buflen", HR_PT_UINT64, HR_FMT_DEC, 0, HR_FA_NONE, x_buflen, NULL,
+	 "the length of the data buffer of I/O events."},
 	{"evt.res", HR_PT_CHARBUF, HR_FMT_DEC, 0, HR_FA_NONE, x_res, NULL,
 	 "the return value as a string: SUCCESS, or the error code (e.g. ENOENT)."},
 	{"evt.rawres", HR_PT_INT64, HR_FMT_DEC, 0, HR_FA_NONE, x_rawres, NULL, "the return value as a number."},
@@ -435,9 +728,49 @@ const struct hr_field_def hr_fields_evt[] = {
 	 "'read' or 'write' for events that read or write fds."},
 	{"evt.is_wait", HR_PT_BOOL, HR_FMT_NA, 0, HR_FA_NONE, x_is_wait, NULL,
 	 "'true' for events that make the thread wait."},
+	UNSUPPORTED("evt.wait_latency", HR_PT_RELTIME),
+	{"evt.is_syslog", HR_PT_BOOL, HR_FMT_NA, 0, HR_FA_NONE, x_is_syslog, NULL,
+	 "'true' for events that are writes to /dev/log."},
 	{"evt.count", HR_PT_UINT32, HR_FMT_DEC, 0, HR_FA_NONE, x_count, NULL, "always 1."},
+	{"evt.count.error", HR_PT_UINT32, HR_FMT_DEC, 0, HR_FA_NONE, x_count_error, NULL,
+	 "1 for events that returned an error."},
+	{"evt.count.error.file", HR_PT_UINT32, HR_FMT_DEC, 0, HR_FA_NONE, x_count_error_file, NULL,
+	 "1 for file events that returned an error."},
+	{"evt.count.error.net", HR_PT_UINT32, HR_FMT_DEC, 0, HR_FA_NONE, x_count_error_net, NULL,
+	 "1 for network events that returned an error."},
+	{"evt.count.error.memory", HR_PT_UINT32, HR_FMT_DEC, 0, HR_FA_NONE, x_count_error_memory, NULL,
+	 "1 for memory events that returned an error."},
+	{"evt.count.error.other", HR_PT_UINT32, HR_FMT_DEC, 0, HR_FA_NONE, x_count_error_other, NULL,
+	 "1 for other events that returned an error."},
 	{"evt.count.exit", HR_PT_UINT32, HR_FMT_DEC, 0, HR_FA_NONE, x_count_exit, NULL, "1 for exit events."},
+	{"evt.count.procinfo", HR_PT_UINT32, HR_FMT_DEC, 0, HR_FA_NONE, x_count_procinfo, NULL,
+	 "1 for procinfo events of main threads."},
+	{"evt.count.threadinfo", HR_PT_UINT32, HR_FMT_DEC, 0, HR_FA_NONE, x_count_threadinfo, NULL,
+	 "1 for procinfo events."},
 	{"evt.around", HR_PT_UINT64, HR_FMT_DEC, HR_FF_FILTER_ONLY | HR_FF_REQUIRES_ARG, HR_FA_INDEX, x_none, NULL,
 	 "accepts events around a time (filters only)."},
+	UNSUPPORTED("evt.abspath", HR_PT_CHARBUF),
+	{"evt.buflen.in", HR_PT_UINT64, HR_FMT_DEC, 0, HR_FA_NONE, x_buflen_in, NULL, "buffer length of input I/O."},
+	{"evt.buflen.out", HR_PT_UINT64, HR_FMT_DEC, 0, HR_FA_NONE, x_buflen_out, NULL, "buffer length of output I/O."},
+	{"evt.buflen.file", HR_PT_UINT64, HR_FMT_DEC, 0, HR_FA_NONE, x_buflen_file, NULL, "buffer length of file I/O."},
+	{"evt.buflen.file.in", HR_PT_UINT64, HR_FMT_DEC, 0, HR_FA_NONE, x_buflen_file_in, NULL,
+	 "buffer length of file input I/O."},
+	{"evt.buflen.file.out", HR_PT_UINT64, HR_FMT_DEC, 0, HR_FA_NONE, x_buflen_file_out, NULL,
+	 "buffer length of file output I/O."},
+	{"evt.buflen.net", HR_PT_UINT64, HR_FMT_DEC, 0, HR_FA_NONE, x_buflen_net, NULL, "buffer length of network I/O."},
+	{"evt.buflen.net.in", HR_PT_UINT64, HR_FMT_DEC, 0, HR_FA_NONE, x_buflen_net_in, NULL,
+	 "buffer length of network input I/O."},
+	{"evt.buflen.net.out", HR_PT_UINT64, HR_FMT_DEC, 0, HR_FA_NONE, x_buflen_net_out, NULL,
+	 "buffer length of network output I/O."},
+	{"evt.is_open_read", HR_PT_BOOL, HR_FMT_NA, 0, HR_FA_NONE, x_is_open_read, NULL,
+	 "'true' for open events that open the path for reading."},
+	{"evt.is_open_write", HR_PT_BOOL, HR_FMT_NA, 0, HR_FA_NONE, x_is_open_write, NULL,
+	 "'true' for open events that open the path for writing."},
+	UNSUPPORTED("evt.infra.docker.name", HR_PT_CHARBUF),
+	UNSUPPORTED("evt.infra.docker.container.id", HR_PT_CHARBUF),
+	UNSUPPORTED("evt.infra.docker.container.name", HR_PT_CHARBUF),
+	UNSUPPORTED("evt.infra.docker.container.image", HR_PT_CHARBUF),
+	{"evt.is_open_exec", HR_PT_BOOL, HR_FMT_NA, 0, HR_FA_NONE, x_is_open_exec, NULL,
+	 "'true' for open/creat events that create a file with execute permissions."},
 	{0},
 };

@@ -18,7 +18,6 @@ enum {
 	EVT_ACCEPT4_5_E = 248, EVT_ACCEPT4_5_X = 249, EVT_OPENAT_2_E = 306, EVT_OPENAT_2_X = 307,
 	EVT_OPENAT2_E = 326, EVT_OPENAT2_X = 327,
 };
-#define AT_FDCWD_VALUE (-100)
 
 /* Whether the event refers to an fd at all (creates, uses or closes one). */
 static bool is_fd_event(const struct hr_event *e)
@@ -49,33 +48,15 @@ static bool name_from_creator(struct hr_field_ctx *ctx, const struct hr_event *e
 		if (e->nparams_indexed > 1)
 			hr_format_param(out, ctx->state, e, 1, true);
 		return true;
-	case EVT_OPENAT_X: case EVT_OPENAT_2_X: case EVT_OPENAT2_X: {
-		const struct hr_event *src = e->type == EVT_OPENAT_X ? e->enter : e;
-		unsigned dirfd_idx = e->type == EVT_OPENAT_X ? 0 : 1;
-		int64_t dirfd;
-		if (!src || src->nparams_indexed <= dirfd_idx + 1 || !hr_param_i64(src, dirfd_idx, &dirfd))
-			return false;
-		const char *name = (const char *)src->param[dirfd_idx + 1];
-		size_t name_len = strnlen(name, src->param_len[dirfd_idx + 1]);
-		if (name_len && name[0] != '/' && e->thread) {
-			/* relative: resolved against the directory fd or the cwd */
-			if (dirfd == AT_FDCWD_VALUE) {
-				const struct hr_thread *m = hr_state_main_thread(ctx->state, e->thread);
-				const struct hr_bytes *cwd = &(m ? m : e->thread)->cwd;
-				hr_sb_append(out, hr_bytes_str(cwd), cwd->len);
-			} else {
-				const struct hr_fd *dir = hr_state_fd(ctx->state, e->thread, dirfd);
-				if (dir) {
-					hr_sb_append(out, hr_bytes_str(&dir->name), dir->name.len);
-					hr_sb_putc(out, '/');
-				} else {
-					hr_sb_puts(out, "<UNKNOWN>");
-				}
-			}
-		}
-		hr_sb_append(out, name, name_len);
+	case EVT_OPENAT_X:
+		/* sysdig reads the name from the enter event, which it has already
+		 * freed when fields are extracted: never a value */
+		return false;
+	case EVT_OPENAT_2_X: case EVT_OPENAT2_X:
+		/* the name resolved against the directory fd, as evt.args shows it */
+		if (e->nparams_indexed > 2)
+			hr_format_param(out, ctx->state, e, 2, true);
 		return true;
-	}
 	default:
 		return true; /* an empty name */
 	}
@@ -352,6 +333,136 @@ static bool x_l4proto(struct hr_field *f, struct hr_field_ctx *ctx, const struct
 	}
 }
 
+static bool x_sockfamily(struct hr_field *f, struct hr_field_ctx *ctx, const struct hr_event *e, struct hr_value *out)
+{
+	(void)f;
+	if (!is_fd_event(e) || !e->thread)
+		return false;
+	const struct hr_fd *fd = event_fd(ctx, e);
+	if (!fd)
+		return false;
+	switch (fd->type) {
+	case HR_FD_IPV4_SOCK: case HR_FD_IPV6_SOCK: case HR_FD_IPV4_SERVSOCK: case HR_FD_IPV6_SERVSOCK:
+		return hr_set_cstr(out, "ip");
+	case HR_FD_UNIX_SOCK:
+		return hr_set_cstr(out, "unix");
+	default:
+		return false;
+	}
+}
+
+/* fd.uid: the thread id and the fd number written one after the other. */
+static bool x_uid(struct hr_field *f, struct hr_field_ctx *ctx, const struct hr_event *e, struct hr_value *out)
+{
+	(void)ctx;
+	if (!is_fd_event(e) || !e->thread)
+		return false;
+	hr_sb_reset(&f->storage);
+	hr_sb_printf(&f->storage, "%lld%lld", (long long)e->thread->tid, (long long)e->fd_num);
+	return hr_set_storage(out, f);
+}
+
+/* Makes `v` "<container id>:<v>", in the field's storage (where `v` may
+ * already be). */
+static bool with_container_prefix(struct hr_field *f, const struct hr_event *e, struct hr_value *v)
+{
+	const char *id = e->thread->container_id;
+	size_t idl = strlen(id), n = strnlen(v->str, v->len);
+	if (v->str == f->storage.p) {
+		hr_sb_grow(&f->storage, idl + 2);
+		memmove(f->storage.p + idl + 1, f->storage.p, n);
+		f->storage.len = idl + 1 + n;
+		f->storage.p[f->storage.len] = 0;
+	} else {
+		hr_sb_reset(&f->storage);
+		hr_sb_append(&f->storage, v->str, n);
+		return with_container_prefix(f, e, (hr_set_storage(v, f), v));
+	}
+	memcpy(f->storage.p, id, idl);
+	f->storage.p[idl] = ':';
+	return hr_set_storage(v, f);
+}
+
+static bool x_containername(struct hr_field *f, struct hr_field_ctx *ctx, const struct hr_event *e,
+			    struct hr_value *out)
+{
+	return x_name(f, ctx, e, out) && with_container_prefix(f, e, out);
+}
+
+static bool x_containerdirectory(struct hr_field *f, struct hr_field_ctx *ctx, const struct hr_event *e,
+				 struct hr_value *out)
+{
+	return x_directory(f, ctx, e, out) && with_container_prefix(f, e, out);
+}
+
+/* fd.cproto / fd.sproto: the port as text (sysdig resolves no service
+ * names unless asked to); empty for the cases sysdig leaves empty. */
+static bool x_cproto(struct hr_field *f, struct hr_field_ctx *ctx, const struct hr_event *e, struct hr_value *out)
+{
+	if (!is_fd_event(e) || !e->thread)
+		return false;
+	const struct hr_fd *fd = event_fd(ctx, e);
+	if (!fd || !has_role(fd))
+		return false;
+	if (!is_ip_socket(fd))
+		return hr_set_cstr(out, "");
+	hr_sb_reset(&f->storage);
+	hr_sb_printf(&f->storage, "%u", (unsigned)fd->sport);
+	return hr_set_storage(out, f);
+}
+
+static bool x_sproto(struct hr_field *f, struct hr_field_ctx *ctx, const struct hr_event *e, struct hr_value *out)
+{
+	if (!is_fd_event(e) || !e->thread)
+		return false;
+	const struct hr_fd *fd = event_fd(ctx, e);
+	if (!fd)
+		return false;
+	switch (fd->type) {
+	case HR_FD_IPV4_SOCK: case HR_FD_IPV6_SOCK:
+		if (!has_role(fd))
+			return false;
+		hr_sb_reset(&f->storage);
+		hr_sb_printf(&f->storage, "%u", (unsigned)fd->dport);
+		return hr_set_storage(out, f);
+	case HR_FD_IPV4_SERVSOCK: case HR_FD_IPV6_SERVSOCK:
+		return hr_set_cstr(out, ""); /* sysdig only names connected sockets' ports */
+	default:
+		return false;
+	}
+}
+
+enum { DEV_ALL, DEV_MAJOR, DEV_MINOR };
+static bool device(struct hr_field_ctx *ctx, const struct hr_event *e, int part, struct hr_value *out)
+{
+	if (!is_fd_event(e) || !e->thread)
+		return false;
+	const struct hr_fd *fd = event_fd(ctx, e);
+	if (!fd)
+		return false;
+	uint32_t dev = fd->dev;
+	if (part == DEV_MAJOR)
+		dev = (dev & 0xfff00) >> 8;
+	else if (part == DEV_MINOR)
+		dev = (dev & 0xff) | ((dev >> 12) & 0xfff00);
+	return hr_set_i64(out, HR_PT_INT32, (int32_t)dev);
+}
+static bool x_dev(struct hr_field *f, struct hr_field_ctx *ctx, const struct hr_event *e, struct hr_value *out)
+{
+	(void)f;
+	return device(ctx, e, DEV_ALL, out);
+}
+static bool x_dev_major(struct hr_field *f, struct hr_field_ctx *ctx, const struct hr_event *e, struct hr_value *out)
+{
+	(void)f;
+	return device(ctx, e, DEV_MAJOR, out);
+}
+static bool x_dev_minor(struct hr_field *f, struct hr_field_ctx *ctx, const struct hr_event *e, struct hr_value *out)
+{
+	(void)f;
+	return device(ctx, e, DEV_MINOR, out);
+}
+
 static bool x_none(struct hr_field *f, struct hr_field_ctx *ctx, const struct hr_event *e, struct hr_value *out)
 {
 	(void)f, (void)ctx, (void)e, (void)out;
@@ -380,10 +491,27 @@ const struct hr_field_def hr_fields_fd[] = {
 	 "matches the port (either client or server) of the fd."},
 	{"fd.cport", HR_PT_PORT, HR_FMT_DEC, 0, HR_FA_NONE, x_cport, NULL, "for TCP/UDP FDs, the client port."},
 	{"fd.sport", HR_PT_PORT, HR_FMT_DEC, 0, HR_FA_NONE, x_sport, NULL, "for TCP/UDP FDs, server port."},
+	UNSUPPORTED("fd.lip", HR_PT_IPADDR),
+	UNSUPPORTED("fd.rip", HR_PT_IPADDR),
+	UNSUPPORTED("fd.lport", HR_PT_PORT),
+	UNSUPPORTED("fd.rport", HR_PT_PORT),
 	{"fd.l4proto", HR_PT_CHARBUF, HR_FMT_NA, 0, HR_FA_NONE, x_l4proto, NULL,
 	 "the IP protocol of a socket: 'tcp', 'udp', 'icmp' or 'raw'."},
+	{"fd.sockfamily", HR_PT_CHARBUF, HR_FMT_NA, 0, HR_FA_NONE, x_sockfamily, NULL,
+	 "the socket family of socket fds: 'ip' or 'unix'."},
+	UNSUPPORTED("fd.is_server", HR_PT_BOOL),
+	{"fd.uid", HR_PT_CHARBUF, HR_FMT_NA, 0, HR_FA_NONE, x_uid, NULL,
+	 "a unique id of the fd: the thread id followed by the fd number."},
+	{"fd.containername", HR_PT_CHARBUF, HR_FMT_NA, 0, HR_FA_NONE, x_containername, NULL,
+	 "the container id, ':' and the fd name."},
+	{"fd.containerdirectory", HR_PT_CHARBUF, HR_FMT_NA, 0, HR_FA_NONE, x_containerdirectory, NULL,
+	 "the container id, ':' and the fd's directory."},
 	{"fd.proto", HR_PT_PORT, HR_FMT_NA, HR_FF_FILTER_ONLY, HR_FA_NONE, x_none, NULL,
 	 "matches the protocol (either client or server) of the fd."},
+	{"fd.cproto", HR_PT_CHARBUF, HR_FMT_NA, 0, HR_FA_NONE, x_cproto, NULL, "for TCP/UDP fds, the client port as text."},
+	{"fd.sproto", HR_PT_CHARBUF, HR_FMT_NA, 0, HR_FA_NONE, x_sproto, NULL, "for TCP/UDP fds, the server port as text."},
+	UNSUPPORTED("fd.lproto", HR_PT_CHARBUF),
+	UNSUPPORTED("fd.rproto", HR_PT_CHARBUF),
 	{"fd.net", HR_PT_IPNET, HR_FMT_NA, HR_FF_FILTER_ONLY, HR_FA_NONE, x_none, NULL,
 	 "matches the IP network (client or server) of the fd."},
 	{"fd.cnet", HR_PT_IPNET, HR_FMT_NA, HR_FF_FILTER_ONLY, HR_FA_NONE, x_none, NULL,
@@ -394,5 +522,17 @@ const struct hr_field_def hr_fields_fd[] = {
 	 "matches the local IP network of the fd."},
 	{"fd.rnet", HR_PT_IPNET, HR_FMT_NA, HR_FF_FILTER_ONLY, HR_FA_NONE, x_none, NULL,
 	 "matches the remote IP network of the fd."},
+	UNSUPPORTED("fd.connected", HR_PT_BOOL),
+	UNSUPPORTED("fd.name_changed", HR_PT_BOOL),
+	UNSUPPORTED("fd.cip.name", HR_PT_CHARBUF),
+	UNSUPPORTED("fd.sip.name", HR_PT_CHARBUF),
+	UNSUPPORTED("fd.lip.name", HR_PT_CHARBUF),
+	UNSUPPORTED("fd.rip.name", HR_PT_CHARBUF),
+	{"fd.dev", HR_PT_INT32, HR_FMT_HEX, 0, HR_FA_NONE, x_dev, NULL,
+	 "device number (major/minor) containing the referenced file."},
+	{"fd.dev.major", HR_PT_INT32, HR_FMT_DEC, 0, HR_FA_NONE, x_dev_major, NULL,
+	 "major device number containing the referenced file."},
+	{"fd.dev.minor", HR_PT_INT32, HR_FMT_DEC, 0, HR_FA_NONE, x_dev_minor, NULL,
+	 "minor device number containing the referenced file."},
 	{0},
 };

@@ -332,6 +332,37 @@ static bool x_thread_vmrss(struct hr_field *f, struct hr_field_ctx *ctx, const s
 	THREAD_OR_MISSING();
 	return hr_set_u64(out, HR_PT_UINT64, is_main_thread(t) ? t->vmrss_kb : 0);
 }
+static bool x_thread_vmsize_b(struct hr_field *f, struct hr_field_ctx *ctx, const struct hr_event *e,
+			      struct hr_value *out)
+{
+	(void)f, (void)ctx;
+	THREAD_OR_MISSING();
+	return hr_set_u64(out, HR_PT_UINT64, is_main_thread(t) ? (uint64_t)t->vmsize_kb * 1024 : 0);
+}
+static bool x_thread_vmrss_b(struct hr_field *f, struct hr_field_ctx *ctx, const struct hr_event *e,
+			     struct hr_value *out)
+{
+	(void)f, (void)ctx;
+	THREAD_OR_MISSING();
+	return hr_set_u64(out, HR_PT_UINT64, is_main_thread(t) ? (uint64_t)t->vmrss_kb * 1024 : 0);
+}
+static bool x_nametid(struct hr_field *f, struct hr_field_ctx *ctx, const struct hr_event *e, struct hr_value *out)
+{
+	(void)ctx;
+	THREAD_OR_MISSING();
+	hr_sb_reset(&f->storage);
+	hr_sb_printf(&f->storage, "%s%lld", hr_bytes_str(&t->comm), (long long)e->tid);
+	return hr_set_storage(out, f);
+}
+/* Health and liveness probes are recognized from container settings the
+ * capture does not hold: no process is one. */
+static bool x_not_a_probe(struct hr_field *f, struct hr_field_ctx *ctx, const struct hr_event *e,
+			  struct hr_value *out)
+{
+	(void)f, (void)ctx;
+	THREAD_OR_MISSING();
+	return hr_set_bool(out, false);
+}
 static bool x_cgroups(struct hr_field *f, struct hr_field_ctx *ctx, const struct hr_event *e, struct hr_value *out)
 {
 	(void)ctx;
@@ -378,6 +409,8 @@ const struct hr_field_def hr_fields_thread[] = {
 	{"proc.exeline", HR_PT_CHARBUF, HR_FMT_NA, 0, HR_FA_NONE, x_exeline, NULL,
 	 "full process command line, with exe as first argument, i.e. proc.exe + proc.args."},
 	{"proc.cwd", HR_PT_CHARBUF, HR_FMT_NA, 0, HR_FA_NONE, x_cwd, NULL, "the current working directory of the event."},
+	UNSUPPORTED("proc.nthreads", HR_PT_UINT32),
+	UNSUPPORTED("proc.nchilds", HR_PT_UINT32),
 	{"proc.ppid", HR_PT_INT64, HR_FMT_ID, 0, HR_FA_NONE, x_ppid, NULL, "the pid of the parent of the process."},
 	{"proc.pname", HR_PT_CHARBUF, HR_FMT_NA, 0, HR_FA_NONE, x_pname, NULL, "the name of the parent of the process."},
 	{"proc.pcmdline", HR_PT_CHARBUF, HR_FMT_NA, 0, HR_FA_NONE, x_pcmdline, NULL,
@@ -390,8 +423,10 @@ const struct hr_field_def hr_fields_thread[] = {
 	 "the pid of the oldest shell among the ancestors of the current process, if there is one."},
 	{"proc.duration", HR_PT_RELTIME, HR_FMT_DEC, 0, HR_FA_NONE, x_duration, NULL,
 	 "number of nanoseconds since the process started."},
+	UNSUPPORTED("proc.fdopencount", HR_PT_UINT64),
 	{"proc.fdlimit", HR_PT_INT64, HR_FMT_DEC, 0, HR_FA_NONE, x_fdlimit, NULL,
 	 "maximum number of FDs the process can open."},
+	UNSUPPORTED("proc.fdusage", HR_PT_DOUBLE),
 	{"proc.vmsize", HR_PT_UINT64, HR_FMT_DEC, 0, HR_FA_NONE, x_vmsize, NULL,
 	 "total virtual memory for the process (as kb)."},
 	{"proc.vmrss", HR_PT_UINT64, HR_FMT_DEC, 0, HR_FA_NONE, x_vmrss, NULL,
@@ -404,6 +439,8 @@ const struct hr_field_def hr_fields_thread[] = {
 	{"thread.tid", HR_PT_INT64, HR_FMT_ID, 0, HR_FA_NONE, x_tid, NULL, "the id of the thread generating the event."},
 	{"thread.ismain", HR_PT_BOOL, HR_FMT_NA, 0, HR_FA_NONE, x_ismain, NULL,
 	 "'true' if the thread generating the event is the main one in the process."},
+	UNSUPPORTED("thread.exectime", HR_PT_RELTIME),
+	UNSUPPORTED("thread.totexectime", HR_PT_RELTIME),
 	{"thread.cgroups", HR_PT_CHARBUF, HR_FMT_NA, 0, HR_FA_NONE, x_cgroups, NULL,
 	 "all the cgroups the thread belongs to, aggregated into a single string."},
 	{"thread.cgroup", HR_PT_CHARBUF, HR_FMT_NA, HR_FF_REQUIRES_ARG, HR_FA_WORD, x_cgroup, NULL,
@@ -412,10 +449,17 @@ const struct hr_field_def hr_fields_thread[] = {
 	 "the id of the thread generating the event as seen from its current PID namespace."},
 	{"proc.vpid", HR_PT_INT64, HR_FMT_ID, 0, HR_FA_NONE, x_vpid, NULL,
 	 "the id of the process generating the event as seen from its current PID namespace."},
+	UNSUPPORTED("thread.cpu", HR_PT_DOUBLE),
+	UNSUPPORTED("thread.cpu.user", HR_PT_DOUBLE),
+	UNSUPPORTED("thread.cpu.system", HR_PT_DOUBLE),
 	{"thread.vmsize", HR_PT_UINT64, HR_FMT_DEC, 0, HR_FA_NONE, x_thread_vmsize, NULL,
 	 "for the main thread, the total virtual memory of the process (kb); 0 for other threads."},
 	{"thread.vmrss", HR_PT_UINT64, HR_FMT_DEC, 0, HR_FA_NONE, x_thread_vmrss, NULL,
 	 "for the main thread, the resident memory of the process (kb); 0 for other threads."},
+	{"thread.vmsize.b", HR_PT_UINT64, HR_FMT_DEC, 0, HR_FA_NONE, x_thread_vmsize_b, NULL,
+	 "for the main thread, the total virtual memory of the process (bytes); 0 for other threads."},
+	{"thread.vmrss.b", HR_PT_UINT64, HR_FMT_DEC, 0, HR_FA_NONE, x_thread_vmrss_b, NULL,
+	 "for the main thread, the resident memory of the process (bytes); 0 for other threads."},
 	{"proc.sid", HR_PT_INT64, HR_FMT_ID, 0, HR_FA_NONE, x_sid, NULL, "the session id of the process."},
 	{"proc.sname", HR_PT_CHARBUF, HR_FMT_NA, 0, HR_FA_NONE, x_sname, NULL,
 	 "the name of the current process's session leader."},
@@ -423,8 +467,16 @@ const struct hr_field_def hr_fields_thread[] = {
 	 "the controlling terminal of the process; 0 for processes without a terminal."},
 	{"proc.exepath", HR_PT_CHARBUF, HR_FMT_NA, 0, HR_FA_NONE, x_exepath, NULL,
 	 "the full executable path of the process."},
+	{"thread.nametid", HR_PT_CHARBUF, HR_FMT_NA, 0, HR_FA_NONE, x_nametid, NULL,
+	 "the process name followed by the thread id."},
 	{"proc.vpgid", HR_PT_INT64, HR_FMT_ID, 0, HR_FA_NONE, x_vpgid, NULL,
 	 "the process group id of the process, as seen from its current PID namespace."},
+	{"proc.is_container_healthcheck", HR_PT_BOOL, HR_FMT_NA, 0, HR_FA_NONE, x_not_a_probe, NULL,
+	 "true if the process runs a container's health check."},
+	{"proc.is_container_liveness_probe", HR_PT_BOOL, HR_FMT_NA, 0, HR_FA_NONE, x_not_a_probe, NULL,
+	 "true if the process runs a container's liveness probe."},
+	{"proc.is_container_readiness_probe", HR_PT_BOOL, HR_FMT_NA, 0, HR_FA_NONE, x_not_a_probe, NULL,
+	 "true if the process runs a container's readiness probe."},
 	{"proc.is_exe_writable", HR_PT_BOOL, HR_FMT_NA, 0, HR_FA_NONE, x_exe_writable, NULL,
 	 "true if the process' executable file is writable by the same user that spawned the process."},
 	{0},
@@ -593,10 +645,21 @@ const struct hr_field_def hr_fields_container[] = {
 	{"container.image.id", HR_PT_CHARBUF, HR_FMT_NA, 0, HR_FA_NONE, x_image_id, NULL, "the container image id."},
 	{"container.type", HR_PT_CHARBUF, HR_FMT_NA, 0, HR_FA_NONE, x_container_type, NULL,
 	 "the container type, e.g. docker ('host' outside containers)."},
+	UNSUPPORTED("container.privileged", HR_PT_BOOL),
+	UNSUPPORTED("container.mounts", HR_PT_CHARBUF),
+	UNSUPPORTED("container.mount", HR_PT_CHARBUF),
+	UNSUPPORTED("container.mount.source", HR_PT_CHARBUF),
+	UNSUPPORTED("container.mount.dest", HR_PT_CHARBUF),
+	UNSUPPORTED("container.mount.mode", HR_PT_CHARBUF),
+	UNSUPPORTED("container.mount.rdwr", HR_PT_CHARBUF),
+	UNSUPPORTED("container.mount.propagation", HR_PT_CHARBUF),
 	{"container.image.repository", HR_PT_CHARBUF, HR_FMT_NA, 0, HR_FA_NONE, x_image_repo, NULL,
 	 "the container image repository."},
 	{"container.image.tag", HR_PT_CHARBUF, HR_FMT_NA, 0, HR_FA_NONE, x_image_tag, NULL, "the container image tag."},
 	{"container.image.digest", HR_PT_CHARBUF, HR_FMT_NA, 0, HR_FA_NONE, x_image_digest, NULL,
 	 "the container image registry digest."},
+	UNSUPPORTED("container.healthcheck", HR_PT_CHARBUF),
+	UNSUPPORTED("container.liveness_probe", HR_PT_CHARBUF),
+	UNSUPPORTED("container.readiness_probe", HR_PT_CHARBUF),
 	{0},
 };

@@ -176,6 +176,9 @@ void hr_line_format_free(struct hr_line_format *fmt)
 bool hr_line_format_render(struct hr_line_format *fmt, struct hr_field_ctx *ctx, const struct hr_event *e,
 			   struct hr_strbuf *out)
 {
+	/* Every field is computed even once the line is known to be skipped:
+	 * fields that remember past events (evt.deltatime) see all of them. */
+	bool shown = true;
 	hr_sb_reset(out);
 	for (size_t i = 0; i < fmt->ntokens; i++) {
 		struct token *t = &fmt->tokens[i];
@@ -186,7 +189,7 @@ bool hr_line_format_render(struct hr_line_format *fmt, struct hr_field_ctx *ctx,
 		size_t start = out->len;
 		if (!hr_field_to_string(&t->field, ctx, e, out)) {
 			if (fmt->require_all)
-				return false;
+				shown = false;
 			hr_sb_puts(out, "<NA>");
 		}
 		if (t->width) {
@@ -199,12 +202,13 @@ bool hr_line_format_render(struct hr_line_format *fmt, struct hr_field_ctx *ctx,
 				hr_sb_putc(out, ' ');
 		}
 	}
-	return true;
+	return shown;
 }
 
 bool hr_line_format_render_json(struct hr_line_format *fmt, struct hr_field_ctx *ctx,
 				const struct hr_event *e, struct hr_strbuf *out)
 {
+	bool shown = true;
 	hr_sb_reset(out);
 	hr_sb_putc(out, '{');
 	for (size_t k = 0; k < fmt->njson; k++) {
@@ -214,10 +218,10 @@ bool hr_line_format_render_json(struct hr_line_format *fmt, struct hr_field_ctx 
 		hr_json_append_string(out, t->field.text);
 		hr_sb_putc(out, ':');
 		if (!hr_field_to_json(&t->field, ctx, e, out) && fmt->require_all)
-			return false;
+			shown = false;
 	}
 	hr_sb_putc(out, '}');
-	return true;
+	return shown;
 }
 
 bool hr_line_format_has_escape(const struct hr_line_format *fmt)

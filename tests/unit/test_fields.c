@@ -73,6 +73,14 @@ static void test_parse(void)
 	parse_ok("thread.cgroups", "thread.cgroups", 14, -1, "");
 	parse_ok("fd.name:", "fd.name", 7, -1, "");
 	parse_ok("container.id", "container.id", 12, -1, "");
+	parse_ok("evt.type.is.open x", "evt.type.is", 16, 2, "open");
+	parse_ok("evt.type.is.3", "evt.type.is", 13, 3, "");
+	parse_fails("evt.rawarg[1]", "evt.arg fields must be expressed explicitly");
+	parse_fails("evt.type.is.nosuchevent", "unknown event type in evt.type.is.nosuchevent");
+	/* sysdig fields Harrier does not compute yet are refused, not misread
+	 * as a shorter field followed by text */
+	parse_fails("fd.cip.name", "field fd.cip.name is not supported by harrier yet");
+	parse_fails("evt.latency", "field evt.latency is not supported by harrier yet");
 	parse_fails("foo.bar", "invalid formatting token foo.bar");
 	parse_fails("fd.net", "fd.net is filter only and cannot be used as a display field");
 	parse_fails("evt.arg.zzznosuch", "unknown event argument zzznosuch");
