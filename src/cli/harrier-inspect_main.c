@@ -14,6 +14,7 @@
 #include "capture/scap_reader.h"
 #include "capture/scap_writer.h"
 #include "fields/fields.h"
+#include "filter/filter.h"
 #include "format/event_args.h"
 #include "format/line_format.h"
 #include "state/state.h"
@@ -158,6 +159,7 @@ struct inspector {
 	struct hr_writer *writer; /* -w, or NULL */
 	struct hr_line_format *format;
 	struct hr_line_format *plugin_format; /* built at the first plugin event */
+	struct hr_filter *filter;             /* the condition after the options, or NULL */
 	struct hr_field_ctx fields;
 	struct hr_strbuf line;
 	uint64_t evt_num;        /* evt.num of the last event counted */
@@ -194,6 +196,10 @@ static void handle_event(struct inspector *in, struct hr_event *e)
 	bool internal = info->category & HR_EC_INTERNAL;
 	/* state-only events (written by -F) are for the state, not for the user */
 	if ((e->dump_flags & HR_DF_STATE_ONLY) && !(in->opt->debug && internal))
+		return;
+	/* the filter (run after the state, as sysdig -d does); -D's internal
+	 * events bypass it as in sysdig */
+	if (in->filter && !(internal && in->opt->debug) && !hr_filter_match(in->filter, &in->fields, e))
 		return;
 	in->delivered++;
 	if (in->writer)
@@ -262,17 +268,26 @@ int main(int argc, char **argv)
 	int done = parse_options(argc, argv, &opt);
 	if (done >= 0)
 		return done;
-	if (opt.filter) {
-		fprintf(stderr, "harrier-inspect: filters are not supported yet: %s\n", opt.filter);
-		free(opt.filter);
-		return EXIT_USAGE;
-	}
-
 	char err[512];
 	struct inspector in = {.opt = &opt};
+	if (opt.filter) {
+		struct hr_filter_error ferr;
+		if (opt.write_path) {
+			fputs("harrier-inspect: -w with a filter is not supported yet\n", stderr);
+			free(opt.filter);
+			return EXIT_USAGE;
+		}
+		in.filter = hr_filter_compile(opt.filter, &ferr);
+		free(opt.filter);
+		if (!in.filter) {
+			fprintf(stderr, "harrier-inspect: filter error at position %zu: %s\n", ferr.pos, ferr.msg);
+			return EXIT_USAGE;
+		}
+	}
 	in.format = hr_line_format_new(opt.format ? opt.format : HR_DEFAULT_FORMAT, err, sizeof err);
 	if (!in.format) {
 		fprintf(stderr, "harrier-inspect: %s\n", err);
+		hr_filter_free(in.filter);
 		return EXIT_USAGE;
 	}
 	struct hr_reader *r = hr_reader_open(opt.read_path, err, sizeof err);
@@ -283,6 +298,7 @@ int main(int argc, char **argv)
 		else
 			fprintf(stderr, "harrier-inspect: %s: %s\n", opt.read_path, err);
 		hr_line_format_free(in.format);
+		hr_filter_free(in.filter);
 		return EXIT_READ_ERROR;
 	}
 	in.state = hr_state_new();
@@ -290,6 +306,7 @@ int main(int argc, char **argv)
 		fputs("harrier-inspect: out of memory\n", stderr);
 		hr_reader_close(r);
 		hr_line_format_free(in.format);
+		hr_filter_free(in.filter);
 		return EXIT_READ_ERROR;
 	}
 	hr_field_ctx_init(&in.fields, in.state);
@@ -306,6 +323,7 @@ int main(int argc, char **argv)
 			hr_reader_close(r);
 			hr_state_free(in.state);
 			hr_line_format_free(in.format);
+			hr_filter_free(in.filter);
 			return EXIT_WRITE_ERROR;
 		}
 	}
@@ -326,6 +344,7 @@ int main(int argc, char **argv)
 	hr_state_free(in.state);
 	hr_line_format_free(in.format);
 	hr_line_format_free(in.plugin_format);
+	hr_filter_free(in.filter);
 	hr_sb_free(&in.line);
 	return rc;
 }

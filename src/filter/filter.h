@@ -1,0 +1,44 @@
+/*
+ * Falco/sysdig filter conditions (`proc.name in (sh, bash) and not
+ * fd.sip in (10.0.0.0/8)`): compiling a condition once into a typed,
+ * ready-to-run form, evaluating it on events, and the set of event types it
+ * can match (what a rules engine uses to dispatch events).
+ *
+ * Compilation is all-or-nothing: on any error nothing stays allocated and
+ * the error names the byte position in the text and the reason.
+ */
+#ifndef HR_FILTER_H
+#define HR_FILTER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "event/event.h"
+#include "fields/fields.h"
+
+struct hr_filter;
+
+struct hr_filter_error {
+	size_t pos;      /* byte offset in the condition where the problem is */
+	char msg[256];   /* the reason, without the position */
+};
+
+/* Compiles `text`. Returns NULL with `err` filled on a syntax or type
+ * error (unknown field, operator not valid for the field's type, value not
+ * valid for the field's type, unterminated string, bad address...). */
+struct hr_filter *hr_filter_compile(const char *text, struct hr_filter_error *err);
+
+void hr_filter_free(struct hr_filter *f);
+
+/* True when the event satisfies the condition. Fields are extracted at
+ * most once per call and only when the evaluation needs them; nothing is
+ * allocated once the buffers of string transformers have grown. */
+bool hr_filter_match(struct hr_filter *f, struct hr_field_ctx *ctx, const struct hr_event *e);
+
+/* True when an event of type `type` can satisfy the condition; false means
+ * it never can, whatever the rest of the event (from `evt.type` checks,
+ * combined through and/or/not). */
+bool hr_filter_may_match_type(const struct hr_filter *f, uint16_t type);
+
+#endif

@@ -1,0 +1,145 @@
+/*
+ * Internal to src/filter: the compiled form of a condition shared by the
+ * parser (which builds it), the compiler helpers (which type its values)
+ * and the evaluator. Users of filters include filter.h only.
+ */
+#ifndef HR_FILTER_INTERNAL_H
+#define HR_FILTER_INTERNAL_H
+
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "filter/filter.h"
+
+enum hr_filter_op {
+	OP_EQ, OP_NE, OP_LT, OP_LE, OP_GT, OP_GE, OP_CONTAINS, OP_ICONTAINS, OP_BCONTAINS,
+	OP_STARTSWITH, OP_BSTARTSWITH, OP_ENDSWITH, OP_GLOB, OP_IGLOB, OP_REGEX, OP_PMATCH,
+	OP_IN, OP_INTERSECTS, OP_EXISTS,
+};
+
+/* How values of a field compare (from the field's declared type). */
+enum hr_value_class {
+	VCLS_SIGNED, VCLS_UNSIGNED, VCLS_DOUBLE, VCLS_BOOL, VCLS_STRING, VCLS_BYTES,
+	VCLS_IP,   /* an address: values may be addresses or CIDR networks */
+	VCLS_NET,  /* a filter-only network field (fd.net): values are networks */
+	VCLS_DYN,  /* evt.rawarg: the class of the extracted value */
+};
+
+enum hr_transformer { XF_TOLOWER, XF_TOUPPER, XF_B64, XF_BASENAME, XF_LEN };
+
+/* A value written in the condition, typed at compile time for the class of
+ * the field it is compared with (every form it parses as, for VCLS_DYN). */
+struct hr_filter_value {
+	char *str;          /* as written, unescaped (NUL-terminated) */
+	uint32_t len;
+	bool has_signed, has_unsigned, has_double, has_bool, has_ip;
+	int64_t i64;
+	uint64_t u64;
+	double d;
+	bool b;
+	uint8_t ip[16];
+	uint8_t ip_len;     /* 4 or 16 */
+	int16_t prefix;     /* CIDR prefix length, -1 for a plain address */
+};
+
+/* A field used by the condition: extracted at most once per event. */
+struct hr_filter_slot {
+	struct hr_field field;
+	uint64_t generation; /* the evaluation the cached value belongs to */
+	bool present;
+	struct hr_value value;
+};
+
+/* A field operand: a slot seen through transformers (innermost first). */
+struct hr_filter_operand {
+	uint32_t slot;
+	uint8_t nxf;
+	uint8_t xf[8];
+	uint8_t cls;             /* class after the transformers */
+	struct hr_strbuf buf[2]; /* transformer output, alternating */
+};
+
+/* How a special filter-only field combines its companions. */
+enum hr_filter_special {
+	SP_NONE,
+	SP_EITHER,       /* fd.ip/fd.port/fd.net/fd.proto: client or server */
+	SP_ANY_ANCESTOR, /* proc.aname / proc.apid without an index */
+};
+
+/* A string set (open addressing): `in`/`intersects` on strings, and the
+ * path prefixes of `pmatch`. */
+struct hr_filter_strset {
+	uint32_t cap;      /* power of two; 0 when empty */
+	uint32_t *index;   /* value index + 1, 0 for an empty bucket */
+	uint32_t min_len, max_len;
+};
+
+struct hr_filter_check {
+	uint8_t op;
+	uint8_t cls;       /* comparison class */
+	uint8_t special;
+	struct hr_filter_operand lhs;
+	uint32_t lhs2_slot;       /* SP_EITHER: the second companion */
+	bool rhs_is_field;
+	struct hr_filter_operand rhs;
+	struct hr_filter_value *values;
+	uint32_t nvalues;
+	struct hr_filter_strset set;
+	pcre2_code *re;
+	pcre2_match_data *match;
+};
+
+enum hr_filter_node_kind { NODE_AND, NODE_OR, NODE_NOT, NODE_CHECK };
+
+struct hr_filter_node {
+	uint8_t kind;
+	uint32_t first; /* first child (AND/OR/NOT), or the check index */
+	uint32_t next;  /* next sibling, NO_NODE at the end */
+};
+#define NO_NODE UINT32_MAX
+
+struct hr_filter {
+	struct hr_filter_node *nodes;
+	uint32_t nnodes, cap_nodes;
+	struct hr_filter_check *checks;
+	uint32_t nchecks, cap_checks;
+	struct hr_filter_slot *slots;
+	uint32_t nslots, cap_slots;
+	uint32_t root;
+	uint64_t generation;
+	uint8_t types[(HR_EVENT_MAX + 7) / 8]; /* event types that may match */
+};
+
+/* ---- filter_compile.c: typing and building the compiled form ---- */
+
+/* Adds (or finds) the slot of the field written at `text`; returns the
+ * characters consumed, or -1 with `err` set. */
+int hr_filter_add_slot(struct hr_filter *f, const char *text, size_t len, uint32_t *slot, char *err,
+		       size_t errlen);
+uint8_t hr_filter_class_of_type(uint8_t type);
+/* Gives the left operand its comparison class, and binds the special
+ * filter-only fields (fd.ip, fd.net, proc.aname without index...). */
+bool hr_filter_bind_lhs(struct hr_filter *f, struct hr_filter_check *c, char *err, size_t errlen);
+/* Checks a field on the right side against the left one. */
+bool hr_filter_bind_rhs(struct hr_filter *f, struct hr_filter_check *c, char *err, size_t errlen);
+/* Is the operator valid for the left operand's class? */
+bool hr_filter_check_operator(struct hr_filter_check *c, char *err, size_t errlen);
+/* Parses `v->str` for comparison class `cls` (and operator `op`); false
+ * with `err` set when it is not a valid value of that class. */
+bool hr_filter_type_value(struct hr_filter_value *v, uint8_t cls, uint8_t op, uint8_t field_type, char *err,
+			  size_t errlen);
+/* Checks the operator against the class and prepares sets and regexes. */
+bool hr_filter_finish_check(struct hr_filter_check *c, char *err, size_t errlen);
+void hr_filter_check_free(struct hr_filter_check *c);
+/* Computes f->types from the tree. */
+void hr_filter_analyze_types(struct hr_filter *f);
+uint64_t hr_filter_hash(const char *s, uint32_t len);
+const char *hr_filter_op_name(uint8_t op);
+
+/* ---- filter_eval.c ---- */
+/* A string check (class VCLS_STRING) against the string `s`. */
+bool hr_filter_compare_string(struct hr_filter_check *c, const char *s, uint32_t len);
+
+#endif
