@@ -589,6 +589,107 @@ static void test_newer_events(void)
 	hr_state_free(s);
 }
 
+
+static void test_inverted_clone(void)
+{
+	struct hr_state *s = base_state();
+	/* The child's clone exit arrives before the parent's. */
+	struct hr_event *e = clone_exit(s, 400, 0, 400, 100, 0, "worker");
+	struct hr_thread *c = hr_state_thread(s, 400);
+	check(c != NULL, "child created from its own clone exit", NULL);
+	check(e->thread == c, "the event shows the child", NULL);
+	check_int("inverted child's parent", c ? c->ptid : 0, 100);
+	check_str("inverted child's comm", c ? str(&c->comm) : NULL, "worker");
+	check_str("inverted child copies the parent's fds", fd_name(s, 400, 3), "/etc/passwd");
+	uint64_t n = hr_state_thread_count(s);
+	clone_exit(s, 100, 400, 100, 1, 0, "worker");
+	check_int("the parent's late exit adds nothing", (long long)hr_state_thread_count(s), (long long)n);
+	check(hr_state_thread(s, 400)->flags & (1u << 16), "child marked as seen before its parent's exit", NULL);
+	/* A clone returning its own tid replaces the thread without a duplicate. */
+	clone_exit(s, 100, 100, 100, 1, 0, "again");
+	check_int("self-returning clone keeps one thread", (long long)hr_state_thread_count(s), (long long)n);
+	check_str("self-returning clone's comm", str(&hr_state_thread(s, 100)->comm), "again");
+	check(fd_name(s, 100, 3) == NULL, "self-returning clone loses its fds, as in sinsp", NULL);
+	hr_state_free(s);
+}
+
+static void test_execveat_and_exit_only(void)
+{
+	struct hr_state *s = base_state();
+	EV(s, EV_OPEN_E, 100, PSTR("/usr/bin"), P32(1u << 10), P32(0));
+	EV(s, EV_OPEN_X, 100, P64(40), PSTR("/usr/bin"), P32(1u << 10), P32(0), P32(0));
+	EV(s, EV_EXECVEAT_E, 100, P64(40), PSTR("env"), P32(0));
+	EV(s, EV_EXECVEAT_X, 100, P64(0), PSTR("/usr/bin/env"), PBUF("", 0), P64(100), P64(100), P64(1),
+	   PSTR("/home/alice"), P64(1024), P64(0), P64(0), P32(0), P32(0), P32(0), PSTR("env"), PBUF("", 0),
+	   PBUF("", 0), P32(0), P64(100), P32(1000), P32(0));
+	check_str("execveat exepath relative to its dirfd", str(&hr_state_thread(s, 100)->exepath), "/usr/bin/env");
+
+	/* Exit-only (newest driver) openat: everything comes from the exit. */
+	EV(s, EV_OPENAT_2_X, 100, P64(41), P64(-100), PSTR("notes"), P32(1), P32(0), P32(0), P64(7));
+	check_str("exit-only openat", fd_name(s, 100, 41), "/home/alice/notes");
+	/* Exit-only socket: domain, type and protocol follow the fd. */
+	EV(s, EV_SOCKET_X, 100, P64(42), P32(10), P32(2), P32(0));
+	const struct hr_fd *f = hr_state_fd(s, hr_state_thread(s, 100), 42);
+	check(f && f->type == HR_FD_IPV6_SOCK && f->l4proto == 3, "exit-only udp6 socket", NULL);
+	hr_state_free(s);
+}
+
+static void test_more_socket_paths(void)
+{
+	struct hr_state *s = base_state();
+	/* IPv6 client. */
+	EV(s, EV_SOCKET_E, 100, P32(10), P32(1), P32(0));
+	EV(s, EV_SOCKET_X, 100, P64(50));
+	uint8_t t6[37] = {10};
+	t6[16] = 1;                       /* ::1 */
+	t6[17] = 0x88, t6[18] = 0x13;     /* 5000 */
+	t6[34] = 1;                       /* ::1 */
+	t6[35] = 80;
+	EV(s, EV_CONNECT_E, 100, P64(50), PBUF("\012", 1));
+	EV(s, EV_CONNECT_X, 100, P64(0), PBUF(t6, 37));
+	check_str("ipv6 connect", fd_name(s, 100, 50), "::1:5000->::1:80");
+
+	/* A UDP server socket learns its peer from recvfrom and stays the server side. */
+	EV(s, EV_SOCKET_E, 100, P32(2), P32(2), P32(0));
+	EV(s, EV_SOCKET_X, 100, P64(51));
+	uint8_t bind_addr[7] = {2, 0, 0, 0, 0, 53, 0};
+	EV(s, EV_BIND_E, 100, P64(51));
+	EV(s, EV_BIND_X, 100, P64(0), PBUF(bind_addr, 7));
+	EV(s, EV_SOCKET_E, 100, P32(2), P32(2), P32(0));
+	EV(s, EV_SOCKET_X, 100, P64(52));
+	uint8_t from[13] = {2, 10, 0, 0, 9, 0x39, 0x30, 10, 0, 0, 1, 53, 0};
+	EV(s, EV_RECVFROM_E, 100, P64(52), P32(512));
+	EV(s, EV_RECVFROM_X, 100, P64(20), PBUF("q", 1), PBUF(from, 13));
+	const struct hr_fd *f = hr_state_fd(s, hr_state_thread(s, 100), 52);
+	check_str("recvfrom names the socket", fd_name(s, 100, 52), "10.0.0.9:12345->10.0.0.1:53");
+	check(f && f->is_role_server && !f->is_role_client, "port 53 is bound by another socket of the process: server", NULL);
+
+	/* getsockopt looks its fd up in the main thread's table. */
+	EV0(s, EV_GETSOCKOPT_E, 101);
+	struct hr_event *e = EV(s, EV_GETSOCKOPT_X, 101, P64(0), P64(3), P8(1), P8(4), PBUF("\0\0\0\0\0\0\0\0\0", 9),
+			       P32(4));
+	check(e->fd && e->fd->fd == 3, "getsockopt fd", NULL);
+	check_int("getsockopt fd number", e->fd_num, 3);
+	hr_state_free(s);
+}
+
+static void test_process_attributes(void)
+{
+	struct hr_state *s = base_state();
+	EV(s, EV_PRLIMIT_E, 101, P64(0), P8(7));
+	EV(s, EV_PRLIMIT_X, 101, P64(0), P64(4096), P64(8192), P64(1024), P64(4096));
+	check_int("prlimit NOFILE sets the process fdlimit", (long long)hr_state_thread(s, 100)->fdlimit, 4096);
+	EV0(s, EV_SETSID_E, 100);
+	EV(s, EV_SETSID_X, 100, P64(100));
+	check_int("setsid", hr_state_thread(s, 100)->sid, 100);
+	EV0(s, EV_CHROOT_E, 100);
+	EV(s, EV_CHROOT_X, 100, P64(0), PSTR("jail"));
+	check_str("chroot relative to cwd", str(&hr_state_thread(s, 100)->root), "/home/alice/jail");
+	check(hr_state_env(s, hr_state_thread(s, 101)) == &hr_state_thread(s, 100)->env,
+	      "a thread's environment is its process's", NULL);
+	hr_state_free(s);
+}
+
 void unit_state(unsigned *passed, unsigned *failed);
 void unit_state(unsigned *passed, unsigned *failed)
 {
@@ -605,6 +706,10 @@ void unit_state(unsigned *passed, unsigned *failed)
 	test_procexit_deferred();
 	test_bounded_memory();
 	test_newer_events();
+	test_inverted_clone();
+	test_execveat_and_exit_only();
+	test_more_socket_paths();
+	test_process_attributes();
 	*passed += n_passed;
 	*failed += n_failed;
 }
