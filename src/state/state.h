@@ -33,6 +33,9 @@ struct hr_fd {
 	uint16_t sport, dport;     /* host order */
 	uint64_t unix_source, unix_dest;
 	bool is_role_server, is_role_client; /* sockets: who initiated */
+	/* sinsp's close bookkeeping: a close has entered (1), or the fd was
+	 * created again by another thread before that close returned (2). */
+	uint8_t close_state;
 	struct hr_bytes name;      /* what fd.name prints */
 	struct hr_fd *next;        /* hash chain, owned by the fd table */
 };

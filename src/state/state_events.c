@@ -7,11 +7,16 @@
  * Event ids below 336 behave as in sysdig 0.29.3's libsinsp; ids it does
  * not know (newer drivers) follow the newest libs, since sysdig skips them.
  */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "state/state_internal.h"
 #include "state/state_event_ids.h"
+
+enum { CLOSE_IN_PROGRESS = 1, CLOSE_CANCELED = 2 };
+/* Where sinsp parks an fd whose close was overtaken (CANCELED_FD_NUMBER). */
+#define CANCELED_FD INT64_MAX
 
 /* sinsp stores enter events up to this size (SP_EVT_BUF_SIZE). */
 #define ENTER_COPY_MAX 4096
@@ -159,6 +164,18 @@ static bool own_fd_param(const struct hr_event *e, int64_t *fd)
 	return false;
 }
 
+/* An fd sinsp removes only when the next event starts, so that the
+ * closing event still shows it. */
+static void defer_fd_removal(struct hr_state *s, struct hr_thread *t, int64_t fd)
+{
+	if (s->nfds_to_remove && s->fd_owner_tid != t->tid)
+		s->nfds_to_remove = 0; /* sinsp keeps one owner: the latest */
+	if (s->nfds_to_remove < sizeof(s->fds_to_remove) / sizeof(s->fds_to_remove[0])) {
+		s->fd_owner_tid = t->tid;
+		s->fds_to_remove[s->nfds_to_remove++] = fd;
+	}
+}
+
 /* sinsp_parser::reset: the event's thread, fd and enter event. */
 static void reset(struct hr_state *s, struct hr_event *e, uint32_t eflags)
 {
@@ -208,6 +225,11 @@ static void reset(struct hr_state *s, struct hr_event *e, uint32_t eflags)
 		if (type == EV_COPY_FILE_RANGE_X)
 			t->lastevent_fd = hr_p_i64(e, 1, -1);
 		e->fd = get_fd(s, t, t->lastevent_fd);
+		if (e->fd && e->fd->close_state == CLOSE_CANCELED) {
+			/* The overtaken close is over: its parked fd goes. */
+			e->fd->close_state = 0;
+			defer_fd_removal(s, t, CANCELED_FD);
+		}
 	}
 }
 
@@ -824,14 +846,28 @@ static void parse_pipe_exit(struct hr_state *s, struct hr_event *e)
 
 /* ---- close, dup, fcntl ---- */
 
+static void parse_close_enter(struct hr_event *e)
+{
+	if (e->fd)
+		e->fd->close_state = CLOSE_IN_PROGRESS;
+}
+
 static void parse_close_exit(struct hr_state *s, struct hr_event *e)
 {
-	if (hr_p_i64(e, 0, -1) < 0 || !e->fd || !e->thread)
+	if (!e->fd || !e->thread)
 		return;
-	/* Removed before the next event, so this one still shows the fd. */
-	if (s->nfds_to_remove < sizeof(s->fds_to_remove) / sizeof(s->fds_to_remove[0])) {
-		s->fd_owner_tid = e->thread->tid;
-		s->fds_to_remove[s->nfds_to_remove++] = e->thread->lastevent_fd;
+	if (hr_p_i64(e, 0, -1) < 0) {
+		if (e->fd->close_state == CLOSE_IN_PROGRESS)
+			e->fd->close_state = 0;
+		return;
+	}
+	if (e->fd->close_state == CLOSE_CANCELED) {
+		/* Another thread created this fd again while it was being
+		 * closed: the close ends the parked, older fd instead. */
+		e->fd->close_state = 0;
+		defer_fd_removal(s, e->thread, CANCELED_FD);
+	} else {
+		defer_fd_removal(s, e->thread, e->thread->lastevent_fd);
 	}
 }
 
@@ -1149,6 +1185,9 @@ static void dispatch(struct hr_state *s, struct hr_event *e, uint32_t eflags)
 	case EV_ACCEPT4_5_X:
 	case EV_ACCEPT4_6_X:
 		parse_accept_exit(s, e);
+		break;
+	case EV_CLOSE_E:
+		parse_close_enter(e);
 		break;
 	case EV_CLOSE_X:
 		parse_close_exit(s, e);

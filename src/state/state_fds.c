@@ -87,6 +87,18 @@ static void fd_assign(struct hr_fd *dst, const struct hr_fd *src)
 		hr_bytes_set(&dst->name, src->name.p ? src->name.p : "", src->name.len);
 }
 
+static void link_fd(struct hr_state *s, struct hr_fd_table *fdt, struct hr_fd *f, int64_t fd)
+{
+	f->fd = fd;
+	if (fdt->count >= fdt->mask + 1)
+		fdt_grow(fdt);
+	uint32_t b = fd_bucket(fdt, fd);
+	f->next = fdt->buckets[b];
+	fdt->buckets[b] = f;
+	fdt->count++;
+	s->nfds++;
+}
+
 struct hr_fd *hr_fdt_add(struct hr_state *s, struct hr_thread *t, int64_t fd, const struct hr_fd *proto)
 {
 	struct hr_fd_table *fdt = hr_fdt_of(s, t);
@@ -96,22 +108,33 @@ struct hr_fd *hr_fdt_add(struct hr_state *s, struct hr_thread *t, int64_t fd, co
 	t->lastevent_fd = fd;
 	struct hr_fd *f = hr_fdt_find(fdt, fd);
 	if (f) {
+		bool overtakes_close = f->close_state == 1;
+		if (overtakes_close) {
+			/* sinsp parks the closing fd and marks the new one, so
+			 * that the pending close exit does not remove it. */
+			struct hr_fd parked = *f;
+			parked.next = NULL;
+			struct hr_fd *p = hr_fdt_find(fdt, INT64_MAX);
+			if (!p) {
+				p = calloc(1, sizeof(*p));
+				if (!p)
+					abort();
+				link_fd(s, fdt, p, INT64_MAX);
+			}
+			fd_assign(p, &parked);
+			p->fd = INT64_MAX;
+		}
 		fd_assign(f, proto);
 		f->fd = fd;
+		f->close_state = overtakes_close ? 2 : 0;
 		return f;
 	}
 	f = calloc(1, sizeof(*f));
 	if (!f)
 		abort();
 	fd_assign(f, proto);
-	f->fd = fd;
-	if (fdt->count >= fdt->mask + 1)
-		fdt_grow(fdt);
-	uint32_t b = fd_bucket(fdt, fd);
-	f->next = fdt->buckets[b];
-	fdt->buckets[b] = f;
-	fdt->count++;
-	s->nfds++;
+	f->close_state = 0;
+	link_fd(s, fdt, f, fd);
 	return f;
 }
 

@@ -312,6 +312,18 @@ static void test_open_close(void)
 	check_str("fd visible until the next event", fd_name(s, 100, 7), "/home/alice/notes.txt");
 	EV(s, EV_READ_E, 100, P64(3), P32(1));
 	check(fd_name(s, 100, 7) == NULL, "closed fd removed before the next event", NULL);
+	/* A close overtaken by another thread creating the same fd number.
+	 * sinsp parks the old fd, but its exit-event reset drops the parked
+	 * fd and the close then removes the number too: both go, as in
+	 * sysdig 0.29.3. */
+	EV(s, EV_CLOSE_E, 100, P64(10));
+	EV(s, EV_OPEN_E, 101, PSTR("/new"), P32(1), P32(0));
+	EV(s, EV_OPEN_X, 101, P64(10), PSTR("/new"), P32(1), P32(0), P32(0));
+	uint64_t fds = hr_state_fd_count(s);
+	EV(s, EV_CLOSE_X, 100, P64(0));
+	EV(s, EV_READ_E, 100, P64(3), P32(1));
+	check(fd_name(s, 100, 10) == NULL, "fd created during a close goes with it", NULL);
+	check_int("the parked fd is gone too", (long long)hr_state_fd_count(s), (long long)fds - 2);
 	EV(s, EV_CLOSE_E, 100, P64(3));
 	EV(s, EV_CLOSE_X, 100, P64(-9));
 	EV(s, EV_READ_E, 100, P64(3), P32(1));
