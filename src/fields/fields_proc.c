@@ -197,8 +197,12 @@ static bool x_pcmdline(struct hr_field *f, struct hr_field_ctx *ctx, const struc
 static const struct hr_thread *ancestor(struct hr_field_ctx *ctx, const struct hr_thread *t, int32_t n)
 {
 	const struct hr_thread *m = main_thread(ctx, t);
-	for (int32_t i = 0; m && i < n; i++)
-		m = parent_of(ctx, m);
+	for (int32_t i = 0; m && i < n; i++) {
+		const struct hr_thread *p = parent_of(ctx, m);
+		if (p == m) /* its own parent: every further step stays here */
+			break;
+		m = p;
+	}
 	return m;
 }
 static bool x_apid(struct hr_field *f, struct hr_field_ctx *ctx, const struct hr_event *e, struct hr_value *out)

@@ -8,6 +8,10 @@
 
 #include "format/json_output.h"
 
+/* Widths pad or cut a field; beyond this they are surely a mistake (sysdig
+ * would try to allocate them). */
+#define MAX_WIDTH 65536
+
 struct token {
 	bool is_field;
 	size_t lit_off, lit_len;  /* literal text: a slice of fmt->text */
@@ -130,7 +134,12 @@ struct hr_line_format *hr_line_format_new(const char *format, char *err, size_t 
 		}
 		int width = 0;
 		if (isdigit((unsigned char)s[j + 1])) {
-			width = atoi(s + j + 1);
+			long w = strtol(s + j + 1, NULL, 10);
+			if (w > MAX_WIDTH) {
+				snprintf(err, errlen, "invalid formatting syntax: field width above %d", MAX_WIDTH);
+				goto fail;
+			}
+			width = (int)w;
 			while (isdigit((unsigned char)s[j + 1])) {
 				if (j + 1 == n - 1) {
 					snprintf(err, errlen, "invalid formatting syntax: formatting cannot end with a number");

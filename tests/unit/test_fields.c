@@ -177,6 +177,7 @@ static void test_formats(void)
 	format_fails("%evt.num %", "invalid formatting syntax: formatting cannot end with a %");
 	format_fails("%evt.num %42", "invalid formatting syntax: formatting cannot end with a number");
 	format_fails("*%nosuch.field", "invalid formatting token nosuch.field");
+	format_fails("*%99999999999999999999evt.num", "invalid formatting syntax: field width above 65536");
 }
 
 void unit_fields(unsigned *passed, unsigned *failed)
