@@ -163,7 +163,7 @@ def test_bad_block_lengths_and_trailers(ctx):
         if t in seen:   # one block of each type
             continue
         seen.add(t)
-        for bad in (0, 11, n - 4, n + 4, 0xFFFFFFFF, (1 << 30) + 4,
+        for bad in (0, 11, n - 4, n + 4, n ^ 1, n ^ (1 << 9), n ^ (1 << 31), 0xFFFFFFFF, (1 << 30) + 4,
                     struct.unpack(">I", struct.pack("<I", n))[0]):
             if bad == n:
                 continue
