@@ -12,7 +12,7 @@ SANITIZE ?=
 CFLAGS   += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror $(OPT) $(SANITIZE) -Isrc -I$(BUILD)/gen
 LDLIBS   += -lz -lpcre2-8 $(SANITIZE)
 
-LIB_SRC  := $(filter-out src/cli/%_main.c,$(shell find src -name '*.c' | sort))
+LIB_SRC  := $(filter-out src/cli/%_main.c %.bpf.c,$(shell find src -name '*.c' | sort))
 MAIN_SRC := $(wildcard src/cli/*_main.c)
 GEN_SRC  := $(BUILD)/gen/event_table.c
 LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/gen/event_table.o
@@ -43,6 +43,26 @@ $(BUILD)/%: $(BUILD)/obj/src/cli/%_main.o $(BUILD)/libharrier.a
 
 $(BUILD)/unit-tests: $(TEST_SRC:%.c=$(BUILD)/obj/%.o) $(BUILD)/libharrier.a
 	$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS)
+
+# Live capture: the eBPF probe is compiled by clang against the running
+# kernel's BTF (CO-RE, no kernel headers) and embedded through its libbpf
+# skeleton, which src/capture/live/live_source.c includes.
+BPF_CLANG ?= clang
+BPFTOOL   ?= bpftool
+BPF_ARCH  ?= x86
+LDLIBS    += -lbpf -lelf
+
+$(BUILD)/gen/vmlinux.h:
+	@mkdir -p $(dir $@)
+	$(BPFTOOL) btf dump file /sys/kernel/btf/vmlinux format c > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/gen/probe.bpf.o: src/capture/live/probe.bpf.c src/capture/live/probe_shared.h $(BUILD)/gen/vmlinux.h
+	$(BPF_CLANG) -target bpf -D__TARGET_ARCH_$(BPF_ARCH) -g -O2 -Wall -Werror -I$(BUILD)/gen -Isrc/capture/live -c $< -o $@
+
+$(BUILD)/gen/probe.skel.h: $(BUILD)/gen/probe.bpf.o
+	$(BPFTOOL) gen skeleton $< name hr_probe > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/obj/src/capture/live/live_source.o: $(BUILD)/gen/probe.skel.h
 
 # The same programs with AddressSanitizer + UndefinedBehaviorSanitizer.
 asan:

@@ -11,8 +11,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "capture/live/live_source.h"
 #include "capture/scap_reader.h"
 #include "capture/scap_writer.h"
+#include "capture/source.h"
 #include "fields/fields.h"
 #include "filter/filter.h"
 #include "format/event_args.h"
@@ -21,7 +23,8 @@
 
 /* Every command-line choice, in one place so that new flags only add here. */
 struct inspect_options {
-	const char *read_path;   /* -r */
+	const char *read_path;   /* -r; without it, capture live */
+	double duration_s;       /* -M: live capture stops after this many seconds */
 	const char *write_path;  /* -w: copy every event read to this capture */
 	bool compress;           /* -z: gzip the -w output */
 	const char *format;      /* -p, or NULL for sysdig's default line */
@@ -43,8 +46,10 @@ enum {
 
 static const char usage_text[] =
 	"Usage: harrier-inspect -r FILE [-p FORMAT] [-n N] [-j] [-D] [-w OUT [-z]] [filter]\n"
+	"       harrier-inspect [-M SECS] [-p FORMAT] [-n N] [-j] [-w OUT [-z]] [filter]   (live, as root)\n"
 	"\n"
-	"Prints the events of a sysdig/Falco capture file as sysdig 0.29.3 does.\n"
+	"Prints the events of a sysdig/Falco capture file as sysdig 0.29.3 does;\n"
+	"without -r, captures this machine's events live with eBPF.\n"
 	"\n"
 	"  -r, --readfile FILE  read events from FILE (\"-\" for standard input)\n"
 	"  -p, --print FORMAT   print events with FORMAT (%%field, %%field[arg],\n"
@@ -52,6 +57,7 @@ static const char usage_text[] =
 	"                       with missing fields as <NA> instead of skipping them).\n"
 	"                       -pp prints the default format, -pc the container one.\n"
 	"  -n, --numevents N    stop after N events (hidden events count too)\n"
+	"  -M SECS             live capture: stop after SECS seconds (else at SIGINT/SIGTERM)\n"
 	"  -j, --json           print events as JSON objects of the format's fields\n"
 	"  -D, --debug          also print internal events (procinfo, ...)\n"
 	"  -w, --writefile OUT  write the events read to the capture OUT (\"-\" for\n"
@@ -80,7 +86,7 @@ static int parse_options(int argc, char **argv, struct inspect_options *o)
 	};
 	memset(o, 0, sizeof *o);
 	int c;
-	while ((c = getopt_long(argc, argv, "r:p:n:jDhw:z", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "r:p:n:jDhw:zM:", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'r':
 			o->read_path = optarg;
@@ -121,6 +127,15 @@ static int parse_options(int argc, char **argv, struct inspect_options *o)
 		case 'z':
 			o->compress = true;
 			break;
+		case 'M': {
+			char *end;
+			o->duration_s = strtod(optarg, &end);
+			if (end == optarg || *end || !(o->duration_s > 0)) {
+				fprintf(stderr, "harrier-inspect: invalid -M duration %s\n", optarg);
+				return EXIT_USAGE;
+			}
+			break;
+		}
 		case 'h':
 			fputs(usage_text, stdout);
 			return EXIT_OK;
@@ -128,10 +143,6 @@ static int parse_options(int argc, char **argv, struct inspect_options *o)
 			fputs("Try 'harrier-inspect -h' for help.\n", stderr);
 			return EXIT_USAGE;
 		}
-	}
-	if (!o->read_path) {
-		fputs("harrier-inspect: no capture file given (-r FILE); live capture is not available\n", stderr);
-		return EXIT_USAGE;
 	}
 	if (optind < argc) {
 		size_t len = 0;
@@ -225,14 +236,14 @@ static void handle_event(struct inspector *in, struct hr_event *e)
 	}
 }
 
-/* Reads the whole capture. Returns the exit code. */
-static int inspect(struct inspector *in, struct hr_reader *r)
+/* Reads the whole capture (file or live). Returns the exit code. */
+static int inspect(struct inspector *in, struct hr_source *r)
 {
 	static struct hr_record rec;
 	for (;;) {
 		if (in->opt->max_events && in->delivered == in->opt->max_events)
 			return EXIT_OK;
-		enum hr_record_kind k = hr_reader_next(r, &rec);
+		enum hr_record_kind k = hr_source_next(r, &rec);
 		/* before the state sees the event: -w's tables are the section's start */
 		if (in->writer && hr_writer_write_record(in->writer, in->state, &rec) < 0) {
 			fprintf(stderr, "harrier-inspect: %s\n", hr_writer_error(in->writer));
@@ -243,7 +254,8 @@ static int inspect(struct inspector *in, struct hr_reader *r)
 			return EXIT_OK;
 		case HR_REC_ERROR:
 			fflush(stdout);
-			fprintf(stderr, "harrier-inspect: %s: %s\n", in->opt->read_path, hr_reader_error(r));
+			fprintf(stderr, "harrier-inspect: %s: %s\n", in->opt->read_path ? in->opt->read_path : "live capture",
+				hr_source_error(r));
 			return EXIT_READ_ERROR;
 		case HR_REC_EVENT:
 			handle_event(in, &rec.event);
@@ -290,7 +302,21 @@ int main(int argc, char **argv)
 		hr_filter_free(in.filter);
 		return EXIT_USAGE;
 	}
-	struct hr_reader *r = hr_reader_open(opt.read_path, err, sizeof err);
+	struct hr_source *r = NULL;
+	if (!opt.read_path) {
+		struct hr_live_options live = {.duration_s = opt.duration_s};
+		enum hr_live_status status;
+		r = hr_live_open(&live, &status, err, sizeof err);
+		if (!r) {
+			fprintf(stderr, "harrier-inspect: %s\n", err);
+			hr_line_format_free(in.format);
+			hr_filter_free(in.filter);
+			return (int)status;
+		}
+	}
+	struct hr_reader *file = r ? NULL : hr_reader_open(opt.read_path, err, sizeof err);
+	if (file)
+		r = hr_source_from_reader(file);
 	if (!r) {
 		size_t pl = strlen(opt.read_path);
 		if (strncmp(err, opt.read_path, pl) == 0 && err[pl] == ':')
@@ -304,7 +330,7 @@ int main(int argc, char **argv)
 	in.state = hr_state_new();
 	if (!in.state) {
 		fputs("harrier-inspect: out of memory\n", stderr);
-		hr_reader_close(r);
+		hr_source_close(r);
 		hr_line_format_free(in.format);
 		hr_filter_free(in.filter);
 		return EXIT_READ_ERROR;
@@ -320,7 +346,7 @@ int main(int argc, char **argv)
 		in.writer = hr_writer_open(opt.write_path, opt.compress, err, sizeof err);
 		if (!in.writer) {
 			fprintf(stderr, "harrier-inspect: %s\n", err);
-			hr_reader_close(r);
+			hr_source_close(r);
 			hr_state_free(in.state);
 			hr_line_format_free(in.format);
 			hr_filter_free(in.filter);
@@ -340,7 +366,16 @@ int main(int argc, char **argv)
 		fprintf(stderr, "harrier-inspect: writing the output: %s\n", strerror(errno));
 		rc = EXIT_READ_ERROR;
 	}
-	hr_reader_close(r);
+	if (!opt.read_path) {
+		struct hr_live_stats st;
+		hr_live_stats(r, &st);
+		if (st.drops_full || st.drops_read)
+			fprintf(stderr, "harrier-inspect: live capture lost %llu of %llu events (%llu ring full, %llu unreadable)\n",
+				(unsigned long long)(st.drops_full + st.drops_read),
+				(unsigned long long)(st.events + st.drops_full + st.drops_read),
+				(unsigned long long)st.drops_full, (unsigned long long)st.drops_read);
+	}
+	hr_source_close(r);
 	hr_state_free(in.state);
 	hr_line_format_free(in.format);
 	hr_line_format_free(in.plugin_format);

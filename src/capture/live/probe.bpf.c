@@ -1,0 +1,835 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Harrier's kernel probe (CO-RE eBPF). One program on the raw sys_exit
+ * tracepoint writes one exit event per recorded syscall carrying all of its
+ * parameters (the newest scap layouts), so a syscall costs one program run;
+ * sched_process_exec/exit report successful execs and thread exits. Events
+ * are built in a per-CPU scratch area in scap encoding and copied to the
+ * ring of the current CPU without waking the reader, which polls. Flag
+ * values are left in Linux encoding: the loader converts them to PPM_*.
+ */
+#include "vmlinux.h"
+#include <bpf/bpf_core_read.h>
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+#include <bpf/bpf_endian.h>
+
+#include "probe_shared.h"
+
+char LICENSE[] SEC("license") = "GPL";
+
+/* Set by the loader before loading. */
+const volatile __u32 snaplen = 80;
+const volatile __u32 own_tgid = 0; /* the consumer's own events are never recorded */
+
+/* Set by the loader at run time: which syscall numbers to record. */
+__u8 interesting[HRP_SYSCALL_SLOTS];
+
+struct ring_map {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 1 << 20);
+};
+
+/* One ring per CPU; the loader creates the rings and sizes this map. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY_OF_MAPS);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__array(values, struct ring_map);
+} rings SEC(".maps");
+
+struct scratch {
+	__u8 buf[2 * HRP_EVENT_MAX];
+	__u32 pos;     /* where the next parameter's bytes go */
+	__u32 idx;     /* index of the next parameter */
+	__u32 nparams;
+};
+
+/* One scratch area per CPU (a plain array indexed by CPU: per-CPU map
+ * values are limited to 32 KiB). The loader sizes it. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct scratch);
+} scratch_map SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct hrp_counters);
+} counters SEC(".maps");
+
+#define MASK (HRP_EVENT_MAX - 1)
+
+static __always_inline struct hrp_counters *my_counters(void)
+{
+	__u32 zero = 0;
+	return bpf_map_lookup_elem(&counters, &zero);
+}
+
+/* Starts an event of `type` with `nparams` parameters for the current thread. */
+static __always_inline struct scratch *event_begin(__u16 type, __u32 nparams)
+{
+	__u32 cpu = bpf_get_smp_processor_id();
+	struct scratch *s = bpf_map_lookup_elem(&scratch_map, &cpu);
+	if (!s)
+		return NULL;
+	__u64 ts = bpf_ktime_get_boot_ns();
+	__u64 tid = (__u32)bpf_get_current_pid_tgid();
+	__builtin_memcpy(&s->buf[0], &ts, 8);
+	__builtin_memcpy(&s->buf[8], &tid, 8);
+	__builtin_memcpy(&s->buf[20], &type, 2);
+	__builtin_memcpy(&s->buf[22], &nparams, 4);
+	s->nparams = nparams;
+	s->idx = 0;
+	s->pos = HRP_HEADER_LEN + 2 * nparams;
+	return s;
+}
+
+static __always_inline void set_len(struct scratch *s, __u16 len)
+{
+	__u32 at = (HRP_HEADER_LEN + 2 * s->idx) & MASK;
+	__builtin_memcpy(&s->buf[at], &len, 2);
+	s->idx++;
+	s->pos += len;
+}
+
+static __always_inline void push_u8(struct scratch *s, __u8 v)
+{
+	s->buf[s->pos & MASK] = v;
+	set_len(s, 1);
+}
+static __always_inline void push_u16(struct scratch *s, __u16 v)
+{
+	__builtin_memcpy(&s->buf[s->pos & MASK], &v, 2);
+	set_len(s, 2);
+}
+static __always_inline void push_u32(struct scratch *s, __u32 v)
+{
+	__builtin_memcpy(&s->buf[s->pos & MASK], &v, 4);
+	set_len(s, 4);
+}
+static __always_inline void push_u64(struct scratch *s, __u64 v)
+{
+	__builtin_memcpy(&s->buf[s->pos & MASK], &v, 8);
+	set_len(s, 8);
+}
+static __always_inline void push_empty(struct scratch *s)
+{
+	set_len(s, 0);
+}
+
+/* A NUL-terminated string from user memory (length includes the NUL);
+ * empty (absent) when it cannot be read. */
+static __always_inline void push_user_str(struct scratch *s, const void *p)
+{
+	long n = p ? bpf_probe_read_user_str(&s->buf[s->pos & MASK], HRP_STR_MAX, p) : -1;
+	set_len(s, n > 0 ? (__u16)n : 0);
+}
+static __always_inline void push_kernel_str(struct scratch *s, const void *p)
+{
+	long n = p ? bpf_probe_read_kernel_str(&s->buf[s->pos & MASK], HRP_STR_MAX, p) : -1;
+	set_len(s, n > 0 ? (__u16)n : 0);
+}
+/* `len` raw bytes from user memory, cut at `max`. */
+static __always_inline void push_user_bytes(struct scratch *s, const void *p, __u64 len, __u32 max)
+{
+	if (len > max)
+		len = max;
+	if (len > HRP_SNAPLEN_MAX)
+		len = HRP_SNAPLEN_MAX;
+	if (!p || len == 0 || bpf_probe_read_user(&s->buf[s->pos & MASK], len, p) < 0) {
+		set_len(s, 0);
+		return;
+	}
+	set_len(s, (__u16)len);
+}
+
+/* Copies the finished event to this CPU's ring; counts a drop if full. */
+static __always_inline int event_submit(struct scratch *s)
+{
+	struct hrp_counters *c = my_counters();
+	__u32 len = s->pos;
+	__u32 cpu = bpf_get_smp_processor_id();
+	void *ring = bpf_map_lookup_elem(&rings, &cpu);
+	if (len > HRP_EVENT_MAX || !ring) {
+		if (c)
+			c->drops_read++;
+		return 0;
+	}
+	__builtin_memcpy(&s->buf[16], &len, 4);
+	if (bpf_ringbuf_output(ring, s->buf, len, BPF_RB_NO_WAKEUP) < 0) {
+		if (c)
+			c->drops_full++;
+		return 0;
+	}
+	if (c)
+		c->events++;
+	return 0;
+}
+
+/* ---- kernel structures ---- */
+
+static __always_inline struct file *fd_file(struct task_struct *t, long fd)
+{
+	if (fd < 0)
+		return NULL;
+	struct fdtable *fdt = BPF_CORE_READ(t, files, fdt);
+	if (!fdt || (__u64)fd >= BPF_CORE_READ(fdt, max_fds))
+		return NULL;
+	struct file **fds = BPF_CORE_READ(fdt, fd);
+	struct file *f = NULL;
+	bpf_probe_read_kernel(&f, sizeof f, &fds[fd]);
+	return f;
+}
+
+/* dev_t as user space sees it (new_encode_dev). */
+static __always_inline __u32 encode_dev(__u32 dev)
+{
+	__u32 major = dev >> 20, minor = dev & 0xfffff;
+	return (minor & 0xff) | (major << 8) | ((minor & ~0xffu) << 12);
+}
+
+/* dev and ino of the file behind `fd`, both 0 when unknown. */
+static __always_inline void push_dev_ino(struct scratch *s, struct task_struct *t, long fd)
+{
+	struct file *f = fd_file(t, fd);
+	__u32 dev = 0;
+	__u64 ino = 0;
+	if (f) {
+		struct inode *i = BPF_CORE_READ(f, f_inode);
+		dev = encode_dev(BPF_CORE_READ(i, i_sb, s_dev));
+		ino = BPF_CORE_READ(i, i_ino);
+	}
+	push_u32(s, dev);
+	push_u64(s, ino);
+}
+
+#define PPM_AF_UNIX 1
+#define PPM_AF_INET 2
+#define PPM_AF_INET6 10
+
+/* A socket address passed by the process (scap-format.md 11.5). */
+static __always_inline void push_sockaddr(struct scratch *s, const void *uaddr, __u32 addrlen)
+{
+	__u8 *d = &s->buf[s->pos & MASK];
+	__u16 family = 0;
+	if (!uaddr || addrlen < 2 || bpf_probe_read_user(&family, 2, uaddr) < 0) {
+		set_len(s, 0);
+		return;
+	}
+	if (family == PPM_AF_INET) {
+		struct sockaddr_in in = {};
+		bpf_probe_read_user(&in, sizeof in, uaddr);
+		__u16 port = bpf_ntohs(in.sin_port);
+		d[0] = PPM_AF_INET;
+		__builtin_memcpy(d + 1, &in.sin_addr.s_addr, 4);
+		__builtin_memcpy(d + 5, &port, 2);
+		set_len(s, 7);
+	} else if (family == PPM_AF_INET6) {
+		struct sockaddr_in6 in6 = {};
+		bpf_probe_read_user(&in6, sizeof in6, uaddr);
+		__u16 port = bpf_ntohs(in6.sin6_port);
+		d[0] = PPM_AF_INET6;
+		__builtin_memcpy(d + 1, &in6.sin6_addr, 16);
+		__builtin_memcpy(d + 17, &port, 2);
+		set_len(s, 19);
+	} else if (family == PPM_AF_UNIX) {
+		const char *path = (const char *)uaddr + 2;
+		char first = 0;
+		bpf_probe_read_user(&first, 1, path);
+		if (first == 0 && addrlen > 3)
+			path++; /* abstract name: skip the leading NUL */
+		d[0] = PPM_AF_UNIX;
+		long n = bpf_probe_read_user_str(d + 1, 108, path);
+		set_len(s, n > 0 ? (__u16)(n + 1) : 2);
+		if (n <= 0)
+			d[1] = 0;
+	} else {
+		set_len(s, 0);
+	}
+}
+
+/* The connection of socket `fd` as the kernel sees it: local end first, or
+ * the remote end first when `inbound` (accept, recv*). `uaddr` stands in
+ * for the remote end of an unconnected socket (sendto). */
+static __always_inline void push_tuple(struct scratch *s, struct task_struct *t, long fd, bool inbound,
+				       const void *uaddr, __u32 addrlen)
+{
+	struct file *f = fd_file(t, fd);
+	struct socket *sock = f ? (struct socket *)BPF_CORE_READ(f, private_data) : NULL;
+	struct sock *sk = sock ? BPF_CORE_READ(sock, sk) : NULL;
+	if (!sk) {
+		set_len(s, 0);
+		return;
+	}
+	__u8 *d = &s->buf[s->pos & MASK];
+	__u16 family = BPF_CORE_READ(sk, __sk_common.skc_family);
+	if (family == PPM_AF_INET || family == PPM_AF_INET6) {
+		__u8 lip[16] = {}, rip[16] = {};
+		__u16 lport = BPF_CORE_READ(sk, __sk_common.skc_num);
+		__u16 rport = bpf_ntohs(BPF_CORE_READ(sk, __sk_common.skc_dport));
+		__u32 alen = family == PPM_AF_INET ? 4 : 16;
+		if (family == PPM_AF_INET) {
+			BPF_CORE_READ_INTO(lip, sk, __sk_common.skc_rcv_saddr);
+			BPF_CORE_READ_INTO(rip, sk, __sk_common.skc_daddr);
+		} else {
+			BPF_CORE_READ_INTO(lip, sk, __sk_common.skc_v6_rcv_saddr);
+			BPF_CORE_READ_INTO(rip, sk, __sk_common.skc_v6_daddr);
+		}
+		if (rport == 0 && uaddr && addrlen >= 2) {
+			/* unconnected: the destination the process named */
+			__u16 ufam = 0;
+			bpf_probe_read_user(&ufam, 2, uaddr);
+			if (ufam == PPM_AF_INET && family == PPM_AF_INET) {
+				struct sockaddr_in in = {};
+				bpf_probe_read_user(&in, sizeof in, uaddr);
+				__builtin_memcpy(rip, &in.sin_addr.s_addr, 4);
+				rport = bpf_ntohs(in.sin_port);
+			} else if (ufam == PPM_AF_INET6 && family == PPM_AF_INET6) {
+				struct sockaddr_in6 in6 = {};
+				bpf_probe_read_user(&in6, sizeof in6, uaddr);
+				__builtin_memcpy(rip, &in6.sin6_addr, 16);
+				rport = bpf_ntohs(in6.sin6_port);
+			}
+		}
+		d[0] = (__u8)family;
+		if (family == PPM_AF_INET) {
+			__builtin_memcpy(d + 1, inbound ? rip : lip, 4);
+			__builtin_memcpy(d + 5, inbound ? &rport : &lport, 2);
+			__builtin_memcpy(d + 7, inbound ? lip : rip, 4);
+			__builtin_memcpy(d + 11, inbound ? &lport : &rport, 2);
+			set_len(s, 13);
+		} else {
+			__builtin_memcpy(d + 1, inbound ? rip : lip, 16);
+			__builtin_memcpy(d + 17, inbound ? &rport : &lport, 2);
+			__builtin_memcpy(d + 19, inbound ? lip : rip, 16);
+			__builtin_memcpy(d + 35, inbound ? &lport : &rport, 2);
+			set_len(s, 37);
+		}
+		(void)alen;
+	} else if (family == PPM_AF_UNIX) {
+		struct unix_sock *us = (struct unix_sock *)sk;
+		struct sock *peer = BPF_CORE_READ(us, peer);
+		__u64 src = (__u64)sk, dst = (__u64)peer;
+		d[0] = PPM_AF_UNIX;
+		__builtin_memcpy(d + 1, &src, 8);
+		__builtin_memcpy(d + 9, &dst, 8);
+		long n = -1;
+		if (peer) {
+			struct unix_address *ua = BPF_CORE_READ((struct unix_sock *)peer, addr);
+			if (ua)
+				n = bpf_probe_read_kernel_str(d + 17, 108, &ua->name[0].sun_path[0]);
+		}
+		if (n <= 0) {
+			d[17] = 0;
+			n = 1;
+		}
+		set_len(s, (__u16)(17 + n));
+	} else {
+		set_len(s, 0);
+	}
+}
+
+/* Bytes of argv (all of it, or without argv[0]) or environment. */
+static __always_inline __u32 push_exe_and_args(struct scratch *s, struct mm_struct *mm)
+{
+	__u64 start = BPF_CORE_READ(mm, arg_start), end = BPF_CORE_READ(mm, arg_end);
+	long n = bpf_probe_read_user_str(&s->buf[s->pos & MASK], HRP_STR_MAX, (void *)start);
+	if (n <= 0 || start + n > end) {
+		set_len(s, 0);
+		push_empty(s);
+		return 0;
+	}
+	set_len(s, (__u16)n);
+	push_user_bytes(s, (void *)(start + n), end - start - n, HRP_ARGS_MAX);
+	return 1;
+}
+
+static __always_inline void push_env(struct scratch *s, struct mm_struct *mm)
+{
+	__u64 start = BPF_CORE_READ(mm, env_start), end = BPF_CORE_READ(mm, env_end);
+	push_user_bytes(s, (void *)start, end > start ? end - start : 0, HRP_ARGS_MAX);
+}
+
+/* The thread's counters and sizes shared by execve and clone events. */
+static __always_inline void push_fdlimit_to_vm(struct scratch *s, struct task_struct *t, struct mm_struct *mm)
+{
+	push_u64(s, BPF_CORE_READ(t, signal, rlim[7 /* RLIMIT_NOFILE */].rlim_cur));
+	push_u64(s, BPF_CORE_READ(t, maj_flt));
+	push_u64(s, BPF_CORE_READ(t, min_flt));
+	__u64 total_vm = mm ? BPF_CORE_READ(mm, total_vm) : 0;
+	__s64 file = 0, anon = 0, swap = 0, shmem = 0;
+	if (mm) {
+		file = BPF_CORE_READ(mm, rss_stat[MM_FILEPAGES].count);
+		anon = BPF_CORE_READ(mm, rss_stat[MM_ANONPAGES].count);
+		swap = BPF_CORE_READ(mm, rss_stat[MM_SWAPENTS].count);
+		shmem = BPF_CORE_READ(mm, rss_stat[MM_SHMEMPAGES].count);
+	}
+	__s64 rss = file + anon + shmem;
+	push_u32(s, (__u32)(total_vm << 2)); /* pages of 4 KiB, in KiB */
+	push_u32(s, rss > 0 ? (__u32)(rss << 2) : 0);
+	push_u32(s, swap > 0 ? (__u32)(swap << 2) : 0);
+}
+
+static __always_inline __s64 pid_nr_of(struct pid *p)
+{
+	return p ? BPF_CORE_READ(p, numbers[0].nr) : 0;
+}
+
+/* ---- process events ---- */
+
+/* clone/fork/vfork/clone3 exit, in the parent (res = child) and the child (res = 0). */
+static __always_inline int on_clone_exit(struct task_struct *t, __u16 type, long ret, __u32 flags)
+{
+	struct scratch *s = event_begin(type, 21);
+	if (!s)
+		return 0;
+	struct mm_struct *mm = BPF_CORE_READ(t, mm);
+	push_u64(s, ret);
+	if (mm)
+		push_exe_and_args(s, mm);
+	else {
+		push_empty(s);
+		push_empty(s);
+	}
+	push_u64(s, BPF_CORE_READ(t, pid));
+	push_u64(s, BPF_CORE_READ(t, tgid));
+	push_u64(s, BPF_CORE_READ(t, real_parent, pid));
+	push_empty(s); /* cwd: the consumer keeps the parent's */
+	push_fdlimit_to_vm(s, t, mm);
+	push_kernel_str(s, &t->comm[0]);
+	push_empty(s); /* cgroups */
+	push_u32(s, flags);
+	push_u32(s, BPF_CORE_READ(t, cred, euid.val));
+	push_u32(s, BPF_CORE_READ(t, cred, egid.val));
+	push_u64(s, BPF_CORE_READ(t, pid));
+	push_u64(s, BPF_CORE_READ(t, tgid));
+	push_u64(s, 0);
+	return event_submit(s);
+}
+
+SEC("tp_btf/sched_process_exec")
+int BPF_PROG(hr_sched_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm *bprm)
+{
+	if (own_tgid && p->tgid == own_tgid)
+		return 0;
+	if (!interesting[HRP_NR_execve] && !interesting[HRP_NR_execveat])
+		return 0;
+	struct task_struct *t = p;
+	struct scratch *s = event_begin(HRP_EXECVE_19_X, 31);
+	if (!s)
+		return 0;
+	struct mm_struct *mm = BPF_CORE_READ(t, mm);
+	push_u64(s, 0);
+	push_exe_and_args(s, mm);
+	push_u64(s, BPF_CORE_READ(t, pid));
+	push_u64(s, BPF_CORE_READ(t, tgid));
+	push_u64(s, BPF_CORE_READ(t, real_parent, pid));
+	push_empty(s); /* cwd: the consumer keeps the thread's */
+	push_fdlimit_to_vm(s, t, mm);
+	push_kernel_str(s, &t->comm[0]);
+	push_empty(s); /* cgroups */
+	push_env(s, mm);
+	__u32 tty = 0;
+	struct tty_struct *tt = BPF_CORE_READ(t, signal, tty);
+	if (tt) {
+		__u32 major = BPF_CORE_READ(tt, driver, major);
+		__u32 minor = BPF_CORE_READ(tt, driver, minor_start) + BPF_CORE_READ(tt, index);
+		tty = encode_dev((major << 20) | minor);
+	}
+	push_u32(s, tty);
+	__s64 pgid = pid_nr_of(BPF_CORE_READ(t, signal, pids[PIDTYPE_PGID]));
+	push_u64(s, pgid); /* vpgid: host view (no pid namespaces followed yet) */
+	push_u32(s, BPF_CORE_READ(t, loginuid.val));
+	push_u32(s, 0);    /* flags */
+	push_u64(s, BPF_CORE_READ(t, cred, cap_inheritable.val));
+	push_u64(s, BPF_CORE_READ(t, cred, cap_permitted.val));
+	push_u64(s, BPF_CORE_READ(t, cred, cap_effective.val));
+	struct inode *ino = BPF_CORE_READ(mm, exe_file, f_inode);
+	push_u64(s, ino ? BPF_CORE_READ(ino, i_ino) : 0);
+	__u64 ctime = 0, mtime = 0;
+	if (ino) {
+		ctime = BPF_CORE_READ(ino, i_ctime_sec) * 1000000000ull + BPF_CORE_READ(ino, i_ctime_nsec);
+		mtime = BPF_CORE_READ(ino, i_mtime_sec) * 1000000000ull + BPF_CORE_READ(ino, i_mtime_nsec);
+	}
+	push_u64(s, ctime);
+	push_u64(s, mtime);
+	push_u32(s, BPF_CORE_READ(t, cred, euid.val));
+	push_empty(s); /* trusted_exepath: needs d_path, not callable here */
+	push_u64(s, pgid);
+	push_u32(s, BPF_CORE_READ(t, cred, egid.val));
+	push_kernel_str(s, BPF_CORE_READ(bprm, filename));
+	return event_submit(s);
+}
+
+SEC("tp_btf/sched_process_exit")
+int BPF_PROG(hr_sched_exit, struct task_struct *p)
+{
+	if (own_tgid && p->tgid == own_tgid)
+		return 0;
+	struct scratch *s = event_begin(HRP_PROCEXIT_1_E, 5);
+	if (!s)
+		return 0;
+	__s64 code = BPF_CORE_READ(p, exit_code);
+	if (BPF_CORE_READ(p, signal, flags) & 0x4 /* SIGNAL_GROUP_EXIT */)
+		code = BPF_CORE_READ(p, signal, group_exit_code);
+	push_u64(s, code);
+	push_u64(s, (code >> 8) & 0xff);
+	push_u8(s, code & 0x7f);
+	push_u8(s, (code & 0x80) ? 1 : 0);
+	push_u64(s, 0); /* reaper_tid: unknown */
+	return event_submit(s);
+}
+
+/* ---- syscall exits ---- */
+
+struct args {
+	unsigned long a[6];
+};
+
+static __always_inline int open_like(struct task_struct *t, __u16 type, long ret, long dirfd, const void *path,
+				     __u32 flags, __u32 mode, __u64 resolve)
+{
+	int n = type == HRP_OPENAT2_X ? 8 : type == HRP_OPENAT_2_X ? 7 : 6;
+	struct scratch *s = event_begin(type, n);
+	if (!s)
+		return 0;
+	push_u64(s, ret);
+	if (type != HRP_OPEN_X && type != HRP_CREAT_X)
+		push_u64(s, dirfd);
+	push_user_str(s, path);
+	if (type != HRP_CREAT_X)
+		push_u32(s, flags);
+	push_u32(s, mode);
+	if (type == HRP_OPENAT2_X)
+		push_u32(s, (__u32)resolve);
+	push_dev_ino(s, t, ret);
+	if (type == HRP_CREAT_X)
+		push_u16(s, 0);
+	return event_submit(s);
+}
+
+/* res plus one path (unlink, mkdir, chmod...). */
+static __always_inline struct scratch *res_path(__u16 type, __u32 n, long ret, const void *path)
+{
+	struct scratch *s = event_begin(type, n);
+	if (!s)
+		return NULL;
+	push_u64(s, ret);
+	push_user_str(s, path);
+	return s;
+}
+
+static __always_inline int io_event(__u16 type, long ret, struct args *a)
+{
+	struct scratch *s = event_begin(type, 4);
+	if (!s)
+		return 0;
+	push_u64(s, ret);
+	push_user_bytes(s, (void *)a->a[1], ret > 0 ? ret : 0, snaplen);
+	push_u64(s, a->a[0]);
+	push_u32(s, (__u32)a->a[2]);
+	return event_submit(s);
+}
+
+static __always_inline int accept_event(struct task_struct *t, __u16 type, long ret, struct args *a)
+{
+	struct scratch *s = event_begin(type, type == HRP_ACCEPT4_6_X ? 6 : 5);
+	if (!s)
+		return 0;
+	push_u64(s, ret);
+	push_tuple(s, t, ret, true, NULL, 0);
+	/* the listening socket's backlog */
+	__u32 qlen = 0, qmax = 0;
+	struct file *lf = fd_file(t, a->a[0]);
+	struct socket *ls = lf ? (struct socket *)BPF_CORE_READ(lf, private_data) : NULL;
+	struct sock *lsk = ls ? BPF_CORE_READ(ls, sk) : NULL;
+	if (lsk) {
+		qlen = BPF_CORE_READ(lsk, sk_ack_backlog);
+		qmax = BPF_CORE_READ(lsk, sk_max_ack_backlog);
+	}
+	push_u8(s, qmax ? (__u8)(qlen * 100 / qmax) : 0);
+	push_u32(s, qlen);
+	push_u32(s, qmax);
+	if (type == HRP_ACCEPT4_6_X)
+		push_u32(s, (__u32)a->a[3]);
+	return event_submit(s);
+}
+
+SEC("tp_btf/sys_exit")
+int BPF_PROG(hr_sys_exit, struct pt_regs *regs, long ret)
+{
+	long nr = regs->orig_ax;
+	if (nr < 0 || nr >= HRP_SYSCALL_SLOTS || !interesting[nr & (HRP_SYSCALL_SLOTS - 1)])
+		return 0;
+	__u64 pid_tgid = bpf_get_current_pid_tgid();
+	if (own_tgid && (pid_tgid >> 32) == own_tgid)
+		return 0;
+	struct task_struct *t = bpf_get_current_task_btf();
+	struct args a = {{regs->di, regs->si, regs->dx, regs->r10, regs->r8, regs->r9}};
+	struct scratch *s;
+
+	switch (nr) {
+	case HRP_NR_open:
+		return open_like(t, HRP_OPEN_X, ret, 0, (void *)a.a[0], a.a[1], a.a[2], 0);
+	case HRP_NR_creat:
+		return open_like(t, HRP_CREAT_X, ret, 0, (void *)a.a[0], 0, a.a[1], 0);
+	case HRP_NR_openat:
+		return open_like(t, HRP_OPENAT_2_X, ret, (int)a.a[0], (void *)a.a[1], a.a[2], a.a[3], 0);
+	case HRP_NR_openat2: {
+		struct open_how how = {};
+		bpf_probe_read_user(&how, sizeof how, (void *)a.a[2]);
+		return open_like(t, HRP_OPENAT2_X, ret, (int)a.a[0], (void *)a.a[1], how.flags, how.mode, how.resolve);
+	}
+	case HRP_NR_close:
+		if (!(s = event_begin(HRP_CLOSE_X, 2)))
+			return 0;
+		push_u64(s, ret);
+		push_u64(s, (int)a.a[0]);
+		return event_submit(s);
+	case HRP_NR_read:
+		return io_event(HRP_READ_X, ret, &a);
+	case HRP_NR_write:
+		return io_event(HRP_WRITE_X, ret, &a);
+	case HRP_NR_dup:
+		if (!(s = event_begin(HRP_DUP_1_X, 2)))
+			return 0;
+		push_u64(s, ret);
+		push_u64(s, (int)a.a[0]);
+		return event_submit(s);
+	case HRP_NR_dup2:
+	case HRP_NR_dup3:
+		if (!(s = event_begin(nr == HRP_NR_dup2 ? HRP_DUP2_X : HRP_DUP3_X, nr == HRP_NR_dup2 ? 3 : 4)))
+			return 0;
+		push_u64(s, ret);
+		push_u64(s, (int)a.a[0]);
+		push_u64(s, (int)a.a[1]);
+		if (nr == HRP_NR_dup3)
+			push_u32(s, (__u32)a.a[2]);
+		return event_submit(s);
+	case HRP_NR_pipe2: {
+		int fds[2] = {-1, -1};
+		if (ret == 0)
+			bpf_probe_read_user(fds, sizeof fds, (void *)a.a[0]);
+		if (!(s = event_begin(HRP_PIPE2_X, 5)))
+			return 0;
+		push_u64(s, ret);
+		push_u64(s, fds[0]);
+		push_u64(s, fds[1]);
+		struct file *f = fd_file(t, fds[0]);
+		push_u64(s, f ? BPF_CORE_READ(f, f_inode, i_ino) : 0);
+		push_u32(s, (__u32)a.a[1]);
+		return event_submit(s);
+	}
+	case HRP_NR_socket:
+		if (!(s = event_begin(HRP_SOCKET_X, 5)))
+			return 0;
+		push_u64(s, ret);
+		push_u32(s, (__u32)a.a[0]);
+		push_u32(s, (__u32)a.a[1]);
+		push_u32(s, (__u32)a.a[2]);
+		push_u32(s, 0);
+		return event_submit(s);
+	case HRP_NR_connect:
+		if (!(s = event_begin(HRP_CONNECT_X, 4)))
+			return 0;
+		push_u64(s, ret);
+		push_tuple(s, t, (int)a.a[0], false, NULL, 0);
+		push_u64(s, (int)a.a[0]);
+		push_sockaddr(s, (void *)a.a[1], (__u32)a.a[2]);
+		return event_submit(s);
+	case HRP_NR_bind:
+		if (!(s = event_begin(HRP_BIND_X, 3)))
+			return 0;
+		push_u64(s, ret);
+		push_sockaddr(s, (void *)a.a[1], (__u32)a.a[2]);
+		push_u64(s, (int)a.a[0]);
+		return event_submit(s);
+	case HRP_NR_listen:
+		if (!(s = event_begin(HRP_LISTEN_X, 3)))
+			return 0;
+		push_u64(s, ret);
+		push_u64(s, (int)a.a[0]);
+		push_u32(s, (__u32)a.a[1]);
+		return event_submit(s);
+	case HRP_NR_accept:
+		return accept_event(t, HRP_ACCEPT_5_X, ret, &a);
+	case HRP_NR_accept4:
+		return accept_event(t, HRP_ACCEPT4_6_X, ret, &a);
+	case HRP_NR_sendto:
+		if (!(s = event_begin(HRP_SENDTO_X, 5)))
+			return 0;
+		push_u64(s, ret);
+		push_user_bytes(s, (void *)a.a[1], ret > 0 ? ret : 0, snaplen);
+		push_u64(s, (int)a.a[0]);
+		push_u32(s, (__u32)a.a[2]);
+		push_tuple(s, t, (int)a.a[0], false, (void *)a.a[4], (__u32)a.a[5]);
+		return event_submit(s);
+	case HRP_NR_recvfrom:
+		if (!(s = event_begin(HRP_RECVFROM_X, 5)))
+			return 0;
+		push_u64(s, ret);
+		push_user_bytes(s, (void *)a.a[1], ret > 0 ? ret : 0, snaplen);
+		push_tuple(s, t, (int)a.a[0], true, NULL, 0);
+		push_u64(s, (int)a.a[0]);
+		push_u32(s, (__u32)a.a[2]);
+		return event_submit(s);
+	case HRP_NR_clone:
+		return on_clone_exit(t, HRP_CLONE_20_X, ret, (__u32)a.a[0]);
+	case HRP_NR_fork:
+		return on_clone_exit(t, HRP_FORK_20_X, ret, 0);
+	case HRP_NR_vfork:
+		return on_clone_exit(t, HRP_VFORK_20_X, ret, 0x4000 /* CLONE_VFORK */ | 0x100 /* CLONE_VM */);
+	case HRP_NR_clone3: {
+		__u64 flags = 0;
+		bpf_probe_read_user(&flags, 8, (void *)a.a[0]);
+		return on_clone_exit(t, HRP_CLONE3_X, ret, (__u32)flags);
+	}
+	case HRP_NR_execve:
+	case HRP_NR_execveat:
+		/* successful execs come from sched_process_exec */
+		if (ret >= 0)
+			return 0;
+		if (!(s = event_begin(nr == HRP_NR_execve ? HRP_EXECVE_19_X : HRP_EXECVEAT_X,
+				      nr == HRP_NR_execve ? 31 : 30)))
+			return 0;
+		push_u64(s, ret);
+		for (int i = 1; i < 30; i++)
+			push_empty(s);
+		if (nr == HRP_NR_execve)
+			push_user_str(s, (void *)a.a[0]);
+		return event_submit(s);
+	case HRP_NR_chdir:
+		if (!(s = res_path(HRP_CHDIR_X, 2, ret, (void *)a.a[0])))
+			return 0;
+		return event_submit(s);
+	case HRP_NR_fchdir:
+		if (!(s = event_begin(HRP_FCHDIR_X, 2)))
+			return 0;
+		push_u64(s, ret);
+		push_u64(s, (int)a.a[0]);
+		return event_submit(s);
+	case HRP_NR_unlink:
+		if (!(s = res_path(HRP_UNLINK_2_X, 2, ret, (void *)a.a[0])))
+			return 0;
+		return event_submit(s);
+	case HRP_NR_unlinkat:
+		if (!(s = event_begin(HRP_UNLINKAT_2_X, 4)))
+			return 0;
+		push_u64(s, ret);
+		push_u64(s, (int)a.a[0]);
+		push_user_str(s, (void *)a.a[1]);
+		push_u32(s, (__u32)a.a[2]);
+		return event_submit(s);
+	case HRP_NR_mkdir:
+		if (!(s = res_path(HRP_MKDIR_2_X, 3, ret, (void *)a.a[0])))
+			return 0;
+		push_u32(s, (__u32)a.a[1]);
+		return event_submit(s);
+	case HRP_NR_mkdirat:
+		if (!(s = event_begin(HRP_MKDIRAT_X, 4)))
+			return 0;
+		push_u64(s, ret);
+		push_u64(s, (int)a.a[0]);
+		push_user_str(s, (void *)a.a[1]);
+		push_u32(s, (__u32)a.a[2]);
+		return event_submit(s);
+	case HRP_NR_rename:
+	case HRP_NR_symlink:
+		if (!(s = event_begin(nr == HRP_NR_rename ? HRP_RENAME_X : HRP_SYMLINK_X, 3)))
+			return 0;
+		push_u64(s, ret);
+		push_user_str(s, (void *)a.a[0]);
+		push_user_str(s, (void *)a.a[1]);
+		return event_submit(s);
+	case HRP_NR_renameat:
+	case HRP_NR_renameat2:
+		if (!(s = event_begin(nr == HRP_NR_renameat ? HRP_RENAMEAT_X : HRP_RENAMEAT2_X,
+				      nr == HRP_NR_renameat ? 5 : 6)))
+			return 0;
+		push_u64(s, ret);
+		push_u64(s, (int)a.a[0]);
+		push_user_str(s, (void *)a.a[1]);
+		push_u64(s, (int)a.a[2]);
+		push_user_str(s, (void *)a.a[3]);
+		if (nr == HRP_NR_renameat2)
+			push_u32(s, (__u32)a.a[4]);
+		return event_submit(s);
+	case HRP_NR_symlinkat:
+		if (!(s = event_begin(HRP_SYMLINKAT_X, 4)))
+			return 0;
+		push_u64(s, ret);
+		push_user_str(s, (void *)a.a[0]);
+		push_u64(s, (int)a.a[1]);
+		push_user_str(s, (void *)a.a[2]);
+		return event_submit(s);
+	case HRP_NR_chmod:
+		if (!(s = res_path(HRP_CHMOD_X, 3, ret, (void *)a.a[0])))
+			return 0;
+		push_u32(s, (__u32)a.a[1]);
+		return event_submit(s);
+	case HRP_NR_fchmod:
+		if (!(s = event_begin(HRP_FCHMOD_X, 3)))
+			return 0;
+		push_u64(s, ret);
+		push_u64(s, (int)a.a[0]);
+		push_u32(s, (__u32)a.a[1]);
+		return event_submit(s);
+	case HRP_NR_fchmodat:
+		if (!(s = event_begin(HRP_FCHMODAT_X, 4)))
+			return 0;
+		push_u64(s, ret);
+		push_u64(s, (int)a.a[0]);
+		push_user_str(s, (void *)a.a[1]);
+		push_u32(s, (__u32)a.a[2]);
+		return event_submit(s);
+	case HRP_NR_setuid:
+	case HRP_NR_setgid:
+		if (!(s = event_begin(nr == HRP_NR_setuid ? HRP_SETUID_X : HRP_SETGID_X, 2)))
+			return 0;
+		push_u64(s, ret);
+		push_u32(s, (__u32)a.a[0]);
+		return event_submit(s);
+	case HRP_NR_ptrace:
+		if (!(s = event_begin(HRP_PTRACE_X, 5)))
+			return 0;
+		push_u64(s, ret);
+		/* addr and data as PT_DYN: index 0 = u64 */
+		s->buf[s->pos & MASK] = 0;
+		__builtin_memcpy(&s->buf[(s->pos + 1) & MASK], &a.a[2], 8);
+		set_len(s, 9);
+		s->buf[s->pos & MASK] = 0;
+		__builtin_memcpy(&s->buf[(s->pos + 1) & MASK], &a.a[3], 8);
+		set_len(s, 9);
+		push_u16(s, (__u16)a.a[0]); /* Linux request; the loader maps it */
+		push_u64(s, (int)a.a[1]);
+		return event_submit(s);
+	case HRP_NR_memfd_create:
+		if (!(s = event_begin(HRP_MEMFD_CREATE_X, 3)))
+			return 0;
+		push_u64(s, ret);
+		push_user_str(s, (void *)a.a[0]);
+		push_u32(s, (__u32)a.a[1]);
+		return event_submit(s);
+	case HRP_NR_init_module:
+		if (!(s = event_begin(HRP_INIT_MODULE_X, 4)))
+			return 0;
+		push_u64(s, ret);
+		push_user_bytes(s, (void *)a.a[0], a.a[1], snaplen);
+		push_u64(s, a.a[1]);
+		push_user_str(s, (void *)a.a[2]);
+		return event_submit(s);
+	case HRP_NR_finit_module:
+		if (!(s = event_begin(HRP_FINIT_MODULE_X, 4)))
+			return 0;
+		push_u64(s, ret);
+		push_u64(s, (int)a.a[0]);
+		push_user_str(s, (void *)a.a[1]);
+		push_u32(s, (__u32)a.a[2]);
+		return event_submit(s);
+	}
+	return 0;
+}
