@@ -65,8 +65,13 @@ static uint32_t parse_chain(struct parser *p, const char *kw, uint8_t kind, uint
 		size_t at = p->lx.pos;
 		if (!hr_lex_keyword(&p->lx, kw))
 			break;
-		if (!hr_lex_blank(&p->lx) && p->lx.text[p->lx.pos] != '(') {
+		bool blank = hr_lex_blank(&p->lx);
+		if (p->lx.text[p->lx.pos] && !blank && p->lx.text[p->lx.pos] != '(') {
 			hr_lex_fail(&p->lx, at, "expected a blank or '(' after '%s'", kw);
+			return NO_NODE;
+		}
+		if (!p->lx.text[p->lx.pos]) {
+			hr_lex_fail(&p->lx, p->lx.pos, "unexpected end of the filter: expected a check after '%s'", kw);
 			return NO_NODE;
 		}
 		uint32_t next = child(p);
@@ -90,7 +95,8 @@ static uint32_t parse_not(struct parser *p)
 		if (!hr_lex_keyword(&p->lx, "not"))
 			break;
 		if (!hr_lex_blank(&p->lx) && p->lx.text[p->lx.pos] != '(') {
-			hr_lex_fail(&p->lx, at, "expected a blank or '(' after 'not'");
+			hr_lex_fail(&p->lx, at, p->lx.text[p->lx.pos] ? "expected a blank or '(' after 'not'"
+								  : "unexpected end of the filter: expected a check after 'not'");
 			return NO_NODE;
 		}
 		negate = !negate;
@@ -148,6 +154,10 @@ static bool parse_operand(struct parser *p, struct hr_filter_operand *o, bool rh
 			o->xf[o->nxf++] = transformers[i].xf;
 			return true;
 		}
+	}
+	if (!rhs && strncmp(lx->text + at, "val(", 4) == 0) {
+		hr_lex_fail(lx, at, "val() names a field on the right side of a comparison only");
+		return false;
 	}
 	if (rhs && strncmp(lx->text + at, "val(", 4) == 0) {
 		lx->pos += 4;
