@@ -1,0 +1,87 @@
+/*
+ * Internal to src/rules: the definitions collected from rules files
+ * (Falco's "infos") that the reader fills and the compiler turns into
+ * compiled rules. Every string lives in the rule set's arena.
+ */
+#ifndef HR_RULES_INTERNAL_H
+#define HR_RULES_INTERNAL_H
+
+#include "rules/arena.h"
+#include "rules/rules_loader.h"
+#include "rules/rules_yaml.h"
+
+/* An exception's fields, comps or one values row: a string or a list. */
+struct hr_ex_entry {
+	bool defined, is_list;
+	const char *item;
+	struct hr_ex_entry *items;
+	uint32_t nitems;
+};
+
+struct hr_exception {
+	const char *name;
+	struct hr_ex_entry fields, comps;
+	struct hr_ex_entry *values;
+	uint32_t nvalues;
+	struct hr_load_ctx ctx;
+};
+
+struct hr_list_info {
+	const char *name;
+	const char **items;
+	uint32_t nitems;
+	uint32_t index, visibility;
+	struct hr_load_ctx ctx;
+};
+
+struct hr_macro_info {
+	const char *name, *cond;
+	uint32_t index, visibility;
+	struct hr_load_ctx ctx, cond_ctx;
+};
+
+struct hr_rule_info {
+	const char *name, *desc, *output, *source, *cond;
+	enum hr_priority priority;
+	const char **tags;
+	uint32_t ntags;
+	struct hr_exception *exceptions;
+	uint32_t nexceptions;
+	bool enabled, warn_evttypes, skip_if_unknown_filter, unknown_source;
+	uint32_t index, visibility;
+	struct hr_load_ctx ctx, cond_ctx, output_ctx;
+};
+
+struct hr_ruleset {
+	struct hr_arena arena;
+	struct hr_list_info *lists;
+	struct hr_macro_info *macros;
+	struct hr_rule_info *rule_infos;
+	uint32_t nlists, nmacros, nrule_infos, cap_lists, cap_macros, cap_rule_infos;
+	uint32_t next_index;
+	/* the compile output */
+	struct hr_rule *rules;
+	uint32_t nrules, cap_rules;
+};
+
+/* A load error: the reader and compiler stop at the first one. */
+struct hr_load_fail {
+	enum hr_load_error code;
+	char msg[512];
+	struct hr_load_ctx ctx;
+};
+
+/* rules_reader.c: reads every document of a file into the definitions.
+ * False with `fail` filled on the first error; warnings go to `res`. */
+bool hr_rules_read(struct hr_ruleset *rs, const char *name, const char *content, struct hr_load_result *res,
+		   struct hr_load_fail *fail);
+
+/* rules_compile.c: compiles the definitions into rs->rules. */
+bool hr_rules_compile(struct hr_ruleset *rs, struct hr_load_result *res, struct hr_load_fail *fail);
+
+/* Lookups by name (NULL when undefined). */
+struct hr_list_info *hr_rules_find_list(struct hr_ruleset *rs, const char *name);
+struct hr_macro_info *hr_rules_find_macro(struct hr_ruleset *rs, const char *name);
+struct hr_rule_info *hr_rules_find_rule(struct hr_ruleset *rs, const char *name);
+
+#endif
