@@ -274,6 +274,13 @@ static int inspect(struct inspector *in, struct hr_source *r)
 	}
 }
 
+/* Live capture: printed events go out whenever the rings run empty. */
+static void flush_output(void *ctx)
+{
+	(void)ctx;
+	fflush(stdout);
+}
+
 int main(int argc, char **argv)
 {
 	struct inspect_options opt;
@@ -304,7 +311,7 @@ int main(int argc, char **argv)
 	}
 	struct hr_source *r = NULL;
 	if (!opt.read_path) {
-		struct hr_live_options live = {.duration_s = opt.duration_s};
+		struct hr_live_options live = {.duration_s = opt.duration_s, .on_idle = flush_output};
 		enum hr_live_status status;
 		r = hr_live_open(&live, &status, err, sizeof err);
 		if (!r) {

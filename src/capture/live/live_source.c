@@ -56,6 +56,8 @@ struct live_source {
 	uint64_t boot_to_epoch_ns;
 	uint64_t deadline_ns;     /* CLOCK_MONOTONIC, 0 = none */
 	unsigned idle_us;         /* current back-off when the rings are empty */
+	void (*on_idle)(void *ctx);
+	void *idle_ctx;
 	uint8_t event[HRP_EVENT_MAX];
 	char error[256];
 };
@@ -287,6 +289,8 @@ struct hr_source *hr_live_open(const struct hr_live_options *opt, enum hr_live_s
 		goto fail;
 	}
 	ls->boot_to_epoch_ns = clock_ns(CLOCK_REALTIME) - clock_ns(CLOCK_BOOTTIME);
+	ls->on_idle = opt->on_idle;
+	ls->idle_ctx = opt->idle_ctx;
 	if (opt->duration_s > 0)
 		ls->deadline_ns = clock_ns(CLOCK_MONOTONIC) + (uint64_t)(opt->duration_s * 1e9);
 	stop_requested = 0;
@@ -461,6 +465,8 @@ static enum hr_record_kind next_event(struct live_source *ls, struct hr_record *
 				ls->phase = PH_END;
 				return HR_REC_END;
 			}
+			if (ls->on_idle && ls->idle_us == 0)
+				ls->on_idle(ls->idle_ctx);
 			struct timespec ts = {0, (long)ls->idle_us * 1000};
 			nanosleep(&ts, NULL);
 			ls->idle_us = ls->idle_us < 200 ? 200 : ls->idle_us < 4000 ? ls->idle_us * 2 : 4000;

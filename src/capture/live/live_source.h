@@ -16,6 +16,11 @@ struct hr_live_options {
 	uint32_t snaplen;       /* I/O bytes kept per event; 0 = 80 */
 	uint32_t ring_bytes;    /* per CPU, a power of two; 0 = 8 MiB */
 	double duration_s;      /* stop after this many seconds; 0 = until a signal */
+	/* Called when the rings are empty, before waiting: a printing consumer
+	 * flushes its output here, so that a live viewer sees events promptly
+	 * without a flush per event. May be NULL. */
+	void (*on_idle)(void *ctx);
+	void *idle_ctx;
 };
 
 /* Why a live capture could not start; each is also the program's exit code. */

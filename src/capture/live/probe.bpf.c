@@ -271,13 +271,16 @@ static __always_inline void push_tuple(struct scratch *s, struct task_struct *t,
 		__u8 lip[16] = {}, rip[16] = {};
 		__u16 lport = BPF_CORE_READ(sk, __sk_common.skc_num);
 		__u16 rport = bpf_ntohs(BPF_CORE_READ(sk, __sk_common.skc_dport));
-		__u32 alen = family == PPM_AF_INET ? 4 : 16;
 		if (family == PPM_AF_INET) {
-			BPF_CORE_READ_INTO(lip, sk, __sk_common.skc_rcv_saddr);
-			BPF_CORE_READ_INTO(rip, sk, __sk_common.skc_daddr);
+			__u32 l4 = BPF_CORE_READ(sk, __sk_common.skc_rcv_saddr);
+			__u32 r4 = BPF_CORE_READ(sk, __sk_common.skc_daddr);
+			__builtin_memcpy(lip, &l4, 4);
+			__builtin_memcpy(rip, &r4, 4);
 		} else {
-			BPF_CORE_READ_INTO(lip, sk, __sk_common.skc_v6_rcv_saddr);
-			BPF_CORE_READ_INTO(rip, sk, __sk_common.skc_v6_daddr);
+			struct in6_addr l6 = BPF_CORE_READ(sk, __sk_common.skc_v6_rcv_saddr);
+			struct in6_addr r6 = BPF_CORE_READ(sk, __sk_common.skc_v6_daddr);
+			__builtin_memcpy(lip, &l6, 16);
+			__builtin_memcpy(rip, &r6, 16);
 		}
 		if (rport == 0 && uaddr && addrlen >= 2) {
 			/* unconnected: the destination the process named */
@@ -309,7 +312,6 @@ static __always_inline void push_tuple(struct scratch *s, struct task_struct *t,
 			__builtin_memcpy(d + 35, inbound ? &lport : &rport, 2);
 			set_len(s, 37);
 		}
-		(void)alen;
 	} else if (family == PPM_AF_UNIX) {
 		struct unix_sock *us = (struct unix_sock *)sk;
 		struct sock *peer = BPF_CORE_READ(us, peer);
