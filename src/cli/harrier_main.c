@@ -1,17 +1,27 @@
 /*
- * harrier: the Falco-compatible detector. This first part validates rules
- * files as `falco -V` does (load results as text or as Falco's JSON),
+ * harrier: the Falco-compatible detector. Validates rules files as
+ * `falco -V` does (load results as text or as Falco's JSON), and replays a
+ * capture through the rules (-r RULES -e CAPTURE), printing Falco's alerts,
  * with Falco's -c/-o configuration plumbing.
  */
+#include <ctype.h>
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
+#include "capture/scap_reader.h"
+#include "fields/fields.h"
+#include "rules/alert_output.h"
 #include "rules/load_results.h"
+#include "rules/rule_engine.h"
 #include "rules/rules_loader.h"
 #include "rules/rules_yaml.h"
+#include "state/state.h"
 
 #define MAX_ARGS 256
 
@@ -26,6 +36,16 @@ struct config {
 struct options {
 	const char *validate[MAX_ARGS];
 	unsigned nvalidate;
+	const char *rules[MAX_ARGS];    /* -r: files or directories */
+	unsigned nrules;
+	const char *capture;            /* -e */
+	const char *disable_substr[MAX_ARGS]; /* -D */
+	unsigned ndisable_substr;
+	const char *disable_tags[MAX_ARGS];   /* -T */
+	unsigned ndisable_tags;
+	const char *enable_tags[MAX_ARGS];    /* -t */
+	unsigned nenable_tags;
+	bool verbose;                   /* -v */
 	const char *config_path;
 	const char *overrides[MAX_ARGS];
 	unsigned noverrides;
@@ -33,6 +53,7 @@ struct options {
 
 static const char usage_text[] =
 	"Usage: harrier [-c CONFIG] [-o KEY=VALUE]... -V RULES [-V RULES]...\n"
+	"       harrier [-c CONFIG] [-o KEY=VALUE]... -r RULES [-r RULES]... -e CAPTURE\n"
 	"\n"
 	"Falco-compatible runtime security monitor.\n"
 	"\n"
@@ -40,14 +61,31 @@ static const char usage_text[] =
 	"  -o, --option K=V      set a configuration key (dotted, as in falco.yaml)\n"
 	"  -V, --validate RULES  load and check a rules file, print the load results\n"
 	"                        (as Falco's JSON with -o json_output=true); exit 1 on errors\n"
+	"  -r RULES              load rules from a file or directory (repeatable)\n"
+	"  -e CAPTURE            replay a capture file through the rules\n"
+	"  -A                    all events (no effect when replaying a file)\n"
+	"  -D SUBSTR             disable rules whose name contains SUBSTR\n"
+	"  -T TAG                disable rules with tag TAG\n"
+	"  -t TAG                enable only rules with tag TAG\n"
+	"  -v                    verbose: end-of-run statistics on stderr\n"
 	"  -h, --help            print this help\n";
 
-static void config_set(struct config *c, const char *key, const char *value)
+/* Keeps copies of `key` and `value`. */
+static void config_set(struct config *c, const char *key, size_t keylen, const char *value)
 {
 	if (c->n < sizeof c->keys / sizeof c->keys[0]) {
-		c->keys[c->n] = key;
-		c->values[c->n++] = value;
+		c->keys[c->n] = strndup(key, keylen);
+		c->values[c->n++] = strdup(value);
 	}
+}
+
+static void config_free(struct config *c)
+{
+	for (unsigned i = 0; i < c->n; i++) {
+		free((char *)c->keys[i]);
+		free((char *)c->values[i]);
+	}
+	c->n = 0;
 }
 
 static const char *config_get(const struct config *c, const char *key)
@@ -71,7 +109,16 @@ static bool config_bool(const struct config *c, const char *key, bool dflt)
 static void flatten(struct config *c, yaml_document_t *d, yaml_node_t *n, const char *prefix)
 {
 	if (n->type == YAML_SCALAR_NODE) {
-		config_set(c, strdup(prefix), strdup((const char *)n->data.scalar.value));
+		config_set(c, prefix, strlen(prefix), (const char *)n->data.scalar.value);
+		return;
+	}
+	if (n->type == YAML_SEQUENCE_NODE) {
+		unsigned i = 0;
+		for (yaml_node_item_t *it = n->data.sequence.items.start; it < n->data.sequence.items.top; it++, i++) {
+			char path[512];
+			snprintf(path, sizeof path, "%s.%u", prefix, i);
+			flatten(c, d, yaml_document_get_node(d, *it), path);
+		}
 		return;
 	}
 	if (n->type != YAML_MAPPING_NODE)
@@ -216,6 +263,233 @@ static int validate(const struct options *o, const struct config *c)
 	return ok ? 0 : 1;
 }
 
+/* The rules files of a -r argument: the file, or a directory's files in
+ * name order. */
+static int cmp_names(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
+
+static bool load_rules_path(struct hr_ruleset *rs, const struct config *c, const char *path);
+
+static bool load_rules_file(struct hr_ruleset *rs, const struct config *c, const char *path)
+{
+	char *text = read_file(path);
+	if (!text) {
+		fprintf(stderr, "Error: Could not open file %s for reading\n", path);
+		return false;
+	}
+	log_info(c, "Loading rules from file %s\n", path);
+	struct hr_load_result res;
+	bool ok = hr_ruleset_load(rs, path, text, &res);
+	if (!ok || res.nwarnings) {
+		struct hr_strbuf msg = {0};
+		hr_load_result_text(&res, true, &msg);
+		fprintf(stderr, "%s%s\n", ok ? "" : "Error: ", hr_sb_str(&msg));
+		hr_sb_free(&msg);
+	}
+	hr_load_result_free(&res);
+	free(text);
+	return ok;
+}
+
+static bool load_rules_path(struct hr_ruleset *rs, const struct config *c, const char *path)
+{
+	struct stat st;
+	if (stat(path, &st) != 0 || !S_ISDIR(st.st_mode))
+		return load_rules_file(rs, c, path);
+	DIR *d = opendir(path);
+	if (!d) {
+		fprintf(stderr, "Error: Could not open directory %s\n", path);
+		return false;
+	}
+	char *names[1024];
+	unsigned n = 0;
+	for (struct dirent *de; (de = readdir(d)) && n < 1024;) {
+		char full[4096];
+		snprintf(full, sizeof full, "%s/%s", path, de->d_name);
+		if (de->d_name[0] != '.' && stat(full, &st) == 0 && S_ISREG(st.st_mode))
+			names[n++] = strdup(full);
+	}
+	closedir(d);
+	qsort(names, n, sizeof names[0], cmp_names);
+	bool ok = true;
+	for (unsigned i = 0; i < n; i++) {
+		ok = ok && load_rules_file(rs, c, names[i]);
+		free(names[i]);
+	}
+	return ok;
+}
+
+/* The enter half of a syscall pair: Falco folds it into the exit, so
+ * rules see (and the statistics count) the exit only; an enter whose exit
+ * never comes (exit_group) is dropped as well. */
+static bool is_paired_enter(uint16_t type)
+{
+	if (type + 1 >= HR_EVENT_MAX)
+		return false;
+	const struct hr_event_info *in = &hr_event_table[type], *out = &hr_event_table[type + 1];
+	return in->is_enter && (in->category & HR_EC_SYSCALL) && !out->is_enter && in->name && out->name &&
+	       !strcmp(in->name, out->name);
+}
+
+struct replay {
+	const struct config *c;
+	struct hr_rule_engine engine;
+	struct hr_alert_formats formats;
+	struct hr_alert_options alert;
+	struct hr_field_ctx fields;
+	struct hr_strbuf out;
+	bool to_stdout;
+	FILE *file_out;
+	uint64_t captured, detected;
+	uint64_t by_priority[8];
+	uint64_t *by_rule;
+};
+
+static void on_event(struct replay *rp, struct hr_state *st, struct hr_event *e)
+{
+	hr_state_process_event(st, e);
+	if (is_paired_enter(e->type))
+		return;
+	rp->captured++;
+	int32_t ri = hr_rule_engine_match(&rp->engine, &rp->fields, e);
+	if (ri < 0)
+		return;
+	const struct hr_rule *r = hr_ruleset_rule(rp->engine.rs, (uint32_t)ri);
+	if (!hr_alert_render(&rp->formats, &rp->alert, (uint32_t)ri, r, &rp->fields, e, &rp->out))
+		return;
+	rp->detected++;
+	rp->by_priority[r->priority]++;
+	rp->by_rule[ri]++;
+	hr_sb_putc(&rp->out, '\n');
+	if (rp->to_stdout)
+		fwrite(rp->out.p, 1, rp->out.len, stdout);
+	if (rp->file_out)
+		fwrite(rp->out.p, 1, rp->out.len, rp->file_out);
+}
+
+static void print_stats(const struct replay *rp)
+{
+	printf("Events detected: %llu\n", (unsigned long long)rp->detected);
+	printf("Rule counts by severity:\n");
+	for (unsigned p = 0; p < 8; p++) {
+		if (!rp->by_priority[p])
+			continue;
+		char name[32];
+		snprintf(name, sizeof name, "%s", hr_priority_name((enum hr_priority)p, true));
+		for (char *q = name; *q; q++)
+			*q = (char)toupper((unsigned char)*q);
+		printf("   %s: %llu\n", name, (unsigned long long)rp->by_priority[p]);
+	}
+	printf("Triggered rules by rule name:\n");
+	for (uint32_t i = 0; i < hr_ruleset_count(rp->engine.rs); i++)
+		if (rp->by_rule[i])
+			printf("   %s: %llu\n", hr_ruleset_rule(rp->engine.rs, i)->name, (unsigned long long)rp->by_rule[i]);
+}
+
+static int replay(const struct options *o, const struct config *c)
+{
+	struct hr_ruleset *rs = hr_ruleset_new();
+	for (unsigned i = 0; i < o->nrules; i++) {
+		if (!load_rules_path(rs, c, o->rules[i])) {
+			hr_ruleset_free(rs);
+			return 1;
+		}
+	}
+	struct hr_rule_selection sel = {
+		.min_priority = HR_PRIO_DEBUG,
+		.disable_substr = o->disable_substr,
+		.ndisable_substr = o->ndisable_substr,
+		.disable_tags = o->disable_tags,
+		.ndisable_tags = o->ndisable_tags,
+		.enable_tags = o->enable_tags,
+		.nenable_tags = o->nenable_tags,
+	};
+	const char *prio = config_get(c, "priority");
+	if (prio && !hr_priority_parse(prio, &sel.min_priority)) {
+		fprintf(stderr, "Error: Unknown priority value: %s\n", prio);
+		hr_ruleset_free(rs);
+		return 1;
+	}
+	const char *capture = o->capture ? o->capture : config_get(c, "engine.replay.capture_file");
+	char err[512];
+	struct hr_reader *rd = hr_reader_open(capture, err, sizeof err);
+	if (!rd) {
+		fprintf(stderr, "Error: %s: %s\n", capture, err);
+		hr_ruleset_free(rs);
+		return 1;
+	}
+	const char *host = getenv("FALCO_HOSTNAME");
+	char hostname[256] = "";
+	if (!host || !*host) {
+		gethostname(hostname, sizeof hostname - 1);
+		host = hostname;
+	}
+	static struct replay rp;
+	rp.c = c;
+	rp.alert = (struct hr_alert_options){
+		.json = config_bool(c, "json_output", false),
+		.iso8601 = config_bool(c, "time_format_iso_8601", false),
+		.include_output = config_bool(c, "json_include_output_property", true),
+		.include_tags = config_bool(c, "json_include_tags_property", true),
+		.hostname = host,
+	};
+	rp.to_stdout = config_bool(c, "stdout_output.enabled", true);
+	if (config_bool(c, "file_output.enabled", false)) {
+		const char *fname = config_get(c, "file_output.filename");
+		rp.file_out = fname ? fopen(fname, "a") : NULL;
+		if (!rp.file_out) {
+			fprintf(stderr, "Error: could not open the file output %s\n", fname ? fname : "(no filename)");
+			hr_reader_close(rd);
+			hr_ruleset_free(rs);
+			return 1;
+		}
+	}
+	hr_rule_engine_init(&rp.engine, rs, &sel);
+	hr_alert_formats_init(&rp.formats, hr_ruleset_count(rs));
+	rp.by_rule = calloc(hr_ruleset_count(rs) + 1, sizeof *rp.by_rule);
+	struct hr_state *st = hr_state_new();
+	hr_field_ctx_init(&rp.fields, st);
+	/* Falco folds enter parameters into exits: fields read the enter
+	 * both while matching and while formatting */
+	rp.fields.formatting = false;
+	clock_t start = clock();
+	static struct hr_record rec;
+	int rc = 0;
+	for (bool done = false; !done;) {
+		switch (hr_reader_next(rd, &rec)) {
+		case HR_REC_END:
+			done = true;
+			break;
+		case HR_REC_ERROR:
+			fflush(stdout);
+			fprintf(stderr, "Error: %s: %s\n", capture, hr_reader_error(rd));
+			rc = 1;
+			done = true;
+			break;
+		case HR_REC_EVENT:
+			on_event(&rp, st, &rec.event);
+			break;
+		default:
+			hr_state_apply_record(st, &rec);
+			break;
+		}
+	}
+	double elapsed = (double)(clock() - start) / CLOCKS_PER_SEC;
+	if (o->verbose)
+		fprintf(stderr, "Elapsed time: %.3f, Captured Events: %llu, %.2f eps\n", elapsed,
+			(unsigned long long)rp.captured, elapsed > 0 ? (double)rp.captured / elapsed : 0.0);
+	print_stats(&rp);
+	if (rp.file_out)
+		fclose(rp.file_out);
+	free(rp.by_rule);
+	hr_state_free(st);
+	hr_reader_close(rd);
+	hr_alert_formats_free(&rp.formats);
+	hr_sb_free(&rp.out);
+	hr_rule_engine_free(&rp.engine);
+	hr_ruleset_free(rs);
+	return rc;
+}
+
 static int usage_error(const char *msg, const char *arg)
 {
 	fprintf(stderr, "harrier: %s%s\n%s", msg, arg ? arg : "", usage_text);
@@ -235,6 +509,26 @@ int main(int argc, char **argv)
 			if (!has_value || o.nvalidate == MAX_ARGS)
 				return usage_error("-V needs a rules file", NULL);
 			o.validate[o.nvalidate++] = argv[++i];
+		} else if (!strcmp(a, "-r")) {
+			if (!has_value || o.nrules == MAX_ARGS)
+				return usage_error("-r needs a rules file or directory", NULL);
+			o.rules[o.nrules++] = argv[++i];
+		} else if (!strcmp(a, "-e")) {
+			if (!has_value)
+				return usage_error("-e needs a capture file", NULL);
+			o.capture = argv[++i];
+		} else if (!strcmp(a, "-D") || !strcmp(a, "-T") || !strcmp(a, "-t")) {
+			if (!has_value)
+				return usage_error("a value is needed after ", a);
+			const char **list = a[1] == 'D' ? o.disable_substr : a[1] == 'T' ? o.disable_tags : o.enable_tags;
+			unsigned *n = a[1] == 'D' ? &o.ndisable_substr : a[1] == 'T' ? &o.ndisable_tags : &o.nenable_tags;
+			if (*n == MAX_ARGS)
+				return usage_error("too many ", a);
+			list[(*n)++] = argv[++i];
+		} else if (!strcmp(a, "-A")) {
+			/* every event already reaches the rules when replaying a file */
+		} else if (!strcmp(a, "-v")) {
+			o.verbose = true;
 		} else if (!strcmp(a, "-c")) {
 			if (!has_value)
 				return usage_error("-c needs a configuration file", NULL);
@@ -248,15 +542,31 @@ int main(int argc, char **argv)
 		}
 	}
 	struct config c = {0};
-	if (o.config_path && !load_config(&c, o.config_path))
+	if (o.config_path && !load_config(&c, o.config_path)) {
+		config_free(&c);
 		return 1;
+	}
 	for (unsigned i = 0; i < o.noverrides; i++) {
 		const char *eq = strchr(o.overrides[i], '=');
-		if (!eq)
+		if (!eq) {
+			config_free(&c);
 			return usage_error("-o needs KEY=VALUE, got ", o.overrides[i]);
-		config_set(&c, strndup(o.overrides[i], (size_t)(eq - o.overrides[i])), eq + 1);
+		}
+		config_set(&c, o.overrides[i], (size_t)(eq - o.overrides[i]), eq + 1);
 	}
-	if (!o.nvalidate)
-		return usage_error("nothing to do: give -V RULES", NULL);
-	return validate(&o, &c);
+	int rc;
+	if (o.nvalidate) {
+		rc = validate(&o, &c);
+	} else if (o.capture || config_get(&c, "engine.replay.capture_file")) {
+		/* without -r, the configuration's rules files (or Falco's legacy key) */
+		for (unsigned i = 0; !o.nrules && i < c.n; i++)
+			if (!strcmp(c.keys[i], "rules_file") || !strncmp(c.keys[i], "rules_file.", 11) ||
+			    !strncmp(c.keys[i], "rules_files.", 12))
+				o.rules[o.nrules++] = c.values[i];
+		rc = replay(&o, &c);
+	} else {
+		rc = usage_error("nothing to do: give -V RULES, or -r RULES -e CAPTURE", NULL);
+	}
+	config_free(&c);
+	return rc;
 }

@@ -1,0 +1,91 @@
+/* Falco's alert text and JSON (see alert_output.h). The rule output is
+ * compiled once per rule as a line format led by the time field, so the
+ * time also appears among the JSON output fields, as in Falco. */
+#include "rules/alert_output.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+
+#include "format/json_output.h"
+
+void hr_alert_formats_init(struct hr_alert_formats *af, uint32_t nrules)
+{
+	af->fmt = calloc(nrules + 1, sizeof *af->fmt);
+	if (!af->fmt)
+		abort();
+	af->n = nrules;
+	af->line = (struct hr_strbuf){0};
+	af->fields = (struct hr_strbuf){0};
+}
+
+void hr_alert_formats_free(struct hr_alert_formats *af)
+{
+	for (uint32_t i = 0; i < af->n; i++)
+		hr_line_format_free(af->fmt[i]);
+	free(af->fmt);
+	hr_sb_free(&af->line);
+	hr_sb_free(&af->fields);
+}
+
+static struct hr_line_format *format_of(struct hr_alert_formats *af, const struct hr_alert_options *o, uint32_t ri,
+					const struct hr_rule *r)
+{
+	if (af->fmt[ri])
+		return af->fmt[ri];
+	struct hr_strbuf text = {0};
+	/* '*': missing fields print as <NA> (null in JSON), as Falco does */
+	hr_sb_printf(&text, "*%s: %s %s", o->iso8601 ? "%evt.time.iso8601" : "%evt.time",
+		     hr_priority_name(r->priority, false), r->output);
+	char err[256];
+	af->fmt[ri] = hr_line_format_new(hr_sb_str(&text), err, sizeof err);
+	if (!af->fmt[ri])
+		fprintf(stderr, "harrier: rule '%s': cannot format its output: %s\n", r->name, err);
+	hr_sb_free(&text);
+	return af->fmt[ri];
+}
+
+bool hr_alert_render(struct hr_alert_formats *af, const struct hr_alert_options *o, uint32_t ri,
+		     const struct hr_rule *r, struct hr_field_ctx *ctx, const struct hr_event *e, struct hr_strbuf *out)
+{
+	struct hr_line_format *fmt = format_of(af, o, ri, r);
+	if (!fmt)
+		return false;
+	hr_sb_reset(out);
+	hr_line_format_render(fmt, ctx, e, &af->line);
+	if (!o->json) {
+		hr_sb_append(out, hr_sb_str(&af->line), af->line.len);
+		return true;
+	}
+	hr_line_format_render_json(fmt, ctx, e, &af->fields);
+	hr_sb_puts(out, "{\"hostname\":");
+	hr_json_append_string(out, o->hostname);
+	if (o->include_output) {
+		hr_sb_puts(out, ",\"output\":");
+		hr_json_append_string(out, hr_sb_str(&af->line));
+	}
+	hr_sb_puts(out, ",\"output_fields\":");
+	hr_sb_append(out, hr_sb_str(&af->fields), af->fields.len);
+	hr_sb_puts(out, ",\"priority\":");
+	hr_json_append_string(out, hr_priority_name(r->priority, false));
+	hr_sb_puts(out, ",\"rule\":");
+	hr_json_append_string(out, r->name);
+	hr_sb_puts(out, ",\"source\":");
+	hr_json_append_string(out, r->source);
+	if (o->include_tags) {
+		hr_sb_puts(out, ",\"tags\":[");
+		for (uint32_t i = 0; i < r->ntags; i++) {
+			if (i)
+				hr_sb_putc(out, ',');
+			hr_json_append_string(out, r->tags[i]);
+		}
+		hr_sb_putc(out, ']');
+	}
+	time_t secs = (time_t)(e->ts / 1000000000ull);
+	struct tm tm;
+	gmtime_r(&secs, &tm);
+	char stamp[64];
+	strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%S", &tm);
+	hr_sb_printf(out, ",\"time\":\"%s.%09lluZ\"}", stamp, (unsigned long long)(e->ts % 1000000000ull));
+	return true;
+}

@@ -1,0 +1,76 @@
+/* Rule selection, the event-type index and first-match dispatch (see
+ * rule_engine.h). */
+#include "rules/rule_engine.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static bool has_tag(const struct hr_rule *r, const char *tag)
+{
+	for (uint32_t i = 0; i < r->ntags; i++)
+		if (!strcmp(r->tags[i], tag))
+			return true;
+	return false;
+}
+
+static bool selected(const struct hr_rule *r, const struct hr_rule_selection *sel)
+{
+	if (!r->enabled || r->priority > sel->min_priority)
+		return false;
+	for (unsigned i = 0; i < sel->ndisable_substr; i++)
+		if (strstr(r->name, sel->disable_substr[i]))
+			return false;
+	for (unsigned i = 0; i < sel->ndisable_tags; i++)
+		if (has_tag(r, sel->disable_tags[i]))
+			return false;
+	if (!sel->nenable_tags)
+		return true;
+	for (unsigned i = 0; i < sel->nenable_tags; i++)
+		if (has_tag(r, sel->enable_tags[i]))
+			return true;
+	return false;
+}
+
+void hr_rule_engine_init(struct hr_rule_engine *en, struct hr_ruleset *rs, const struct hr_rule_selection *sel)
+{
+	memset(en, 0, sizeof *en);
+	en->rs = rs;
+	uint32_t n = hr_ruleset_count(rs);
+	en->enabled = calloc(n + 1, sizeof *en->enabled);
+	if (!en->enabled)
+		abort();
+	for (uint32_t i = 0; i < n; i++)
+		en->enabled[i] = selected(hr_ruleset_rule(rs, i), sel);
+	for (unsigned t = 0; t < HR_EVENT_MAX; t++) {
+		for (uint32_t i = 0; i < n; i++) {
+			if (!en->enabled[i] || !hr_filter_may_match_type(hr_ruleset_rule(rs, i)->filter, (uint16_t)t))
+				continue;
+			if ((en->nby_type[t] & (en->nby_type[t] - 1)) == 0) {
+				uint32_t *a = realloc(en->by_type[t], (en->nby_type[t] ? en->nby_type[t] * 2 : 1) * sizeof *a);
+				if (!a)
+					abort();
+				en->by_type[t] = a;
+			}
+			en->by_type[t][en->nby_type[t]++] = i;
+		}
+	}
+}
+
+void hr_rule_engine_free(struct hr_rule_engine *en)
+{
+	for (unsigned t = 0; t < HR_EVENT_MAX; t++)
+		free(en->by_type[t]);
+	free(en->enabled);
+	memset(en, 0, sizeof *en);
+}
+
+int32_t hr_rule_engine_match(struct hr_rule_engine *en, struct hr_field_ctx *ctx, const struct hr_event *e)
+{
+	if (e->type >= HR_EVENT_MAX)
+		return -1;
+	const uint32_t *rules = en->by_type[e->type];
+	for (uint32_t i = 0; i < en->nby_type[e->type]; i++)
+		if (hr_filter_match(hr_ruleset_rule(en->rs, rules[i])->filter, ctx, e))
+			return (int32_t)rules[i];
+	return -1;
+}

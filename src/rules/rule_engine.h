@@ -1,0 +1,39 @@
+/*
+ * Running compiled rules on events: which rules are enabled (priority
+ * threshold, -D/-T/-t selections), an index from event type to the
+ * enabled rules that can match it (in load order), and the first rule
+ * matching an event.
+ */
+#ifndef HR_RULE_ENGINE_H
+#define HR_RULE_ENGINE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "event/event_table.h"
+#include "rules/rules_loader.h"
+
+struct hr_rule_selection {
+	enum hr_priority min_priority;   /* rules less severe are dropped */
+	const char *const *disable_substr; /* -D: rule names containing any */
+	unsigned ndisable_substr;
+	const char *const *disable_tags;   /* -T */
+	unsigned ndisable_tags;
+	const char *const *enable_tags;    /* -t: only rules with one of these */
+	unsigned nenable_tags;
+};
+
+struct hr_rule_engine {
+	struct hr_ruleset *rs;
+	bool *enabled;                  /* per compiled rule */
+	uint32_t *by_type[HR_EVENT_MAX]; /* enabled rules that may match, in load order */
+	uint32_t nby_type[HR_EVENT_MAX];
+};
+
+void hr_rule_engine_init(struct hr_rule_engine *en, struct hr_ruleset *rs, const struct hr_rule_selection *sel);
+void hr_rule_engine_free(struct hr_rule_engine *en);
+
+/* The first enabled rule (in load order) matching `e`, or -1. */
+int32_t hr_rule_engine_match(struct hr_rule_engine *en, struct hr_field_ctx *ctx, const struct hr_event *e);
+
+#endif
