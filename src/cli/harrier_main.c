@@ -330,6 +330,15 @@ static bool is_paired_enter(uint16_t type)
 	       !strcmp(in->name, out->name);
 }
 
+/* Container metadata events: Falco's container support consumes them;
+ * they are not delivered to the rules (nor counted). */
+static bool is_container_event(uint16_t type)
+{
+	const char *e = type < HR_EVENT_MAX ? hr_event_table[type].enum_name : NULL;
+	return e && (!strcmp(e, "PPME_CONTAINER_E") || !strcmp(e, "PPME_CONTAINER_JSON_E") ||
+		     !strcmp(e, "PPME_CONTAINER_JSON_2_E"));
+}
+
 struct replay {
 	const struct config *c;
 	struct hr_rule_engine engine;
@@ -347,7 +356,7 @@ struct replay {
 static void on_event(struct replay *rp, struct hr_state *st, struct hr_event *e)
 {
 	hr_state_process_event(st, e);
-	if (is_paired_enter(e->type))
+	if (is_paired_enter(e->type) || is_container_event(e->type))
 		return;
 	rp->captured++;
 	int32_t ri = hr_rule_engine_match(&rp->engine, &rp->fields, e);
