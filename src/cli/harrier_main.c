@@ -6,6 +6,7 @@
  */
 #include <ctype.h>
 #include <dirent.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "app/drop_monitor.h"
 #include "capture/scap_reader.h"
 #include "fields/fields.h"
 #include "rules/alert_output.h"
@@ -186,18 +188,24 @@ static bool load_config(struct config *c, const char *path)
 	return ok;
 }
 
-/* Falco's log line: "<date>: <message>" on stderr when log_stderr is on. */
-static void log_info(const struct config *c, const char *fmt, const char *arg)
+enum log_level { LOG_EMERG, LOG_ALERT, LOG_CRIT, LOG_ERR, LOG_WARNING, LOG_NOTICE, LOG_INFO, LOG_DEBUG };
+
+/* Falco's log line on stderr (when log_stderr is on and the level passes
+ * log_level): "<date>: <message>", the date as ctime or, with
+ * time_format_iso_8601, "2016-08-04T16:17:57+0000". */
+static void log_msg(const struct config *c, enum log_level level, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static void log_msg(const struct config *c, enum log_level level, const char *fmt, ...)
 {
 	if (!config_bool(c, "log_stderr", true))
 		return;
 	static const char *const levels[] = {"emergency", "alert", "critical", "error", "warning", "notice", "info", "debug"};
 	const char *lvl = config_get(c, "log_level");
-	unsigned want = 6, i;
-	for (i = 0; lvl && i < 8; i++)
+	unsigned want = LOG_INFO;
+	for (unsigned i = 0; lvl && i < 8; i++)
 		if (!strcmp(lvl, levels[i]))
 			want = i;
-	if (want < 6)
+	if ((unsigned)level > want)
 		return;
 	time_t now = time(NULL);
 	struct tm tm;
@@ -210,7 +218,10 @@ static void log_info(const struct config *c, const char *fmt, const char *arg)
 		strftime(stamp, sizeof stamp, "%a %b %e %H:%M:%S %Y", &tm);
 	}
 	fprintf(stderr, "%s: ", stamp);
-	fprintf(stderr, fmt, arg);
+	va_list ap;
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
 }
 
 static int validate(const struct options *o, const struct config *c)
@@ -224,9 +235,9 @@ static int validate(const struct options *o, const struct config *c)
 			return 1;
 		}
 	}
-	log_info(c, "%s", "Validating rules file(s):\n");
+	log_msg(c, LOG_INFO, "Validating rules file(s):\n");
 	for (unsigned i = 0; i < o->nvalidate; i++)
-		log_info(c, "   %s\n", o->validate[i]);
+		log_msg(c, LOG_INFO, "   %s\n", o->validate[i]);
 	struct hr_ruleset *rs = hr_ruleset_new();
 	struct hr_strbuf out = {0}, summary = {0};
 	bool ok = true;
@@ -276,7 +287,7 @@ static bool load_rules_file(struct hr_ruleset *rs, const struct config *c, const
 		fprintf(stderr, "Error: Could not open file %s for reading\n", path);
 		return false;
 	}
-	log_info(c, "Loading rules from file %s\n", path);
+	log_msg(c, LOG_INFO, "Loading rules from file %s\n", path);
 	struct hr_load_result res;
 	bool ok = hr_ruleset_load(rs, path, text, &res);
 	if (!ok || res.nwarnings) {
@@ -348,10 +359,50 @@ struct replay {
 	struct hr_strbuf out;
 	bool to_stdout;
 	FILE *file_out;
+	bool monitor_drops;
+	struct hr_drop_monitor drops;
+	bool exit_requested;
 	uint64_t captured, detected;
 	uint64_t by_priority[8];
 	uint64_t *by_rule;
 };
+
+/* Writes a line to the enabled outputs. */
+static void emit(struct replay *rp, const struct hr_strbuf *line)
+{
+	if (rp->to_stdout)
+		fwrite(line->p, 1, line->len, stdout);
+	if (rp->file_out)
+		fwrite(line->p, 1, line->len, rp->file_out);
+}
+
+static void check_drops(struct replay *rp, const struct hr_event *e)
+{
+	char msg[256];
+	enum hr_drop_outcome what = hr_drop_monitor_event(&rp->drops, e->ts, msg, sizeof msg);
+	if (rp->drops.simulate && rp->drops.just_checked)
+		log_msg(rp->c, LOG_INFO, "Simulating syscall event drop\n");
+	if (what == HR_DROP_NOTHING)
+		return;
+	if (rp->drops.actions & HR_DROP_LOG)
+		log_msg(rp->c, LOG_DEBUG, "%s\n", msg);
+	if (rp->drops.actions & HR_DROP_ALERT) {
+		/* an alert of Falco's internal rule, priority Debug */
+		time_t secs = (time_t)(e->ts / 1000000000ull);
+		struct tm tm;
+		char stamp[64];
+		gmtime_r(&secs, &tm);
+		strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%S", &tm);
+		hr_sb_reset(&rp->out);
+		hr_sb_printf(&rp->out, "%s.%09llu+0000: Debug %s\n", stamp, (unsigned long long)(e->ts % 1000000000ull), msg);
+		emit(rp, &rp->out);
+	}
+	if (what == HR_DROP_ACT_AND_EXIT) {
+		log_msg(rp->c, LOG_CRIT, "%s\n", msg);
+		log_msg(rp->c, LOG_CRIT, "Exiting.\n");
+		rp->exit_requested = true;
+	}
+}
 
 static void on_event(struct replay *rp, struct hr_state *st, struct hr_event *e)
 {
@@ -359,6 +410,8 @@ static void on_event(struct replay *rp, struct hr_state *st, struct hr_event *e)
 	if (is_paired_enter(e->type) || is_container_event(e->type))
 		return;
 	rp->captured++;
+	if (rp->monitor_drops)
+		check_drops(rp, e);
 	int32_t ri = hr_rule_engine_match(&rp->engine, &rp->fields, e);
 	if (ri < 0)
 		return;
@@ -369,10 +422,7 @@ static void on_event(struct replay *rp, struct hr_state *st, struct hr_event *e)
 	rp->by_priority[r->priority]++;
 	rp->by_rule[ri]++;
 	hr_sb_putc(&rp->out, '\n');
-	if (rp->to_stdout)
-		fwrite(rp->out.p, 1, rp->out.len, stdout);
-	if (rp->file_out)
-		fwrite(rp->out.p, 1, rp->out.len, rp->file_out);
+	emit(rp, &rp->out);
 }
 
 static void print_stats(const struct replay *rp)
@@ -452,6 +502,29 @@ static int replay(const struct options *o, const struct config *c)
 			return 1;
 		}
 	}
+	for (unsigned i = 0; i < c->n; i++)
+		rp.monitor_drops |= !strncmp(c->keys[i], "syscall_event_drops.", 20);
+	if (rp.monitor_drops) {
+		const char *acts[16];
+		unsigned nacts = 0;
+		for (unsigned i = 0; i < c->n && nacts < 16; i++)
+			if (!strncmp(c->keys[i], "syscall_event_drops.actions.", 28))
+				acts[nacts++] = c->values[i];
+		const char *thr = config_get(c, "syscall_event_drops.threshold");
+		const char *rate = config_get(c, "syscall_event_drops.rate");
+		const char *burst = config_get(c, "syscall_event_drops.max_burst");
+		char derr[512];
+		if (!hr_drop_monitor_init(&rp.drops, acts, nacts, thr ? atof(thr) : .1, rate ? atof(rate) : .03333,
+					  burst ? atof(burst) : 1, config_bool(c, "syscall_event_drops.simulate_drops", false),
+					  o->config_path ? o->config_path : "", derr, sizeof derr)) {
+			fprintf(stderr, "Error: %s\n", derr);
+			if (rp.file_out)
+				fclose(rp.file_out);
+			hr_reader_close(rd);
+			hr_ruleset_free(rs);
+			return 1;
+		}
+	}
 	hr_rule_engine_init(&rp.engine, rs, &sel);
 	hr_alert_formats_init(&rp.formats, hr_ruleset_count(rs));
 	rp.by_rule = calloc(hr_ruleset_count(rs) + 1, sizeof *rp.by_rule);
@@ -463,7 +536,7 @@ static int replay(const struct options *o, const struct config *c)
 	clock_t start = clock();
 	static struct hr_record rec;
 	int rc = 0;
-	for (bool done = false; !done;) {
+	for (bool done = false; !done && !rp.exit_requested;) {
 		switch (hr_reader_next(rd, &rec)) {
 		case HR_REC_END:
 			done = true;
@@ -487,6 +560,13 @@ static int replay(const struct options *o, const struct config *c)
 		fprintf(stderr, "Elapsed time: %.3f, Captured Events: %llu, %.2f eps\n", elapsed,
 			(unsigned long long)rp.captured, elapsed > 0 ? (double)rp.captured / elapsed : 0.0);
 	print_stats(&rp);
+	if (rp.monitor_drops) {
+		fprintf(stderr, "Syscall event drop monitoring:\n");
+		fprintf(stderr, "   - event drop detected: %llu occurrences\n", (unsigned long long)rp.drops.detections);
+		fprintf(stderr, "   - num times actions taken: %llu\n", (unsigned long long)rp.drops.actions_taken);
+	}
+	if (rp.exit_requested)
+		rc = 1;
 	if (rp.file_out)
 		fclose(rp.file_out);
 	free(rp.by_rule);
