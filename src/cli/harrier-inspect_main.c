@@ -311,7 +311,9 @@ int main(int argc, char **argv)
 	}
 	struct hr_source *r = NULL;
 	if (!opt.read_path) {
-		struct hr_live_options live = {.duration_s = opt.duration_s, .on_idle = flush_output};
+		struct hr_live_options live = {.duration_s = opt.duration_s,
+					       .on_idle = flush_output,
+					       .for_2022_recording = opt.write_path != NULL};
 		enum hr_live_status status;
 		r = hr_live_open(&live, &status, err, sizeof err);
 		if (!r) {

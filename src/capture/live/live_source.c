@@ -22,6 +22,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
+#include "capture/live/record_2022.h"
 #include "capture/live/probe_shared.h"
 #include "capture/live/proc_scan.h"
 #include "probe.skel.h"
@@ -58,7 +59,12 @@ struct live_source {
 	unsigned idle_us;         /* current back-off when the rings are empty */
 	void (*on_idle)(void *ctx);
 	void *idle_ctx;
+	bool for_2022_recording;
+	bool exit_pending;        /* ls->event is an exit whose enter was just handed out */
+	uint32_t exit_len;
+	uint16_t exit_cpu;
 	uint8_t event[HRP_EVENT_MAX];
+	uint8_t enter[HRP_EVENT_MAX];
 	char error[256];
 };
 
@@ -290,6 +296,7 @@ struct hr_source *hr_live_open(const struct hr_live_options *opt, enum hr_live_s
 	}
 	ls->boot_to_epoch_ns = clock_ns(CLOCK_REALTIME) - clock_ns(CLOCK_BOOTTIME);
 	ls->on_idle = opt->on_idle;
+	ls->for_2022_recording = opt->for_2022_recording;
 	ls->idle_ctx = opt->idle_ctx;
 	if (opt->duration_s > 0)
 		ls->deadline_ns = clock_ns(CLOCK_MONOTONIC) + (uint64_t)(opt->duration_s * 1e9);
@@ -454,8 +461,27 @@ static bool should_stop(struct live_source *ls)
 	return stop_requested || (ls->deadline_ns && clock_ns(CLOCK_MONOTONIC) >= ls->deadline_ns);
 }
 
+/* Decodes a v2 record of ls's buffers into rec->event. */
+static bool decode(struct hr_record *rec, const uint8_t *buf, uint32_t len, uint16_t cpu)
+{
+	struct hr_event *e = &rec->event;
+	memset(e, 0, offsetof(struct hr_event, param));
+	e->fd_num = -1;
+	memcpy(&e->ts, buf, 8);
+	memcpy(&e->tid, buf + 8, 8);
+	memcpy(&e->type, buf + 20, 2);
+	e->cpu = cpu;
+	rec->kind = HR_REC_EVENT;
+	return len >= HRP_HEADER_LEN && e->type < HR_EVENT_MAX && !hr_event_decode(e, buf, len);
+}
+
 static enum hr_record_kind next_event(struct live_source *ls, struct hr_record *rec)
 {
+	if (ls->exit_pending) {
+		ls->exit_pending = false;
+		decode(rec, ls->event, ls->exit_len, ls->exit_cpu);
+		return HR_REC_EVENT;
+	}
 	for (;;) {
 		uint32_t len;
 		uint16_t cpu;
@@ -473,20 +499,24 @@ static enum hr_record_kind next_event(struct live_source *ls, struct hr_record *
 			continue;
 		}
 		ls->idle_us = 0;
-		struct hr_event *e = &rec->event;
-		memset(e, 0, offsetof(struct hr_event, param));
-		e->fd_num = -1;
-		uint64_t boot_ts;
-		memcpy(&boot_ts, ls->event, 8);
-		e->ts = boot_ts + ls->boot_to_epoch_ns;
-		memcpy(ls->event, &e->ts, 8);
-		memcpy(&e->tid, ls->event + 8, 8);
-		memcpy(&e->type, ls->event + 20, 2);
-		e->cpu = cpu;
-		if (len < HRP_HEADER_LEN || e->type >= HR_EVENT_MAX || hr_event_decode(e, ls->event, len))
+		uint64_t ts;
+		memcpy(&ts, ls->event, 8);
+		ts += ls->boot_to_epoch_ns;
+		memcpy(ls->event, &ts, 8);
+		if (!decode(rec, ls->event, len, cpu))
 			continue; /* cannot happen with a consistent probe; never hand out garbage */
-		convert_params(e);
-		rec->kind = HR_REC_EVENT;
+		convert_params(&rec->event);
+		if (!ls->for_2022_recording)
+			return HR_REC_EVENT;
+		rec->event.type = hr_exit_id_2022(rec->event.type);
+		memcpy(ls->event + 20, &rec->event.type, 2);
+		uint32_t enter_len;
+		if (hr_enter_2022_build(&rec->event, ls->enter, sizeof ls->enter, &enter_len)) {
+			ls->exit_pending = true;
+			ls->exit_len = len;
+			ls->exit_cpu = cpu;
+			decode(rec, ls->enter, enter_len, cpu);
+		}
 		return HR_REC_EVENT;
 	}
 }

@@ -7,6 +7,7 @@
 #ifndef HR_LIVE_SOURCE_H
 #define HR_LIVE_SOURCE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -21,6 +22,9 @@ struct hr_live_options {
 	 * without a flush per event. May be NULL. */
 	void (*on_idle)(void *ctx);
 	void *idle_ctx;
+	/* For recordings sysdig 0.29.3 must read: 2022 ids where they exist,
+	 * and each exit preceded by the enter event 0.29.3 needs (record_2022.h). */
+	bool for_2022_recording;
 };
 
 /* Why a live capture could not start; each is also the program's exit code. */

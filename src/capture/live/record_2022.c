@@ -1,0 +1,106 @@
+/*
+ * 2022 ids for exits, and the 2022 enter event of an exit built from the
+ * exit's parameters, matched by name (record_2022.h).
+ */
+#include "capture/live/record_2022.h"
+
+#include <string.h>
+
+uint16_t hr_exit_id_2022(uint16_t type)
+{
+	switch (type) {
+	case 389: /* accept4 (ACCEPT4_6_X): ACCEPT4_5_X plus flags */
+		return 249;
+	case 367: /* dup (DUP_1_X): DUP_X plus oldfd */
+		return 125;
+	case 393: /* pipe2 (PIPE2_X): PIPE_X plus flags */
+		return 61;
+	default:
+		return type;
+	}
+}
+
+/* Wire size of a fixed-size parameter type, 0 for variable ones. */
+static unsigned fixed_size(uint8_t type)
+{
+	switch (type) {
+	case HR_PT_INT8: case HR_PT_UINT8: case HR_PT_SIGTYPE: case HR_PT_FLAGS8: case HR_PT_ENUMFLAGS8:
+	case HR_PT_L4PROTO: case HR_PT_SOCKFAMILY:
+		return 1;
+	case HR_PT_INT16: case HR_PT_UINT16: case HR_PT_FLAGS16: case HR_PT_ENUMFLAGS16: case HR_PT_PORT:
+	case HR_PT_SYSCALLID:
+		return 2;
+	case HR_PT_INT32: case HR_PT_UINT32: case HR_PT_FLAGS32: case HR_PT_ENUMFLAGS32: case HR_PT_UID:
+	case HR_PT_GID: case HR_PT_BOOL: case HR_PT_SIGSET: case HR_PT_IPV4ADDR: case HR_PT_MODE: case HR_PT_FD32:
+	case HR_PT_PID32:
+		return 4;
+	case HR_PT_INT64: case HR_PT_UINT64: case HR_PT_ERRNO: case HR_PT_FD: case HR_PT_PID: case HR_PT_RELTIME:
+	case HR_PT_ABSTIME: case HR_PT_DOUBLE:
+		return 8;
+	default:
+		return 0;
+	}
+}
+
+static bool is_string(uint8_t type)
+{
+	return type == HR_PT_CHARBUF || type == HR_PT_FSPATH || type == HR_PT_FSRELPATH;
+}
+
+/* The exit parameter carrying the enter parameter `name`, or -1. */
+static int exit_param(const struct hr_event *x, const struct hr_event_info *xi, const char *name)
+{
+	for (unsigned i = 0; i < xi->nparams; i++)
+		if (strcmp(xi->params[i].name, name) == 0 && hr_event_has_param(x, i))
+			return (int)i;
+	/* dup's enter names the duplicated fd "fd", its exit "oldfd" */
+	if (strcmp(name, "fd") == 0)
+		return exit_param(x, xi, "oldfd");
+	return -1;
+}
+
+bool hr_enter_2022_build(const struct hr_event *x, uint8_t *buf, size_t cap, uint32_t *len)
+{
+	if ((x->type & 1) == 0 || x->type >= HR_EVENT_MAX)
+		return false;
+	const struct hr_event_info *xi = hr_event_info_of(x->type);
+	const struct hr_event_info *ei = hr_event_info_of((uint16_t)(x->type - 1));
+	if (!xi || !ei || !ei->known_2022 || !ei->is_enter || (ei->flags & HR_EF_UNUSED) ||
+	    hr_event_len_size((uint16_t)(x->type - 1)) != 2)
+		return false;
+	unsigned n = ei->nparams;
+	size_t off = HR_EVENT_HEADER_V2_LEN + 2 * (size_t)n;
+	if (off > cap)
+		return false;
+	for (unsigned i = 0; i < n; i++) {
+		const struct hr_param_info *p = &ei->params[i];
+		int from = exit_param(x, xi, p->name);
+		size_t plen;
+		if (from >= 0) {
+			plen = x->param_len[from];
+			if (off + plen > cap || plen > UINT16_MAX)
+				return false;
+			memcpy(buf + off, x->param[from], plen);
+		} else {
+			/* not carried by the exit: a zero value, never an empty
+			 * fixed-size parameter (2022 misreads those) */
+			plen = is_string(p->type) ? 1 : fixed_size(p->type);
+			if (off + plen > cap)
+				return false;
+			memset(buf + off, 0, plen);
+		}
+		uint16_t l16 = (uint16_t)plen;
+		memcpy(buf + HR_EVENT_HEADER_V2_LEN + 2 * i, &l16, 2);
+		off += plen;
+	}
+	uint64_t tid = (uint64_t)x->tid;
+	uint32_t total = (uint32_t)off, np = n;
+	uint16_t type = (uint16_t)(x->type - 1);
+	memcpy(buf, &x->ts, 8);
+	memcpy(buf + 8, &tid, 8);
+	memcpy(buf + 16, &total, 4);
+	memcpy(buf + 20, &type, 2);
+	memcpy(buf + 22, &np, 4);
+	*len = total;
+	return true;
+}
