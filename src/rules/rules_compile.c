@@ -137,7 +137,9 @@ static bool parse(struct compiler *c, const char *text, const struct hr_load_ctx
 	if (p->ok)
 		return true;
 	struct hr_load_ctx ectx = condition_ctx(c, ctx, text, p->err_pos, p->err_line - 1, p->err_col - 1);
-	return failf(c, LOAD_ERR_COMPILE_CONDITION, &ectx, "%s", p->err);
+	failf(c, LOAD_ERR_COMPILE_CONDITION, &ectx, "%s", p->err);
+	hr_cond_parse_free(p);
+	return false;
 }
 
 static void append(char **buf, size_t *len, size_t *cap, const char *s, size_t n)
