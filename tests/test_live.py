@@ -284,3 +284,95 @@ def test_live_recording_read_by_sysdig(ctx):
             assert a == b, "%s differs: sysdig %r, harrier %r\nsysdig: %s\nharrier: %s" % (f, b, a, ref, ours)
         if ours[2] == "execve":
             assert ours[fields.index("proc.exepath")] == "/bin/echo", ours
+
+
+def test_live_file_changes_process_and_ids(ctx):
+    """rename/unlink/mkdir/symlink/chmod with relative paths, setuid,
+    memfd_create, a thread, a fork and a process exit, from a child python."""
+    d = os.path.join(ctx.tmp, "live-files")
+    os.makedirs(d, exist_ok=True)
+    script = r'''
+import os, sys, threading, ctypes
+os.chdir(sys.argv[1])
+open("a.txt", "w").close()
+os.rename("a.txt", "b.txt")
+os.mkdir("sub")
+os.symlink("b.txt", "link")
+os.chmod("b.txt", 0o600)
+os.unlink("link")
+os.memfd_create("harrier-memfd")
+t = threading.Thread(target=lambda: open("from-thread.txt", "w").close())
+t.start(); t.join()
+pid = os.fork()
+if pid == 0:
+    os._exit(7)
+os.waitpid(pid, 0)
+os.setuid(65534)
+'''
+    cap = start(ctx, ["proc.name", "proc.pid", "thread.tid", "fd.name", "evt.rawres", "user.uid"],
+                "evt.type in (rename, mkdir, symlink, chmod, unlink, memfd_create, openat, clone, clone3, "
+                "procexit, setuid)")
+    try:
+        child = subprocess.run(["python3", "-c", script, d], check=True)
+        cap.wait_for(lambda e: e["evt.type"] == "setuid", "setuid of the child")
+    finally:
+        evs = cap.stop()
+
+    def one(pred, what):
+        got = [e for e in evs if pred(e)]
+        assert got, "no %s event in:\n%s" % (what, "\n".join(map(str, evs[-40:])))
+        return got[0]
+    ren = one(lambda e: e["evt.type"] == "rename", "rename")
+    assert "oldpath=a.txt" in ren["evt.args"] and "newpath=b.txt" in ren["evt.args"], ren
+    assert ren["evt.rawres"] == "0", ren
+    assert "path=sub" in one(lambda e: e["evt.type"] == "mkdir", "mkdir")["evt.args"]
+    sym = one(lambda e: e["evt.type"] == "symlink", "symlink")
+    assert "target=b.txt" in sym["evt.args"] and "linkpath=link" in sym["evt.args"], sym
+    chm = one(lambda e: e["evt.type"] == "chmod", "chmod")
+    assert "filename=b.txt" in chm["evt.args"] and "mode=0600" in chm["evt.args"], chm
+    assert "path=link" in one(lambda e: e["evt.type"] == "unlink", "unlink")["evt.args"]
+    mfd = one(lambda e: e["evt.type"] == "memfd_create", "memfd_create")
+    assert "name=harrier-memfd" in mfd["evt.args"], mfd
+    # the thread's open: another tid in the same process, path made absolute
+    th = one(lambda e: e["evt.type"] == "openat" and e["fd.name"].endswith("from-thread.txt"), "thread's openat")
+    assert th["fd.name"] == os.path.join(d, "from-thread.txt"), th
+    assert th["thread.tid"] != th["proc.pid"], th
+    # fork: the parent's clone returns the child's pid, the child exits with 7
+    forks = [e for e in evs if e["evt.type"] in ("clone", "clone3") and e["proc.name"] == "python3"]
+    child_pids = {e["evt.rawres"] for e in forks if int(e["evt.rawres"]) > 0}
+    assert any(e["thread.tid"] in child_pids and e["evt.rawres"] == "0" for e in forks), forks
+    exits = [e for e in evs if e["evt.type"] == "procexit" and e["thread.tid"] in child_pids and
+             e["thread.tid"] == e["proc.pid"]]
+    assert exits and "status=1792" in exits[0]["evt.args"], exits  # exit code 7 << 8
+    su = one(lambda e: e["evt.type"] == "setuid", "setuid")
+    # the exit carries the uid (the 2022 layout printed by evt.args has it in the enter only)
+    assert su["user.uid"] == "65534" and su["evt.rawres"] == "0", su
+
+
+def test_live_process_started_before_has_proc_scan_fields(ctx):
+    """A process running before the capture starts gets its fields and open
+    files from the /proc scan."""
+    path = os.path.join(ctx.tmp, "opened-before.txt")
+    # one line: the output is one line per event, and args are printed whole
+    script = ("import sys; f = open(sys.argv[1], 'w'); print('ready', flush=True); sys.stdin.readline(); "
+              "f.write('late'); f.flush()")
+    proc = subprocess.Popen(["python3", "-c", script, path, "scan-marker-arg"], stdin=subprocess.PIPE,
+                            stdout=subprocess.PIPE, text=True, cwd=ctx.tmp)
+    try:
+        assert proc.stdout.readline() == "ready\n"
+        cap = start(ctx, ["proc.name", "proc.args", "proc.cwd", "proc.pname", "fd.name", "fd.num"],
+                    "evt.type in (write, openat)")
+        try:
+            proc.stdin.write("go\n")
+            proc.stdin.flush()
+            ev = cap.wait_for(lambda e: e["evt.type"] == "write" and "data=late" in e["evt.args"],
+                              "write of the earlier process")
+        finally:
+            cap.stop()
+    finally:
+        proc.stdin.close()
+        proc.wait(timeout=WAIT_S)
+    assert ev["proc.name"] == "python3", ev
+    assert ev["proc.args"].endswith("scan-marker-arg"), ev
+    assert ev["proc.cwd"] == ctx.tmp.rstrip("/") + "/", ev
+    assert ev["fd.name"] == path, ev
