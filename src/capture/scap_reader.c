@@ -47,7 +47,6 @@ struct hr_reader {
 	enum reader_phase phase;
 	struct hr_section_info section;
 	uint64_t events;
-	uint64_t events_in_section;
 	enum hr_record_kind final_kind;
 	char error[512];
 	void (*warn)(void *, const char *);
@@ -756,7 +755,6 @@ static enum hr_record_kind read_event(struct hr_reader *r, struct hr_record *rec
 	if (why)
 		return fail(r, "%s block at offset %llu (%s): %s", hr_blk_name(type), off, hr_event_table[e->type].name, why);
 	e->num = ++r->events;
-	r->events_in_section++;
 	return HR_REC_EVENT;
 }
 
@@ -862,7 +860,6 @@ static enum hr_record_kind read_section_header(struct hr_reader *r)
 	if (r->section.major > 1)
 		return fail(r, "section header block at offset %llu: capture format version %u.%u is newer than supported (1.x)",
 			    (unsigned long long)r->blk_off, r->section.major, r->section.minor);
-	r->events_in_section = 0;
 	r->cursor = r->blk_len - 4; /* nothing more to walk */
 	return HR_REC_SECTION;
 }
