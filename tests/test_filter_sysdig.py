@@ -15,7 +15,9 @@ then fields of later events differ (cat_write.scap evt 153: read exit
 with evt.category "unknown" and no evt.buflen, proc.vmrss stale), so that
 mode is not the oracle for filter semantics.
 """
+import fnmatch
 import os
+import re
 import subprocess
 import sys
 from concurrent.futures import ThreadPoolExecutor
@@ -166,4 +168,130 @@ def test_filters_match_sysdig_on_shared_captures(ctx):
 
 def test_filters_match_sysdig_on_synthetic_capture(ctx):
     problems = compare(ctx, [synthetic(ctx)], CORPUS)
+    assert not problems, f"{len(problems)} differences:\n" + "\n".join(problems[:30])
+
+
+# ---- beyond sysdig 0.29.3 ----------------------------------------------------
+# Operators, transformers and forms sysdig 0.29.3 refuses or gets wrong get
+# hand-written expectations over the same captures: either an equivalent
+# filter sysdig knows (EQUIVALENT), or a predicate computed here over the
+# field values sysdig prints for every event (COMPUTED).
+
+EQUIVALENT = [
+    ("proc.name == cat", "proc.name = cat"),
+    ("evt.type == open or evt.type == openat", "evt.type = open or evt.type = openat"),
+    ("evt.buffer bcontains 726f6f74", "evt.buffer contains root"),
+    ("evt.buffer bstartswith 726F", "evt.buffer startswith ro"),
+    ("proc.name intersects (cat, sh)", "proc.name in (cat, sh)"),
+    ("fd.sip in (127.0.0.0/8)", "fd.snet = 127.0.0.0/8"),
+    ("fd.sip = 127.0.0.0/8", "fd.snet = 127.0.0.0/8"),
+    ("fd.cip in (127.0.0.1/32, 10.0.0.0/8)", "fd.cnet = 127.0.0.1/32 or fd.cnet = 10.0.0.0/8"),
+    ("fd.sip in (127.0.0.1/32, 8.8.8.8)", "fd.sip = 127.0.0.1 or fd.sip = 8.8.8.8"),
+    # Falco precedence: `and` binds tighter than `or` (sysdig refuses the mix)
+    ("proc.name = cat or evt.type = close and fd.num = 1",
+     "proc.name = cat or (evt.type = close and fd.num = 1)"),
+    ("not proc.name = cat and evt.dir = <", "(not proc.name = cat) and evt.dir = <"),
+    # sysdig 0.29.3 is wrong here: it ORs `not` flags, so `not not X` is `not X`
+    ("not not evt.type = close", "evt.type = close"),
+    # sysdig 0.29.3 is wrong here: `in` on proc.apid without an index
+    # compares the wrong ancestor and never matches, while `=` searches all
+    ("proc.apid in (1, 0)", "proc.apid = 1 or proc.apid = 0"),
+    ("proc.aname in (bash, sshd)", "proc.aname = bash or proc.aname = sshd"),
+    ("evt.num in (0x90, 0xa0)", "evt.num in (144, 160)"),
+    ("fd.name pmatch (/etc/)", "fd.name = /etc or fd.name startswith /etc/"),
+]
+
+
+def _int(v):
+    return int(v)
+
+
+COMPUTED = [
+    # (filter, fields sysdig prints, predicate over their values); the
+    # predicate sees only events where every field has a value, and a filter
+    # starting with "not " expects the complement of its predicate.
+    ("tolower(proc.name) = cat", ["proc.name"], lambda n: n.lower() == "cat"),
+    ("toupper(fd.name) contains ETC", ["fd.name"], lambda n: "ETC" in n.upper()),
+    ("basename(fd.name) = passwd", ["fd.name"], lambda n: n.rsplit("/", 1)[-1] == "passwd"),
+    ("basename(proc.exe) startswith c", ["proc.exe"],
+     lambda n: n.rsplit("/", 1)[-1].startswith("c")),
+    ("len(proc.name) = 4", ["proc.name"], lambda n: len(n.encode()) == 4),
+    ("len(fd.name) > 20", ["fd.name"], lambda n: len(n.encode()) > 20),
+    ("len(fd.name) in (0, 1)", ["fd.name"], lambda n: len(n.encode()) in (0, 1)),
+    ("proc.name regex 'c.t'", ["proc.name"], lambda n: re.fullmatch("c.t", n) is not None),
+    ("fd.name regex '/(etc|lib)/[a-z.]+'", ["fd.name"],
+     lambda n: re.fullmatch("/(etc|lib)/[a-z.]+", n) is not None),
+    ("not fd.name regex '.*[0-9].*'", ["fd.name"], lambda n: re.fullmatch(".*[0-9].*", n) is not None),
+    ("fd.name iglob '/ETC/*'", ["fd.name"], lambda n: fnmatch.fnmatchcase(n.lower(), "/etc/*")),
+    ("proc.name iglob 'C?T'", ["proc.name"], lambda n: fnmatch.fnmatchcase(n.lower(), "c?t")),
+    ("thread.tid = val(proc.pid)", ["thread.tid", "proc.pid"],
+     lambda t, p: t == p),
+    ("thread.tid != val(proc.pid)", ["thread.tid", "proc.pid"],
+     lambda t, p: t != p),
+    ("proc.pid > val(proc.ppid)", ["proc.pid", "proc.ppid"],
+     lambda a, b: _int(a) > _int(b)),
+    ("proc.name = val(proc.pname)", ["proc.name", "proc.pname"],
+     lambda a, b: a == b),
+    ("fd.name startswith val(fd.directory)", ["fd.name", "fd.directory"],
+     lambda a, b: a.startswith(b)),
+    ("tolower(proc.name) = tolower(proc.pname)", ["proc.name", "proc.pname"],
+     lambda a, b: a.lower() == b.lower()),
+    ("len(proc.name) < val(evt.num)", ["proc.name", "evt.num"],
+     lambda a, n: len(a.encode()) < int(n)),
+]
+
+SEP = " |#| "
+
+# Field values in which Harrier and sysdig 0.29.3 differ (recorded with their
+# reasons in tests/test_all_events.py and tests/test_state.py): events left
+# out of the comparison of the cases that read that field.
+FIELD_DEVIATIONS = {
+    ("synthetic.scap", "fd.name"): (
+        {36, 803, 804, 961, 962, 975, 1183, 1184, 421},
+        "stale socket info in sysdig's fd table (STALE_SOCKINFO in test_all_events.py) and evt 421 "
+        "fd.name (test_state.py)"),
+}
+
+
+def test_beyond_sysdig(ctx):
+    captures = ctx.traces() + [synthetic(ctx)]
+    jobs = [(t, "eq", case) for t in captures for case in EQUIVALENT]
+    jobs += [(t, "pred", case) for t in captures for case in COMPUTED]
+
+    def one(job):
+        trace, kind, case = job
+        name = os.path.basename(trace)
+        flt = case[0]
+        h = ctx.inspect("-r", trace, "-p", "%evt.num", flt, check=False)
+        if h.returncode != 0:
+            return f"{name}: harrier rejects {flt!r}: {h.stderr.decode()[-300:]}"
+        got = set(matched(h))
+        if kind == "eq":
+            s = ctx.sysdig("-d", "-r", trace, "-p", "%evt.num", case[1], check=False)
+            if s.returncode != 0:
+                return f"{name}: sysdig rejects {case[1]!r}: {s.stderr.decode()[-300:]}"
+            want = set(matched(s))
+        else:
+            fields = case[1]
+            fmt = "%evt.num" + "".join(SEP + "%" + f for f in fields)
+            s = ctx.sysdig("-d", "-r", trace, "-p", fmt, check=False)
+            want = set()
+            for line in s.stdout.decode(errors="replace").splitlines():
+                parts = line.split(SEP)
+                if len(parts) == len(fields) + 1 and case[2](*parts[1:]):
+                    want.add(parts[0])
+            if flt.startswith("not "):
+                every = ctx.sysdig("-d", "-r", trace, "-p", "%evt.num", check=False)
+                want = set(matched(every)) - want
+            for field in fields:
+                skipped, _reason = FIELD_DEVIATIONS.get((name, field), (set(), ""))
+                want -= {str(n) for n in skipped}
+                got -= {str(n) for n in skipped}
+        if got != want:
+            return (f"{name} {flt!r}: missing {sorted(want - got, key=int)[:8]} ({len(want - got)}), "
+                    f"extra {sorted(got - want, key=int)[:8]} ({len(got - want)})")
+        return None
+
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 4) as pool:
+        problems = [p for p in pool.map(one, jobs) if p]
     assert not problems, f"{len(problems)} differences:\n" + "\n".join(problems[:30])

@@ -5,6 +5,8 @@
 void unit_format_args(unsigned *passed, unsigned *failed);
 void unit_fields(unsigned *passed, unsigned *failed);
 void unit_state(unsigned *passed, unsigned *failed);
+void unit_filter(unsigned *passed, unsigned *failed);
+void unit_rules(unsigned *passed, unsigned *failed);
 
 int main(void)
 {
@@ -12,6 +14,8 @@ int main(void)
 	unit_format_args(&passed, &failed);
 	unit_fields(&passed, &failed);
 	unit_state(&passed, &failed);
+	unit_filter(&passed, &failed);
+	unit_rules(&passed, &failed);
 	printf("%u passed, %u failed\n", passed, failed);
 	return failed != 0;
 }
