@@ -493,3 +493,16 @@ def test_metadata_after_events_is_applied_with_a_warning(ctx):
     counts, recs, err, _ = dump(ctx, cap.write(tmp(ctx, "late.scap")), verbose=True)
     assert counts["thread"] == 2 and counts["fd"] == 3 and counts["event"] == 8, counts
     assert "after the first event" in err, err
+
+
+def test_many_skipped_fd_entries(ctx):
+    # Entries of type 0 are skipped one after the other; 300000 of them in
+    # one block must not exhaust the stack (they were once skipped by
+    # recursion).
+    cap = Capture()
+    cap.shb()
+    cap.proclist(9, [proc(tid=100, pid=100)])
+    cap.fdlist(100, [dict(fd=i, type=0) for i in range(300000)] + [dict(fd=3, type=1, name="/last")], v2=False)
+    sb.open_close_events(cap, 1)
+    counts, recs, _, _ = dump(ctx, cap.write(tmp(ctx, "skips.scap")), verbose=True)
+    assert counts["fd"] == 1 and field(records_of(recs, "fd")[0], "name") == "/last", counts
