@@ -124,6 +124,14 @@ void hr_state_apply_record(struct hr_state *s, const struct hr_record *rec);
  * Updates the state with one event, as sysdig's parsers do, and fills the
  * event's thread/fd/enter links. Call it for every event, in file order,
  * before formatting or filtering the event.
+ *
+ * e->thread: the event's thread as sysdig's fields see it (an "<NA>"
+ * placeholder for a tid never described; for container JSON events a
+ * stand-in named "container:<id>" with tid -1, outside the table).
+ * e->fd / e->fd_num: the fd sysdig's fd.* fields use, for events that are fd
+ * events by hr_state_event_flags. e->enter: the paired enter event, valid
+ * until the next call. sysdig itself frees that copy before printing, so
+ * output that mimics sysdig 0.29.3 must not depend on it.
  */
 void hr_state_process_event(struct hr_state *s, struct hr_event *e);
 
