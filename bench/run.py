@@ -65,7 +65,7 @@ def main():
     ap.add_argument("--build", default=os.path.join(ROOT, "build"))
     ap.add_argument("--source", default="cat_write.scap",
                     help="corpus trace to multiply (default: cat_write.scap, the most varied syscalls)")
-    ap.add_argument("--repeat", type=int, default=100000)
+    ap.add_argument("--repeat", type=int, default=150000, help="repeat count (default gives Harrier over 1 s of work)")
     ap.add_argument("--runs", type=int, default=3, help="Harrier runs; the best is reported")
     args = ap.parse_args()
 
