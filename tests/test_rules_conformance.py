@@ -1,0 +1,75 @@
+"""build/harrier against Falco's conformance corpus (../shared/conformance):
+the runner with --strict, every validate and replay case. Cases that cannot
+pass yet are listed in PENDING with the reason; they must fail for that
+reason only (checked), and any other failure fails the test."""
+import json
+import os
+import re
+
+CONFORMANCE = os.path.join("..", "shared", "conformance")
+
+# case -> why it cannot pass yet. Both load the corpus' old falco_rules.yaml,
+# whose conditions use fields src/fields does not provide yet.
+PENDING = {
+    "BuiltinRulesNoWarnings": "rules/falco_rules.yaml uses fd.connected, fd.name_changed, fd.sip.name",
+    "RuleNamesWithRegexChars": "rules/falco_rules.yaml uses fd.connected, fd.name_changed, fd.sip.name",
+}
+
+
+def run_corpus(ctx, *extra):
+    runner = os.path.join(ctx.shared, "conformance", "run")
+    p = ctx.run([runner, "--strict", *extra, ctx.bin("harrier")], check=False, timeout=900)
+    out = p.stdout.decode(errors="replace")
+    failed = dict(re.findall(r"^FAIL ([^:]+): (.*)$", out, re.M))
+    summary = re.search(r"(\d+) passed, (\d+) failed, (\d+) skipped", out)
+    assert summary, out[-2000:]
+    return failed, summary
+
+
+def test_corpus_strict(ctx):
+    failed, summary = run_corpus(ctx)
+    unexpected = {k: v for k, v in failed.items() if k not in PENDING}
+    assert not unexpected, "\n".join(f"{k}: {v}" for k, v in unexpected.items())
+    print(f"conformance --strict: {summary.group(0)}; pending: {sorted(set(failed) & set(PENDING))}")
+
+
+def test_pending_reason(ctx):
+    """The pending cases fail only because fields are missing: validating
+    the corpus' falco_rules.yaml stops at an unknown field."""
+    rules = os.path.join(ctx.shared, "conformance", "rules", "falco_rules.yaml")
+    p = ctx.run([ctx.bin("harrier"), "-V", rules, "-o", "json_output=true", "-o", "log_stderr=false"], check=False)
+    doc = json.loads(p.stdout)
+    errors = doc["falco_load_results"][0]["errors"]
+    if not errors:
+        return  # the fields arrived: the corpus test then requires the cases to pass
+    assert len(errors) == 1 and errors[0]["message"].startswith("filter_check called with nonexistent field "), errors
+
+
+def test_validate_json_shape(ctx):
+    """One result per -V file, in order, cumulative; every message carries
+    code, codedesc, message and locations with positions."""
+    rules = os.path.join(ctx.shared, "conformance", "rules")
+    p = ctx.run([ctx.bin("harrier"), "-V", os.path.join(rules, "invalid_base_macro.yaml"), "-V",
+                 os.path.join(rules, "invalid_append_macro.yaml"), "-o", "json_output=true", "-o",
+                 "log_stderr=false"], check=False)
+    assert p.returncode == 1
+    results = json.loads(p.stdout)["falco_load_results"]
+    assert [r["successful"] for r in results] == [True, False]
+    err = results[1]["errors"][0]
+    assert err["code"] == "LOAD_ERR_COMPILE_CONDITION" and err["codedesc"] == "Error compiling condition"
+    assert err["message"] == "unexpected token after 'execve', expecting 'or', 'and'"
+    types = [loc["item_type"] for loc in err["context"]["locations"]]
+    assert types == ["rules content", "macro", "macro condition", "condition expression"], types
+    macro = err["context"]["locations"][1]
+    assert macro["item_name"] == "some_macro" and macro["position"]["line"] == 0, macro
+    warn = results[0]["warnings"][0]
+    assert warn["code"] == "LOAD_UNUSED_MACRO", warn
+
+
+def test_compat_rules(ctx):
+    """The upstream stable rules (../shared/compat-rules) load with no
+    errors. Pending: fields src/fields does not provide yet."""
+    rules = os.path.join(ctx.shared, "compat-rules", "falco_rules.yaml")
+    p = ctx.run([ctx.bin("harrier"), "-V", rules, "-o", "json_output=true", "-o", "log_stderr=false"], check=False)
+    errors = json.loads(p.stdout)["falco_load_results"][0]["errors"]
+    assert p.returncode == 0 and not errors, [e["message"] for e in errors]
