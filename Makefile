@@ -62,7 +62,13 @@ $(BUILD)/gen/probe.bpf.o: src/capture/live/probe.bpf.c src/capture/live/probe_sh
 $(BUILD)/gen/probe.skel.h: $(BUILD)/gen/probe.bpf.o
 	$(BPFTOOL) gen skeleton $< name hr_probe > $@.tmp && mv $@.tmp $@
 
-$(BUILD)/obj/src/capture/live/live_source.o: $(BUILD)/gen/probe.skel.h
+# x86_64 syscall numbers to names, for generic events (ID = PPM_SC code by name).
+SYSCALL_HDR ?= /usr/include/x86_64-linux-gnu/asm/unistd_64.h
+$(BUILD)/gen/syscall_names_native.h: $(SYSCALL_HDR)
+	@mkdir -p $(dir $@)
+	awk '/^#define __NR_/ { printf "\t[%s] = \"%s\",\n", $$3, substr($$2, 6) }' $< > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/obj/src/capture/live/live_source.o: $(BUILD)/gen/probe.skel.h $(BUILD)/gen/syscall_names_native.h
 
 # The same programs with AddressSanitizer + UndefinedBehaviorSanitizer.
 asan:

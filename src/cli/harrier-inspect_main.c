@@ -274,6 +274,13 @@ static int inspect(struct inspector *in, struct hr_source *r)
 	}
 }
 
+/* Live capture: the probe records only event types the filter can match
+ * (plus what the state needs). */
+static bool filter_wants(void *ctx, uint16_t type)
+{
+	return hr_filter_may_match_type(ctx, type);
+}
+
 /* Live capture: printed events go out whenever the rings run empty. */
 static void flush_output(void *ctx)
 {
@@ -313,7 +320,9 @@ int main(int argc, char **argv)
 	if (!opt.read_path) {
 		struct hr_live_options live = {.duration_s = opt.duration_s,
 					       .on_idle = flush_output,
-					       .for_2022_recording = opt.write_path != NULL};
+					       .for_2022_recording = opt.write_path != NULL,
+					       .want_event = in.filter ? filter_wants : NULL,
+					       .want_ctx = in.filter};
 		enum hr_live_status status;
 		r = hr_live_open(&live, &status, err, sizeof err);
 		if (!r) {

@@ -211,16 +211,72 @@ static int install_rings(struct live_source *ls, enum hr_live_status *status, ch
 	return 0;
 }
 
-/* Every syscall the probe knows how to report. */
-static const int recorded_syscalls[] = {
-	HRP_NR_read, HRP_NR_write, HRP_NR_open, HRP_NR_close, HRP_NR_dup, HRP_NR_dup2, HRP_NR_socket,
-	HRP_NR_connect, HRP_NR_accept, HRP_NR_sendto, HRP_NR_recvfrom, HRP_NR_bind, HRP_NR_listen, HRP_NR_clone,
-	HRP_NR_fork, HRP_NR_vfork, HRP_NR_execve, HRP_NR_chdir, HRP_NR_fchdir, HRP_NR_rename, HRP_NR_mkdir,
-	HRP_NR_creat, HRP_NR_unlink, HRP_NR_symlink, HRP_NR_chmod, HRP_NR_fchmod, HRP_NR_ptrace, HRP_NR_setuid,
-	HRP_NR_setgid, HRP_NR_init_module, HRP_NR_openat, HRP_NR_mkdirat, HRP_NR_unlinkat, HRP_NR_renameat,
-	HRP_NR_symlinkat, HRP_NR_fchmodat, HRP_NR_accept4, HRP_NR_dup3, HRP_NR_pipe2, HRP_NR_finit_module,
-	HRP_NR_renameat2, HRP_NR_memfd_create, HRP_NR_execveat, HRP_NR_clone3, HRP_NR_openat2,
+/* Every syscall the probe reports with an event of its own, and that
+ * event's id (interest is decided per event id). */
+static const struct {
+	int nr;
+	uint16_t event;
+} probe_syscalls[] = {
+	{HRP_NR_read, HRP_READ_X}, {HRP_NR_write, HRP_WRITE_X}, {HRP_NR_open, HRP_OPEN_X},
+	{HRP_NR_close, HRP_CLOSE_X}, {HRP_NR_dup, HRP_DUP_1_X}, {HRP_NR_dup2, HRP_DUP2_X},
+	{HRP_NR_socket, HRP_SOCKET_X}, {HRP_NR_connect, HRP_CONNECT_X}, {HRP_NR_accept, HRP_ACCEPT_5_X},
+	{HRP_NR_sendto, HRP_SENDTO_X}, {HRP_NR_recvfrom, HRP_RECVFROM_X}, {HRP_NR_bind, HRP_BIND_X},
+	{HRP_NR_listen, HRP_LISTEN_X}, {HRP_NR_clone, HRP_CLONE_20_X}, {HRP_NR_fork, HRP_FORK_20_X},
+	{HRP_NR_vfork, HRP_VFORK_20_X}, {HRP_NR_execve, HRP_EXECVE_19_X}, {HRP_NR_chdir, HRP_CHDIR_X},
+	{HRP_NR_fchdir, HRP_FCHDIR_X}, {HRP_NR_rename, HRP_RENAME_X}, {HRP_NR_mkdir, HRP_MKDIR_2_X},
+	{HRP_NR_creat, HRP_CREAT_X}, {HRP_NR_unlink, HRP_UNLINK_2_X}, {HRP_NR_symlink, HRP_SYMLINK_X},
+	{HRP_NR_chmod, HRP_CHMOD_X}, {HRP_NR_fchmod, HRP_FCHMOD_X}, {HRP_NR_ptrace, HRP_PTRACE_X},
+	{HRP_NR_setuid, HRP_SETUID_X}, {HRP_NR_setgid, HRP_SETGID_X}, {HRP_NR_init_module, HRP_INIT_MODULE_X},
+	{HRP_NR_openat, HRP_OPENAT_2_X}, {HRP_NR_mkdirat, HRP_MKDIRAT_X}, {HRP_NR_unlinkat, HRP_UNLINKAT_2_X},
+	{HRP_NR_renameat, HRP_RENAMEAT_X}, {HRP_NR_symlinkat, HRP_SYMLINKAT_X},
+	{HRP_NR_fchmodat, HRP_FCHMODAT_X}, {HRP_NR_accept4, HRP_ACCEPT4_6_X}, {HRP_NR_dup3, HRP_DUP3_X},
+	{HRP_NR_pipe2, HRP_PIPE2_X}, {HRP_NR_finit_module, HRP_FINIT_MODULE_X},
+	{HRP_NR_renameat2, HRP_RENAMEAT2_X}, {HRP_NR_memfd_create, HRP_MEMFD_CREATE_X},
+	{HRP_NR_execveat, HRP_EXECVEAT_X}, {HRP_NR_clone3, HRP_CLONE3_X}, {HRP_NR_openat2, HRP_OPENAT2_X},
 };
+
+/* Native syscall names by number (generated from the kernel's unistd_64.h). */
+static const char *const native_syscall_names[HRP_SYSCALL_SLOTS] = {
+#include "syscall_names_native.h"
+};
+
+/* Native syscall number to PPM_SC code, for generic events. */
+static uint16_t ppm_sc_of_native[HRP_SYSCALL_SLOTS];
+
+static void map_native_syscalls(void)
+{
+	for (int nr = 0; nr < HRP_SYSCALL_SLOTS; nr++) {
+		if (!native_syscall_names[nr] || ppm_sc_of_native[nr])
+			continue;
+		for (unsigned code = 1; code < HR_SYSCALL_MAX; code++)
+			if (hr_syscall_names[code].name && strcmp(hr_syscall_names[code].name, native_syscall_names[nr]) == 0) {
+				ppm_sc_of_native[nr] = (uint16_t)code;
+				break;
+			}
+	}
+}
+
+/* State-changing events are always recorded: without them threads and fds
+ * would be wrong for every other event. */
+static bool state_needs(uint16_t event)
+{
+	const struct hr_event_info *info = hr_event_info_of(event);
+	return info && (info->flags & (HR_EF_CREATES_FD | HR_EF_DESTROYS_FD | HR_EF_MODIFIES_STATE));
+}
+
+/* Fills the probe's interest table from the consumer's wishes. */
+static void select_syscalls(struct live_source *ls, const struct hr_live_options *opt)
+{
+	__u8 *interest = ls->skel->bss->interesting;
+	bool generic = !opt->want_event || opt->want_event(opt->want_ctx, HRP_GENERIC_X);
+	for (int nr = 0; nr < HRP_SYSCALL_SLOTS; nr++)
+		interest[nr] = generic && ppm_sc_of_native[nr] ? HRP_GENERIC : HRP_SKIP;
+	for (size_t i = 0; i < sizeof probe_syscalls / sizeof probe_syscalls[0]; i++) {
+		uint16_t ev = probe_syscalls[i].event;
+		bool want = !opt->want_event || opt->want_event(opt->want_ctx, ev) || state_needs(ev);
+		interest[probe_syscalls[i].nr] = want ? HRP_RECORD : HRP_SKIP;
+	}
+}
 
 static const struct hr_source_ops live_ops;
 
@@ -278,8 +334,8 @@ struct hr_source *hr_live_open(const struct hr_live_options *opt, enum hr_live_s
 	}
 	if (install_rings(ls, status, err, errlen) < 0)
 		goto fail;
-	for (size_t i = 0; i < sizeof recorded_syscalls / sizeof recorded_syscalls[0]; i++)
-		ls->skel->bss->interesting[recorded_syscalls[i]] = 1;
+	map_native_syscalls();
+	select_syscalls(ls, opt);
 
 	char scan_err[256];
 	ls->scan = hr_proc_scan_open("/proc", scan_err, sizeof scan_err);
@@ -383,6 +439,14 @@ static void convert_params(struct hr_event *e)
 	case HRP_CLONE3_X:
 		fix_u32(e, 15, linux_clone_flags_to_ppm);
 		break;
+	case HRP_GENERIC_X: {
+		uint16_t nr, code;
+		if (hr_param_u16(e, 1, &nr) && nr < HRP_SYSCALL_SLOTS) {
+			code = ppm_sc_of_native[nr];
+			memcpy((uint8_t *)e->param[0], &code, 2);
+		}
+		break;
+	}
 	case HRP_PTRACE_X: {
 		uint16_t req;
 		if (hr_param_u16(e, 3, &req)) {
@@ -508,7 +572,7 @@ static enum hr_record_kind next_event(struct live_source *ls, struct hr_record *
 		convert_params(&rec->event);
 		if (!ls->for_2022_recording)
 			return HR_REC_EVENT;
-		rec->event.type = hr_exit_id_2022(rec->event.type);
+		hr_exit_to_2022(&rec->event);
 		memcpy(ls->event + 20, &rec->event.type, 2);
 		uint32_t enter_len;
 		if (hr_enter_2022_build(&rec->event, ls->enter, sizeof ls->enter, &enter_len)) {

@@ -25,6 +25,11 @@ struct hr_live_options {
 	/* For recordings sysdig 0.29.3 must read: 2022 ids where they exist,
 	 * and each exit preceded by the enter event 0.29.3 needs (record_2022.h). */
 	bool for_2022_recording;
+	/* Which event ids the consumer wants (e.g. those its filter or rules
+	 * can match); NULL = all. Syscalls whose events nobody wants pay only
+	 * an early exit in the probe; state-changing ones are always recorded. */
+	bool (*want_event)(void *ctx, uint16_t type);
+	void *want_ctx;
 };
 
 /* Why a live capture could not start; each is also the program's exit code. */

@@ -22,7 +22,7 @@ char LICENSE[] SEC("license") = "GPL";
 const volatile __u32 snaplen = 80;
 const volatile __u32 own_tgid = 0; /* the consumer's own events are never recorded */
 
-/* Set by the loader at run time: which syscall numbers to record. */
+/* Set by the loader at run time: enum hrp_interest per syscall number. */
 __u8 interesting[HRP_SYSCALL_SLOTS];
 
 struct ring_map {
@@ -574,6 +574,13 @@ int BPF_PROG(hr_sys_exit, struct pt_regs *regs, long ret)
 	struct args a = {{regs->di, regs->si, regs->dx, regs->r10, regs->r8, regs->r9}};
 	struct scratch *s;
 
+	if (interesting[nr & (HRP_SYSCALL_SLOTS - 1)] == HRP_GENERIC) {
+		if (!(s = event_begin(HRP_GENERIC_X, 2)))
+			return 0;
+		push_u16(s, 0); /* the PPM_SC code: the loader maps the number */
+		push_u16(s, (__u16)nr);
+		return event_submit(s);
+	}
 	switch (nr) {
 	case HRP_NR_open:
 		return open_like(t, HRP_OPEN_X, ret, 0, (void *)a.a[0], a.a[1], a.a[2], 0);

@@ -19,8 +19,15 @@
 #define HRP_ARGS_MAX 4096     /* argv after argv[0]; environment */
 #define HRP_SNAPLEN_MAX 16384 /* I/O data bytes per event */
 
-/* Interest bitmap size: syscall numbers at or above it are never recorded. */
+/* Interest table size: syscall numbers at or above it are never recorded. */
 #define HRP_SYSCALL_SLOTS 512
+
+/* What the probe does with a syscall number (interest table values). */
+enum hrp_interest {
+	HRP_SKIP = 0,     /* early exit */
+	HRP_RECORD = 1,   /* its own event */
+	HRP_GENERIC = 2,  /* a generic `syscall` event (id and number only) */
+};
 
 /* Per-CPU counters, one array slot per CPU (BPF_MAP_TYPE_PERCPU_ARRAY). */
 struct hrp_counters {
@@ -31,6 +38,7 @@ struct hrp_counters {
 
 /* Event ids (event_table.tsv). */
 enum hrp_event_id {
+	HRP_GENERIC_X = 1,
 	HRP_OPEN_X = 3,
 	HRP_CLOSE_X = 5,
 	HRP_READ_X = 7,

@@ -6,17 +6,28 @@
 
 #include <string.h>
 
-uint16_t hr_exit_id_2022(uint16_t type)
+void hr_exit_to_2022(struct hr_event *x)
 {
-	switch (type) {
+	switch (x->type) {
 	case 389: /* accept4 (ACCEPT4_6_X): ACCEPT4_5_X plus flags */
-		return 249;
+		x->type = 249;
+		break;
 	case 367: /* dup (DUP_1_X): DUP_X plus oldfd */
-		return 125;
+		x->type = 125;
+		break;
 	case 393: /* pipe2 (PIPE2_X): PIPE_X plus flags */
-		return 61;
+		x->type = 61;
+		break;
+	case 1: { /* generic syscall */
+		uint16_t code;
+		if (hr_param_u16(x, 0, &code) && (code >= HR_SYSCALL_MAX || !hr_syscall_names[code].name_2022)) {
+			code = 0;
+			memcpy((uint8_t *)x->param[0], &code, 2);
+		}
+		break;
+	}
 	default:
-		return type;
+		break;
 	}
 }
 

@@ -16,9 +16,11 @@
 
 #include "event/event.h"
 
-/* The 2022 id of an exit whose newest id only appended parameters to it
- * (accept4, dup, pipe2); other ids unchanged. */
-uint16_t hr_exit_id_2022(uint16_t type);
+/* Rewrites exit `x` in place (its type, its parameter bytes) for 2022: the
+ * 2022 id where the newest id only appended parameters (accept4, dup,
+ * pipe2), and generic events of syscalls 2022 has no code for as code 0
+ * ("unknown": sysdig 0.29.3 crashes on codes past its table). */
+void hr_exit_to_2022(struct hr_event *x);
 
 /* Writes into `buf` (of `cap` bytes) the v2 record of the enter event that
  * pairs with exit `x` (same time and thread), and sets *len. False when `x`
