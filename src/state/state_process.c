@@ -138,18 +138,12 @@ void hr_state_parse_clone_exit(struct hr_state *s, struct hr_event *e)
 			hr_threads_free_detached(s, child);
 			return;
 		}
-		if (existing == parent && valid_parent) {
-			/* A clone returning its own tid: sinsp frees the thread and
-			 * then copies the parent from the freed object, whose
-			 * strings and fd table are gone while its plain numbers
-			 * remain. Harrier gives the child exactly that. */
+		/* A clone returning its own tid: sinsp frees the thread, then
+		 * allocates the child where it was and copies the "parent"
+		 * from there, i.e. from the fresh child itself. The child
+		 * starts from the defaults, with no fds and no cwd. */
+		if (existing == parent && valid_parent)
 			self_clone = true;
-			child->sid = parent->sid;
-			child->vpgid = parent->vpgid;
-			child->tty = parent->tty;
-			child->loginuid = parent->loginuid;
-			child->exe_writable = parent->exe_writable;
-		}
 		hr_threads_remove(s, childtid, true);
 		collision = true;
 		if (self_clone)
@@ -160,7 +154,7 @@ void hr_state_parse_clone_exit(struct hr_state *s, struct hr_event *e)
 
 	child->ptid = tid;
 	if (self_clone) {
-		/* Inherited above. */
+		/* Nothing to inherit (see above). */
 	} else if (valid_parent) {
 		inherit_program(child, parent, flags);
 	} else {

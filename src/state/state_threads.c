@@ -98,12 +98,10 @@ static void grow_threads(struct hr_state *s)
 	free(old);
 }
 
-/* A thread with sinsp's threadinfo defaults, not yet in the table. */
-static struct hr_thread *thread_alloc(int64_t tid)
+/* sinsp's threadinfo defaults. */
+static void thread_defaults(struct hr_thread *t, int64_t tid)
 {
-	struct hr_thread *t = calloc(1, sizeof(*t));
-	if (!t)
-		abort();
+	memset(t, 0, sizeof(*t));
 	t->tid = tid;
 	t->pid = -1;
 	t->ptid = -1;
@@ -115,6 +113,15 @@ static struct hr_thread *thread_alloc(int64_t tid)
 	t->fdlimit = (uint64_t)-1;
 	t->flags = HR_CL_NAME_CHANGED;
 	t->lastevent_type = -1;
+}
+
+/* A thread with the defaults, not yet in the table. */
+static struct hr_thread *thread_alloc(int64_t tid)
+{
+	struct hr_thread *t = malloc(sizeof(*t));
+	if (!t)
+		abort();
+	thread_defaults(t, tid);
 	return t;
 }
 
@@ -267,6 +274,7 @@ void hr_threads_set_container_event(struct hr_state *s, const char *id)
 {
 	struct hr_thread *t = &s->container_thread;
 	hr_bytes_free(&t->comm);
+	thread_defaults(t, -1);
 	struct hr_bytes comm = {0};
 	hr_bytes_set_str(&comm, "container:");
 	size_t n = strlen(id);
@@ -278,15 +286,10 @@ void hr_threads_set_container_event(struct hr_state *s, const char *id)
 	hr_bytes_free(&comm);
 	t->comm.p = p;
 	t->comm.len = (uint32_t)(strlen(p));
-	t->tid = -1;
-	t->pid = -1;
-	t->ptid = -1;
 	t->vtid = -2;
 	t->vpid = -2;
 	t->uid = 0xffffffffu;
 	t->gid = 0xffffffffu;
-	t->loginuid = 0xffffffffu;
-	t->flags = HR_CL_NAME_CHANGED;
 	snprintf(t->container_id, sizeof(t->container_id), "%s", id);
 }
 
