@@ -359,6 +359,7 @@ struct replay {
 	struct hr_strbuf out;
 	bool to_stdout;
 	FILE *file_out;
+	bool match_all; /* rule_matching: all (else the first matching rule only) */
 	bool monitor_drops;
 	struct hr_drop_monitor drops;
 	bool exit_requested;
@@ -412,17 +413,22 @@ static void on_event(struct replay *rp, struct hr_state *st, struct hr_event *e)
 	rp->captured++;
 	if (rp->monitor_drops)
 		check_drops(rp, e);
-	int32_t ri = hr_rule_engine_match(&rp->engine, &rp->fields, e);
-	if (ri < 0)
-		return;
-	const struct hr_rule *r = hr_ruleset_rule(rp->engine.rs, (uint32_t)ri);
-	if (!hr_alert_render(&rp->formats, &rp->alert, (uint32_t)ri, r, &rp->fields, e, &rp->out))
-		return;
-	rp->detected++;
-	rp->by_priority[r->priority]++;
-	rp->by_rule[ri]++;
-	hr_sb_putc(&rp->out, '\n');
-	emit(rp, &rp->out);
+	uint32_t from = 0;
+	for (;;) {
+		int32_t ri = hr_rule_engine_match(&rp->engine, &rp->fields, e, from, &from);
+		if (ri < 0)
+			return;
+		const struct hr_rule *r = hr_ruleset_rule(rp->engine.rs, (uint32_t)ri);
+		if (hr_alert_render(&rp->formats, &rp->alert, (uint32_t)ri, r, &rp->fields, e, &rp->out)) {
+			rp->detected++;
+			rp->by_priority[r->priority]++;
+			rp->by_rule[ri]++;
+			hr_sb_putc(&rp->out, '\n');
+			emit(rp, &rp->out);
+		}
+		if (!rp->match_all)
+			return;
+	}
 }
 
 static void print_stats(const struct replay *rp)
@@ -492,6 +498,14 @@ static int replay(const struct options *o, const struct config *c)
 		.hostname = host,
 	};
 	rp.to_stdout = config_bool(c, "stdout_output.enabled", true);
+	const char *matching = config_get(c, "rule_matching");
+	if (matching && strcmp(matching, "first") && strcmp(matching, "all")) {
+		fprintf(stderr, "Error: Unknown rule matching strategy \"%s\"--must be one of first, all\n", matching);
+		hr_reader_close(rd);
+		hr_ruleset_free(rs);
+		return 1;
+	}
+	rp.match_all = matching && !strcmp(matching, "all");
 	if (config_bool(c, "file_output.enabled", false)) {
 		const char *fname = config_get(c, "file_output.filename");
 		rp.file_out = fname ? fopen(fname, "a") : NULL;

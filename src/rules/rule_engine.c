@@ -64,13 +64,17 @@ void hr_rule_engine_free(struct hr_rule_engine *en)
 	memset(en, 0, sizeof *en);
 }
 
-int32_t hr_rule_engine_match(struct hr_rule_engine *en, struct hr_field_ctx *ctx, const struct hr_event *e)
+int32_t hr_rule_engine_match(struct hr_rule_engine *en, struct hr_field_ctx *ctx, const struct hr_event *e,
+			     uint32_t from, uint32_t *next)
 {
 	if (e->type >= HR_EVENT_MAX)
 		return -1;
 	const uint32_t *rules = en->by_type[e->type];
-	for (uint32_t i = 0; i < en->nby_type[e->type]; i++)
-		if (hr_filter_match(hr_ruleset_rule(en->rs, rules[i])->filter, ctx, e))
+	for (uint32_t i = from; i < en->nby_type[e->type]; i++) {
+		if (hr_filter_match(hr_ruleset_rule(en->rs, rules[i])->filter, ctx, e)) {
+			*next = i + 1;
 			return (int32_t)rules[i];
+		}
+	}
 	return -1;
 }

@@ -33,7 +33,10 @@ struct hr_rule_engine {
 void hr_rule_engine_init(struct hr_rule_engine *en, struct hr_ruleset *rs, const struct hr_rule_selection *sel);
 void hr_rule_engine_free(struct hr_rule_engine *en);
 
-/* The first enabled rule (in load order) matching `e`, or -1. */
-int32_t hr_rule_engine_match(struct hr_rule_engine *en, struct hr_field_ctx *ctx, const struct hr_event *e);
+/* The first enabled rule (in load order) from position `from` of the
+ * event type's list matching `e`, or -1; `*next` is where to continue
+ * for `rule_matching: all`. */
+int32_t hr_rule_engine_match(struct hr_rule_engine *en, struct hr_field_ctx *ctx, const struct hr_event *e,
+			     uint32_t from, uint32_t *next);
 
 #endif
