@@ -72,18 +72,12 @@ static struct hr_load_ctx condition_ctx(struct compiler *c, const struct hr_load
 
 static int list_index(struct hr_ruleset *rs, const char *name)
 {
-	for (uint32_t i = 0; i < rs->nlists; i++)
-		if (!strcmp(rs->lists[i].name, name))
-			return (int)i;
-	return -1;
+	return (int)hr_name_index_find(&rs->list_names, name, strlen(name));
 }
 
 static int macro_index(struct hr_ruleset *rs, const char *name, size_t len)
 {
-	for (uint32_t i = 0; i < rs->nmacros; i++)
-		if (strlen(rs->macros[i].name) == len && !strncmp(rs->macros[i].name, name, len))
-			return (int)i;
-	return -1;
+	return (int)hr_name_index_find(&rs->macro_names, name, len);
 }
 
 static void compile_lists(struct compiler *c)
@@ -113,14 +107,41 @@ static void compile_lists(struct compiler *c)
 	}
 }
 
-/* The condition with every list name substituted (Falco does this on the
- * text, before parsing); malloc'ed. */
+static bool is_list_delimiter(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '(' || c == ')' || c == ',' || c == '=';
+}
+
+/* The first list, in definition order after position `after`, whose name
+ * is a whole word of `text`; -1 when none. */
+static int64_t next_list_used(struct compiler *c, const char *text, int64_t after)
+{
+	int64_t best = -1;
+	for (const char *p = text; *p;) {
+		if (is_list_delimiter(*p)) {
+			p++;
+			continue;
+		}
+		const char *w = p;
+		while (*p && !is_list_delimiter(*p))
+			p++;
+		int64_t i = hr_name_index_find(&c->rs->list_names, w, (size_t)(p - w));
+		if (i > after && (best < 0 || i < best))
+			best = i;
+	}
+	return best;
+}
+
+/* The condition with list names substituted as Falco does, on the text
+ * before parsing, one list after the other in definition order (items
+ * that name a later list are substituted in turn); malloc'ed. Only lists
+ * whose names occur as words are tried. */
 static char *substitute_lists(struct compiler *c, const char *cond)
 {
 	char *text = strdup(cond);
 	if (!text)
 		abort();
-	for (uint32_t i = 0; i < c->rs->nlists; i++) {
+	for (int64_t i = next_list_used(c, text, -1); i >= 0; i = next_list_used(c, text, i)) {
 		char *next = hr_cond_substitute_list(text, c->rs->lists[i].name, c->lists[i].items, c->lists[i].nitems);
 		if (next) {
 			free(text);

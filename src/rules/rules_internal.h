@@ -52,8 +52,25 @@ struct hr_rule_info {
 	struct hr_load_ctx ctx, cond_ctx, output_ctx;
 };
 
+/* Names to positions in one of the definition arrays (open addressing). */
+struct hr_name_slot {
+	const char *name; /* NULL: empty */
+	uint32_t len, idx;
+};
+
+struct hr_name_index {
+	struct hr_name_slot *slots;
+	uint32_t cap, n; /* cap: a power of two, or 0 */
+};
+
+/* The position of `name` (`len` bytes), or -1. */
+int64_t hr_name_index_find(const struct hr_name_index *ix, const char *name, size_t len);
+void hr_name_index_add(struct hr_name_index *ix, const char *name, uint32_t idx);
+void hr_name_index_free(struct hr_name_index *ix);
+
 struct hr_ruleset {
 	struct hr_arena arena;
+	struct hr_name_index list_names, macro_names, rule_names;
 	struct hr_list_info *lists;
 	struct hr_macro_info *macros;
 	struct hr_rule_info *rule_infos;

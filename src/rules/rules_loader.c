@@ -54,32 +54,81 @@ void hr_ruleset_free(struct hr_ruleset *rs)
 	free(rs->lists);
 	free(rs->macros);
 	free(rs->rule_infos);
+	hr_name_index_free(&rs->list_names);
+	hr_name_index_free(&rs->macro_names);
+	hr_name_index_free(&rs->rule_names);
 	hr_arena_free(&rs->arena);
 	free(rs);
 }
 
+static uint64_t hash_name(const char *s, size_t len)
+{
+	uint64_t h = 1469598103934665603ull; /* FNV-1a */
+	for (size_t i = 0; i < len; i++)
+		h = (h ^ (unsigned char)s[i]) * 1099511628211ull;
+	return h;
+}
+
+int64_t hr_name_index_find(const struct hr_name_index *ix, const char *name, size_t len)
+{
+	if (!ix->cap)
+		return -1;
+	for (uint64_t i = hash_name(name, len) & (ix->cap - 1);; i = (i + 1) & (ix->cap - 1)) {
+		const struct hr_name_slot *sl = &ix->slots[i];
+		if (!sl->name)
+			return -1;
+		if (sl->len == len && !memcmp(sl->name, name, len))
+			return sl->idx;
+	}
+}
+
+static void insert_slot(struct hr_name_index *ix, const char *name, uint32_t len, uint32_t idx)
+{
+	uint64_t i = hash_name(name, len) & (ix->cap - 1);
+	while (ix->slots[i].name)
+		i = (i + 1) & (ix->cap - 1);
+	ix->slots[i] = (struct hr_name_slot){name, len, idx};
+	ix->n++;
+}
+
+void hr_name_index_add(struct hr_name_index *ix, const char *name, uint32_t idx)
+{
+	if ((ix->n + 1) * 2 > ix->cap) { /* keep at most half full */
+		struct hr_name_index bigger = {.cap = ix->cap ? ix->cap * 2 : 64};
+		bigger.slots = calloc(bigger.cap, sizeof *bigger.slots);
+		if (!bigger.slots)
+			abort();
+		for (uint32_t i = 0; i < ix->cap; i++)
+			if (ix->slots[i].name)
+				insert_slot(&bigger, ix->slots[i].name, ix->slots[i].len, ix->slots[i].idx);
+		free(ix->slots);
+		*ix = bigger;
+	}
+	insert_slot(ix, name, (uint32_t)strlen(name), idx);
+}
+
+void hr_name_index_free(struct hr_name_index *ix)
+{
+	free(ix->slots);
+	memset(ix, 0, sizeof *ix);
+}
+
 struct hr_list_info *hr_rules_find_list(struct hr_ruleset *rs, const char *name)
 {
-	for (uint32_t i = 0; i < rs->nlists; i++)
-		if (!strcmp(rs->lists[i].name, name))
-			return &rs->lists[i];
-	return NULL;
+	int64_t i = hr_name_index_find(&rs->list_names, name, strlen(name));
+	return i < 0 ? NULL : &rs->lists[i];
 }
 
 struct hr_macro_info *hr_rules_find_macro(struct hr_ruleset *rs, const char *name)
 {
-	for (uint32_t i = 0; i < rs->nmacros; i++)
-		if (!strcmp(rs->macros[i].name, name))
-			return &rs->macros[i];
-	return NULL;
+	int64_t i = hr_name_index_find(&rs->macro_names, name, strlen(name));
+	return i < 0 ? NULL : &rs->macros[i];
 }
 
 struct hr_rule_info *hr_rules_find_rule(struct hr_ruleset *rs, const char *name)
 {
-	for (uint32_t i = 0; i < rs->nrule_infos; i++)
-		if (!strcmp(rs->rule_infos[i].name, name))
-			return &rs->rule_infos[i];
-	return NULL;
+	int64_t i = hr_name_index_find(&rs->rule_names, name, strlen(name));
+	return i < 0 ? NULL : &rs->rule_infos[i];
 }
 
 bool hr_ruleset_load(struct hr_ruleset *rs, const char *name, const char *content, struct hr_load_result *res)

@@ -561,6 +561,7 @@ static bool read_list(struct reader *rd, const yaml_node_t *item, const struct h
 		} else {
 			v.index = v.visibility = rs->next_index++;
 			GROW(rs->lists, rs->nlists, rs->cap_lists);
+			hr_name_index_add(&rs->list_names, name, rs->nlists);
 			rs->lists[rs->nlists++] = v;
 		}
 	}
@@ -617,6 +618,7 @@ static bool read_macro(struct reader *rd, const yaml_node_t *item, const struct 
 		} else {
 			v.index = v.visibility = rs->next_index++;
 			GROW(rs->macros, rs->nmacros, rs->cap_macros);
+			hr_name_index_add(&rs->macro_names, name, rs->nmacros);
 			rs->macros[rs->nmacros++] = v;
 		}
 	}
@@ -893,6 +895,7 @@ static bool read_rule(struct reader *rd, const yaml_node_t *item, const struct h
 		} else {
 			v.index = v.visibility = rs->next_index++;
 			GROW(rs->rule_infos, rs->nrule_infos, rs->cap_rule_infos);
+			hr_name_index_add(&rs->rule_names, name, rs->nrule_infos);
 			rs->rule_infos[rs->nrule_infos++] = v;
 		}
 	}
