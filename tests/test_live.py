@@ -376,3 +376,35 @@ def test_live_process_started_before_has_proc_scan_fields(ctx):
     assert ev["proc.args"].endswith("scan-marker-arg"), ev
     assert ev["proc.cwd"] == ctx.tmp.rstrip("/") + "/", ev
     assert ev["fd.name"] == path, ev
+
+
+def test_live_udp_sendto_recvfrom_on_loopback(ctx):
+    """An unconnected UDP socket: sendto names the destination, recvfrom
+    gets the sender; bind and the tuples give fd.sip/sport/cip/cport."""
+    cap = start(ctx, ["fd.sip", "fd.sport", "fd.cip", "fd.cport", "fd.l4proto", "evt.rawres"],
+                "evt.type in (sendto, recvfrom, bind, openat)")
+    rx = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    rx.bind(("127.0.0.1", 0))
+    rport = rx.getsockname()[1]
+    tx = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    tx.sendto(b"harrier-udp", ("127.0.0.1", rport))
+    tport = tx.getsockname()[1]
+    data, _ = rx.recvfrom(100)
+    assert data == b"harrier-udp"
+    tx.close()
+    rx.close()
+    try:
+        snd = cap.wait_for(lambda e: e["evt.type"] == "sendto" and "harrier-udp" in e["evt.args"], "sendto")
+        rcv = cap.wait_for(lambda e: e["evt.type"] == "recvfrom" and "harrier-udp" in e["evt.args"], "recvfrom")
+        bnd = cap.wait_for(lambda e: e["evt.type"] == "bind" and "addr=127.0.0.1:0 " in e["evt.args"], "bind")
+    finally:
+        cap.stop()
+    assert bnd["evt.rawres"] == "0", bnd  # the address as passed: port 0 asks for any port
+    for e in (snd, rcv):
+        assert e["fd.l4proto"] == "udp", e
+        assert e["evt.rawres"] == str(len(b"harrier-udp")), e
+    # the sender's socket is unbound: the kernel's local address is 0.0.0.0
+    assert (snd["fd.cip"], snd["fd.cport"], snd["fd.sip"], snd["fd.sport"]) == \
+        ("0.0.0.0", str(tport), "127.0.0.1", str(rport)), snd
+    assert (rcv["fd.cip"], rcv["fd.cport"], rcv["fd.sip"], rcv["fd.sport"]) == \
+        ("127.0.0.1", str(tport), "127.0.0.1", str(rport)), rcv

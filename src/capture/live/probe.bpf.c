@@ -682,7 +682,8 @@ int BPF_PROG(hr_sys_exit, struct pt_regs *regs, long ret)
 			return 0;
 		push_u64(s, ret);
 		push_user_bytes(s, (void *)a.a[1], ret > 0 ? ret : 0, snaplen);
-		push_tuple(s, t, (int)a.a[0], true, NULL, 0);
+		/* unconnected: the sender, as the kernel wrote it to src_addr */
+		push_tuple(s, t, (int)a.a[0], true, (void *)a.a[4], a.a[4] ? sizeof(struct sockaddr_in6) : 0);
 		push_u64(s, (int)a.a[0]);
 		push_u32(s, (__u32)a.a[2]);
 		return event_submit(s);
