@@ -73,3 +73,18 @@ def test_compat_rules(ctx):
     p = ctx.run([ctx.bin("harrier"), "-V", rules, "-o", "json_output=true", "-o", "log_stderr=false"], check=False)
     errors = json.loads(p.stdout)["falco_load_results"][0]["errors"]
     assert p.returncode == 0 and not errors, [e["message"] for e in errors]
+
+
+def test_default_config_and_starter_rules(ctx):
+    """The shipped configuration names the starter rules relative to
+    itself; the starter rules load with no errors or warnings."""
+    config = os.path.join(ctx.root, "config", "harrier.yaml")
+    trace = os.path.join(ctx.traces_dir, "cat_write.scap")
+    p = ctx.run([ctx.bin("harrier"), "-c", config, "-e", trace])
+    log = p.stderr.decode(errors="replace")
+    assert "Loading rules from file " in log and "rules/harrier_rules.yaml" in log, log
+    assert "Events detected: 0" in p.stdout.decode(), p.stdout
+    rules = os.path.join(ctx.root, "rules", "harrier_rules.yaml")
+    p = ctx.run([ctx.bin("harrier"), "-V", rules, "-o", "json_output=true", "-o", "log_stderr=false"])
+    result = json.loads(p.stdout)["falco_load_results"][0]
+    assert result["successful"] and not result["errors"] and not result["warnings"], result

@@ -33,6 +33,7 @@ struct config {
 	const char *keys[MAX_ARGS * 4];
 	const char *values[MAX_ARGS * 4];
 	unsigned n;
+	char *path; /* the configuration file read, if any */
 };
 
 struct options {
@@ -83,6 +84,8 @@ static void config_set(struct config *c, const char *key, size_t keylen, const c
 
 static void config_free(struct config *c)
 {
+	free(c->path);
+	c->path = NULL;
 	for (unsigned i = 0; i < c->n; i++) {
 		free((char *)c->keys[i]);
 		free((char *)c->values[i]);
@@ -168,8 +171,44 @@ static char *read_file(const char *path)
 	return buf;
 }
 
+/* Without -c: the checkout's config/harrier.yaml next to the build
+ * directory holding this program, else /etc/harrier/harrier.yaml. */
+static char *default_config_path(void)
+{
+	char exe[4096];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+	if (n > 0) {
+		exe[n] = 0;
+		char *slash = strrchr(exe, '/');
+		if (slash) {
+			*slash = 0;
+			char path[4200];
+			snprintf(path, sizeof path, "%s/../config/harrier.yaml", exe);
+			if (access(path, R_OK) == 0)
+				return strdup(path);
+		}
+	}
+	return access("/etc/harrier/harrier.yaml", R_OK) == 0 ? strdup("/etc/harrier/harrier.yaml") : NULL;
+}
+
+/* A rules path from the configuration: relative ones are relative to the
+ * configuration file's directory. */
+static char *config_relative(const struct config *c, const char *path)
+{
+	const char *slash = c->path ? strrchr(c->path, '/') : NULL;
+	if (path[0] == '/' || !slash)
+		return strdup(path);
+	size_t n = (size_t)(slash - c->path) + 1 + strlen(path) + 1;
+	char *out = malloc(n);
+	if (out)
+		snprintf(out, n, "%.*s/%s", (int)(slash - c->path), c->path, path);
+	return out;
+}
+
 static bool load_config(struct config *c, const char *path)
 {
+	free(c->path);
+	c->path = strdup(path);
 	char *text = read_file(path);
 	if (!text) {
 		fprintf(stderr, "Error: could not read the configuration file %s\n", path);
@@ -645,7 +684,11 @@ int main(int argc, char **argv)
 		}
 	}
 	struct config c = {0};
-	if (o.config_path && !load_config(&c, o.config_path)) {
+	char *dflt = o.config_path ? NULL : default_config_path();
+	const char *config_path = o.config_path ? o.config_path : dflt;
+	bool config_ok = !config_path || load_config(&c, config_path);
+	free(dflt);
+	if (!config_ok) {
 		config_free(&c);
 		return 1;
 	}
@@ -658,15 +701,22 @@ int main(int argc, char **argv)
 		config_set(&c, o.overrides[i], (size_t)(eq - o.overrides[i]), eq + 1);
 	}
 	int rc;
+	char *config_rules[MAX_ARGS];
+	unsigned nconfig_rules = 0;
 	if (o.nvalidate) {
 		rc = validate(&o, &c);
 	} else if (o.capture || config_get(&c, "engine.replay.capture_file")) {
 		/* without -r, the configuration's rules files (or Falco's legacy key) */
-		for (unsigned i = 0; !o.nrules && i < c.n; i++)
+		for (unsigned i = 0; !o.nrules && i < c.n && nconfig_rules < MAX_ARGS; i++)
 			if (!strcmp(c.keys[i], "rules_file") || !strncmp(c.keys[i], "rules_file.", 11) ||
 			    !strncmp(c.keys[i], "rules_files.", 12))
-				o.rules[o.nrules++] = c.values[i];
+				config_rules[nconfig_rules++] = config_relative(&c, c.values[i]);
+		for (unsigned i = 0; i < nconfig_rules; i++)
+			if (config_rules[i])
+				o.rules[o.nrules++] = config_rules[i];
 		rc = replay(&o, &c);
+		for (unsigned i = 0; i < nconfig_rules; i++)
+			free(config_rules[i]);
 	} else {
 		rc = usage_error("nothing to do: give -V RULES, or -r RULES -e CAPTURE", NULL);
 	}
