@@ -26,6 +26,7 @@
 #include "state/state.h"
 
 #define MAX_ARGS 256
+#define HARRIER_VERSION "0.1.0"
 
 /* Configuration as dotted keys ("stdout_output.enabled"): the config
  * file's scalars first, then -o overrides, later entries winning. */
@@ -49,6 +50,14 @@ struct options {
 	const char *enable_tags[MAX_ARGS];    /* -t */
 	unsigned nenable_tags;
 	bool verbose;                   /* -v */
+	bool list_rules;                /* -L */
+	const char *describe_rule;      /* -l RULE */
+	bool names_only;                /* -N: with -L, names only */
+	bool list_fields;               /* --list */
+	bool list_events;               /* --list-events */
+	bool dry_run;                   /* --dry-run */
+	bool unbuffered;                /* -U */
+	double max_seconds;             /* -M: stop after this many seconds (0: no limit) */
 	const char *config_path;
 	const char *overrides[MAX_ARGS];
 	unsigned noverrides;
@@ -71,6 +80,14 @@ static const char usage_text[] =
 	"  -T TAG                disable rules with tag TAG\n"
 	"  -t TAG                enable only rules with tag TAG\n"
 	"  -v                    verbose: end-of-run statistics on stderr\n"
+	"  -L                    list the loaded rules with their descriptions (-N: names only)\n"
+	"  -l RULE               describe one loaded rule\n"
+	"  --list                list the supported fields\n"
+	"  --list-events         list the event types\n"
+	"  -M SECS               stop after SECS seconds\n"
+	"  -U                    unbuffered output\n"
+	"  --dry-run             load configuration and rules, then exit\n"
+	"  --version             print the version\n"
 	"  -h, --help            print this help\n";
 
 /* Keeps copies of `key` and `value`. */
@@ -489,6 +506,83 @@ static void print_stats(const struct replay *rp)
 			printf("   %s: %llu\n", hr_ruleset_rule(rp->engine.rs, i)->name, (unsigned long long)rp->by_rule[i]);
 }
 
+/* Falco's -L table: name in 50 columns, the description wrapped at 110
+ * characters with a 51-column indent. */
+static void print_rule_row(const struct hr_rule *r, bool names_only)
+{
+	if (names_only) {
+		printf("%s\n", r->name);
+		return;
+	}
+	struct hr_strbuf d = {0};
+	unsigned len = 0;
+	for (const char *p = r->desc; *p;) {
+		while (*p && isspace((unsigned char)*p))
+			p++;
+		const char *w = p;
+		while (*p && !isspace((unsigned char)*p))
+			p++;
+		unsigned n = (unsigned)(p - w);
+		if (!n)
+			break;
+		if (len + n + 1 <= 110 - 51) {
+			len += n + 1;
+		} else {
+			hr_sb_printf(&d, "\n%-51s", " ");
+			len = n + 1;
+		}
+		hr_sb_append(&d, w, n);
+		hr_sb_putc(&d, ' ');
+	}
+	printf("%-50s %s\n\n", r->name, hr_sb_str(&d));
+	hr_sb_free(&d);
+}
+
+static int list_rules(const struct options *o, struct hr_ruleset *rs)
+{
+	if (!o->names_only) {
+		printf("%-50s %s\n", "Rule", "Description");
+		printf("%-50s %s\n", "----", "-----------");
+	}
+	bool found = false;
+	for (uint32_t i = 0; i < hr_ruleset_count(rs); i++) {
+		const struct hr_rule *r = hr_ruleset_rule(rs, i);
+		if (o->describe_rule && strcmp(r->name, o->describe_rule))
+			continue;
+		print_rule_row(r, o->names_only);
+		found = true;
+	}
+	if (o->describe_rule && !found) {
+		fprintf(stderr, "Error: Rule not found: %s\n", o->describe_rule);
+		return 1;
+	}
+	return 0;
+}
+
+static void list_fields(void)
+{
+	for (unsigned c = 0; c < hr_field_class_count; c++) {
+		printf("Field Class: %s\n\n", hr_field_classes[c].name);
+		for (const struct hr_field_def *d = hr_field_classes[c].defs; d->name; d++)
+			if (!(d->flags & HR_FF_UNSUPPORTED))
+				printf("%-25s %s\n", d->name, d->desc ? d->desc : "");
+		printf("\n");
+	}
+}
+
+static void list_events(void)
+{
+	for (unsigned t = 0; t < HR_EVENT_MAX; t++) {
+		const struct hr_event_info *e = &hr_event_table[t];
+		if (!e->name || !strcmp(e->name, "NA"))
+			continue;
+		printf("%c %s(", e->is_enter ? '>' : '<', e->name);
+		for (unsigned k = 0; k < e->nparams; k++)
+			printf("%s%s", k ? ", " : "", e->params[k].name);
+		printf(")\n");
+	}
+}
+
 static int replay(const struct options *o, const struct config *c)
 {
 	struct hr_ruleset *rs = hr_ruleset_new();
@@ -497,6 +591,11 @@ static int replay(const struct options *o, const struct config *c)
 			hr_ruleset_free(rs);
 			return 1;
 		}
+	}
+	if (o->list_rules || o->describe_rule || o->dry_run) {
+		int lrc = o->dry_run ? 0 : list_rules(o, rs);
+		hr_ruleset_free(rs);
+		return lrc;
 	}
 	struct hr_rule_selection sel = {
 		.min_priority = HR_PRIO_DEBUG,
@@ -602,6 +701,9 @@ static int replay(const struct options *o, const struct config *c)
 			break;
 		case HR_REC_EVENT:
 			on_event(&rp, st, &rec.event);
+			if (o->max_seconds > 0 && (rp.captured & 1023) == 0 &&
+			    (double)(clock() - start) / CLOCKS_PER_SEC >= o->max_seconds)
+				done = true;
 			break;
 		default:
 			hr_state_apply_record(st, &rec);
@@ -667,6 +769,32 @@ int main(int argc, char **argv)
 			if (*n == MAX_ARGS)
 				return usage_error("too many ", a);
 			list[(*n)++] = argv[++i];
+		} else if (!strcmp(a, "-L")) {
+			o.list_rules = true;
+		} else if (!strcmp(a, "-l")) {
+			if (!has_value)
+				return usage_error("-l needs a rule name", NULL);
+			o.describe_rule = argv[++i];
+		} else if (!strcmp(a, "-N")) {
+			o.names_only = true;
+		} else if (!strcmp(a, "--list")) {
+			o.list_fields = true;
+			if (has_value && argv[i + 1][0] != '-')
+				i++; /* the source: only syscall fields exist */
+		} else if (!strcmp(a, "--list-events")) {
+			o.list_events = true;
+		} else if (!strcmp(a, "--dry-run")) {
+			o.dry_run = true;
+		} else if (!strcmp(a, "-U") || !strcmp(a, "--unbuffered")) {
+			o.unbuffered = true;
+		} else if (!strcmp(a, "-M")) {
+			if (!has_value || atof(argv[i + 1]) < 0)
+				return usage_error("-M needs a number of seconds", NULL);
+			o.max_seconds = atof(argv[++i]);
+		} else if (!strcmp(a, "--version")) {
+			printf("Harrier version: %s\nEngine version: %d.%d.%d\n", HARRIER_VERSION, HR_ENGINE_VERSION_MAJOR,
+			       HR_ENGINE_VERSION_MINOR, HR_ENGINE_VERSION_PATCH);
+			return 0;
 		} else if (!strcmp(a, "-A")) {
 			/* every event already reaches the rules when replaying a file */
 		} else if (!strcmp(a, "-v")) {
@@ -703,9 +831,18 @@ int main(int argc, char **argv)
 	int rc;
 	char *config_rules[MAX_ARGS];
 	unsigned nconfig_rules = 0;
-	if (o.nvalidate) {
+	if (o.unbuffered)
+		setvbuf(stdout, NULL, _IONBF, 0);
+	if (o.list_fields || o.list_events) {
+		if (o.list_fields)
+			list_fields();
+		if (o.list_events)
+			list_events();
+		rc = 0;
+	} else if (o.nvalidate) {
 		rc = validate(&o, &c);
-	} else if (o.capture || config_get(&c, "engine.replay.capture_file")) {
+	} else if (o.capture || config_get(&c, "engine.replay.capture_file") || o.list_rules || o.describe_rule ||
+		   o.dry_run) {
 		/* without -r, the configuration's rules files (or Falco's legacy key) */
 		for (unsigned i = 0; !o.nrules && i < c.n && nconfig_rules < MAX_ARGS; i++)
 			if (!strcmp(c.keys[i], "rules_file") || !strncmp(c.keys[i], "rules_file.", 11) ||
