@@ -3,6 +3,7 @@
  * time also appears among the JSON output fields, as in Falco. */
 #include "rules/alert_output.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
@@ -45,6 +46,46 @@ static struct hr_line_format *format_of(struct hr_alert_formats *af, const struc
 	return af->fmt[ri];
 }
 
+/* Length of the valid UTF-8 sequence at `p` (at most `n` bytes) that is
+ * not a C1 control, or 0. */
+static size_t utf8_printable_len(const unsigned char *p, size_t n)
+{
+	size_t len = p[0] >= 0xf0 ? 4 : p[0] >= 0xe0 ? 3 : p[0] >= 0xc2 ? 2 : 0;
+	if (!len || len > n || p[0] > 0xf4)
+		return 0;
+	for (size_t i = 1; i < len; i++)
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+	uint32_t cp = len == 2 ? (uint32_t)(p[0] & 0x1f) << 6 | (p[1] & 0x3f)
+		      : len == 3 ? (uint32_t)(p[0] & 0x0f) << 12 | (uint32_t)(p[1] & 0x3f) << 6 | (p[2] & 0x3f)
+				 : (uint32_t)(p[0] & 0x07) << 18 | (uint32_t)(p[1] & 0x3f) << 12 |
+					   (uint32_t)(p[2] & 0x3f) << 6 | (p[3] & 0x3f);
+	bool overlong = (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000);
+	bool bad = overlong || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff) || (cp >= 0x80 && cp <= 0x9f);
+	return bad ? 0 : len;
+}
+
+/* The alert line with every byte that could end the line or drive a
+ * terminal (C0/C1 controls, DEL, invalid UTF-8) written as \xHH, so event
+ * data cannot forge or hide alerts. */
+static void escape_line(const char *in, size_t n, struct hr_strbuf *out)
+{
+	const unsigned char *p = (const unsigned char *)in;
+	for (size_t i = 0; i < n;) {
+		if (p[i] >= 0x20 && p[i] < 0x7f) {
+			hr_sb_putc(out, (char)p[i++]);
+			continue;
+		}
+		size_t len = p[i] >= 0x80 ? utf8_printable_len(p + i, n - i) : 0;
+		if (len) {
+			hr_sb_append(out, in + i, len);
+			i += len;
+		} else {
+			hr_sb_printf(out, "\\x%02x", p[i++]);
+		}
+	}
+}
+
 bool hr_alert_render(struct hr_alert_formats *af, const struct hr_alert_options *o, uint32_t ri,
 		     const struct hr_rule *r, struct hr_field_ctx *ctx, const struct hr_event *e, struct hr_strbuf *out)
 {
@@ -52,7 +93,9 @@ bool hr_alert_render(struct hr_alert_formats *af, const struct hr_alert_options 
 	if (!fmt)
 		return false;
 	hr_sb_reset(out);
-	hr_line_format_render(fmt, ctx, e, &af->line);
+	hr_line_format_render(fmt, ctx, e, &af->fields);
+	hr_sb_reset(&af->line);
+	escape_line(hr_sb_str(&af->fields), af->fields.len, &af->line);
 	if (!o->json) {
 		hr_sb_append(out, hr_sb_str(&af->line), af->line.len);
 		return true;

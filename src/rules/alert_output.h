@@ -2,7 +2,9 @@
  * Alerts as Falco prints them: the text line `<time>: <Priority> <output>`
  * (time as evt.time, or ISO 8601 in UTC), and the JSON object with
  * hostname, output, output_fields (the format's fields, typed), priority,
- * rule, source, tags and time, keys in sorted order.
+ * rule, source, tags and time, keys in sorted order. Control characters
+ * and invalid UTF-8 from event data are escaped in the text (\xHH); JSON
+ * strings are escaped by the JSON writer.
  */
 #ifndef HR_ALERT_OUTPUT_H
 #define HR_ALERT_OUTPUT_H
