@@ -7,6 +7,7 @@ void unit_fields(unsigned *passed, unsigned *failed);
 void unit_state(unsigned *passed, unsigned *failed);
 void unit_filter(unsigned *passed, unsigned *failed);
 void unit_rules(unsigned *passed, unsigned *failed);
+void unit_live(unsigned *passed, unsigned *failed);
 
 int main(void)
 {
@@ -16,6 +17,7 @@ int main(void)
 	unit_state(&passed, &failed);
 	unit_filter(&passed, &failed);
 	unit_rules(&passed, &failed);
+	unit_live(&passed, &failed);
 	printf("%u passed, %u failed\n", passed, failed);
 	return failed != 0;
 }

@@ -572,10 +572,10 @@ static enum hr_record_kind next_event(struct live_source *ls, struct hr_record *
 		convert_params(&rec->event);
 		if (!ls->for_2022_recording)
 			return HR_REC_EVENT;
-		hr_exit_to_2022(&rec->event);
-		memcpy(ls->event + 20, &rec->event.type, 2);
 		uint32_t enter_len;
-		if (hr_enter_2022_build(&rec->event, ls->enter, sizeof ls->enter, &enter_len)) {
+		bool with_enter = hr_record_2022(&rec->event, ls->enter, sizeof ls->enter, &enter_len);
+		memcpy(ls->event + 20, &rec->event.type, 2);
+		if (with_enter) {
 			ls->exit_pending = true;
 			ls->exit_len = len;
 			ls->exit_cpu = cpu;

@@ -6,7 +6,8 @@
 
 #include <string.h>
 
-void hr_exit_to_2022(struct hr_event *x)
+/* The exit rewritten in place (record_2022.h). */
+static void exit_to_2022(struct hr_event *x)
 {
 	switch (x->type) {
 	case 389: /* accept4 (ACCEPT4_6_X): ACCEPT4_5_X plus flags */
@@ -70,11 +71,13 @@ static int exit_param(const struct hr_event *x, const struct hr_event_info *xi, 
 	return -1;
 }
 
-bool hr_enter_2022_build(const struct hr_event *x, uint8_t *buf, size_t cap, uint32_t *len)
+bool hr_record_2022(struct hr_event *x, uint8_t *buf, size_t cap, uint32_t *len)
 {
 	if ((x->type & 1) == 0 || x->type >= HR_EVENT_MAX)
 		return false;
+	/* parameter names come from the layout the exit was built with */
 	const struct hr_event_info *xi = hr_event_info_of(x->type);
+	exit_to_2022(x);
 	const struct hr_event_info *ei = hr_event_info_of((uint16_t)(x->type - 1));
 	if (!xi || !ei || !ei->known_2022 || !ei->is_enter || (ei->flags & HR_EF_UNUSED) ||
 	    hr_event_len_size((uint16_t)(x->type - 1)) != 2)

@@ -16,15 +16,13 @@
 
 #include "event/event.h"
 
-/* Rewrites exit `x` in place (its type, its parameter bytes) for 2022: the
- * 2022 id where the newest id only appended parameters (accept4, dup,
- * pipe2), and generic events of syscalls 2022 has no code for as code 0
- * ("unknown": sysdig 0.29.3 crashes on codes past its table). */
-void hr_exit_to_2022(struct hr_event *x);
-
-/* Writes into `buf` (of `cap` bytes) the v2 record of the enter event that
- * pairs with exit `x` (same time and thread), and sets *len. False when `x`
- * has no enter event sysdig 0.29.3 knows. */
-bool hr_enter_2022_build(const struct hr_event *x, uint8_t *buf, size_t cap, uint32_t *len);
+/* Prepares exit `x` for a 2022 recording, in place: the 2022 id where the
+ * newest id only appended parameters (accept4, dup, pipe2), and generic
+ * events of syscalls 2022 has no code for as code 0 ("unknown": sysdig
+ * 0.29.3 crashes on codes past its table). Then writes into `buf` (of `cap`
+ * bytes) the v2 record of the enter event that pairs with it (same time and
+ * thread) and sets *len; returns false when there is no enter event sysdig
+ * 0.29.3 knows for it. */
+bool hr_record_2022(struct hr_event *x, uint8_t *buf, size_t cap, uint32_t *len);
 
 #endif
