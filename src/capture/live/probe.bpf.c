@@ -581,18 +581,44 @@ int BPF_PROG(hr_sys_exit, struct pt_regs *regs, long ret)
 		push_u16(s, (__u16)nr);
 		return event_submit(s);
 	}
-	switch (nr) {
-	case HRP_NR_open:
-		return open_like(t, HRP_OPEN_X, ret, 0, (void *)a.a[0], a.a[1], a.a[2], 0);
-	case HRP_NR_creat:
-		return open_like(t, HRP_CREAT_X, ret, 0, (void *)a.a[0], 0, a.a[1], 0);
-	case HRP_NR_openat:
-		return open_like(t, HRP_OPENAT_2_X, ret, (int)a.a[0], (void *)a.a[1], a.a[2], a.a[3], 0);
-	case HRP_NR_openat2: {
+	/* Syscalls sharing a big event builder: each builder is expanded once
+	 * (the verifier's work, hence the start-up time, grows with copies). */
+	if (nr == HRP_NR_open || nr == HRP_NR_creat || nr == HRP_NR_openat || nr == HRP_NR_openat2) {
 		struct open_how how = {};
-		bpf_probe_read_user(&how, sizeof how, (void *)a.a[2]);
-		return open_like(t, HRP_OPENAT2_X, ret, (int)a.a[0], (void *)a.a[1], how.flags, how.mode, how.resolve);
+		if (nr == HRP_NR_openat2)
+			bpf_probe_read_user(&how, sizeof how, (void *)a.a[2]);
+		else if (nr == HRP_NR_openat)
+			how = (struct open_how){.flags = a.a[2], .mode = a.a[3]};
+		else if (nr == HRP_NR_open)
+			how = (struct open_how){.flags = a.a[1], .mode = a.a[2]};
+		else
+			how.mode = a.a[1];
+		bool at = nr == HRP_NR_openat || nr == HRP_NR_openat2;
+		__u16 type = nr == HRP_NR_open ? HRP_OPEN_X : nr == HRP_NR_creat ? HRP_CREAT_X
+				: nr == HRP_NR_openat ? HRP_OPENAT_2_X : HRP_OPENAT2_X;
+		return open_like(t, type, ret, at ? (int)a.a[0] : 0, (void *)(at ? a.a[1] : a.a[0]), how.flags, how.mode,
+				 how.resolve);
 	}
+	if (nr == HRP_NR_clone || nr == HRP_NR_fork || nr == HRP_NR_vfork || nr == HRP_NR_clone3) {
+		__u64 flags = 0;
+		__u16 type = HRP_CLONE_20_X;
+		if (nr == HRP_NR_clone) {
+			flags = a.a[0];
+		} else if (nr == HRP_NR_fork) {
+			type = HRP_FORK_20_X;
+		} else if (nr == HRP_NR_vfork) {
+			type = HRP_VFORK_20_X;
+			flags = 0x4000 /* CLONE_VFORK */ | 0x100 /* CLONE_VM */;
+		} else {
+			type = HRP_CLONE3_X;
+			bpf_probe_read_user(&flags, 8, (void *)a.a[0]);
+		}
+		return on_clone_exit(t, type, ret, (__u32)flags);
+	}
+	if (nr == HRP_NR_accept || nr == HRP_NR_accept4)
+		return accept_event(t, nr == HRP_NR_accept ? HRP_ACCEPT_5_X : HRP_ACCEPT4_6_X, ret, &a);
+
+	switch (nr) {
 	case HRP_NR_close:
 		if (!(s = event_begin(HRP_CLOSE_X, 2)))
 			return 0;
@@ -664,10 +690,6 @@ int BPF_PROG(hr_sys_exit, struct pt_regs *regs, long ret)
 		push_u64(s, (int)a.a[0]);
 		push_u32(s, (__u32)a.a[1]);
 		return event_submit(s);
-	case HRP_NR_accept:
-		return accept_event(t, HRP_ACCEPT_5_X, ret, &a);
-	case HRP_NR_accept4:
-		return accept_event(t, HRP_ACCEPT4_6_X, ret, &a);
 	case HRP_NR_sendto:
 		if (!(s = event_begin(HRP_SENDTO_X, 5)))
 			return 0;
@@ -687,17 +709,6 @@ int BPF_PROG(hr_sys_exit, struct pt_regs *regs, long ret)
 		push_u64(s, (int)a.a[0]);
 		push_u32(s, (__u32)a.a[2]);
 		return event_submit(s);
-	case HRP_NR_clone:
-		return on_clone_exit(t, HRP_CLONE_20_X, ret, (__u32)a.a[0]);
-	case HRP_NR_fork:
-		return on_clone_exit(t, HRP_FORK_20_X, ret, 0);
-	case HRP_NR_vfork:
-		return on_clone_exit(t, HRP_VFORK_20_X, ret, 0x4000 /* CLONE_VFORK */ | 0x100 /* CLONE_VM */);
-	case HRP_NR_clone3: {
-		__u64 flags = 0;
-		bpf_probe_read_user(&flags, 8, (void *)a.a[0]);
-		return on_clone_exit(t, HRP_CLONE3_X, ret, (__u32)flags);
-	}
 	case HRP_NR_execve:
 	case HRP_NR_execveat:
 		/* successful execs come from sched_process_exec */
