@@ -88,3 +88,20 @@ def test_default_config_and_starter_rules(ctx):
     p = ctx.run([ctx.bin("harrier"), "-V", rules, "-o", "json_output=true", "-o", "log_stderr=false"])
     result = json.loads(p.stdout)["falco_load_results"][0]
     assert result["successful"] and not result["errors"] and not result["warnings"], result
+
+
+def test_program_output(ctx):
+    """program_output: one program per alert, or one for the whole run with
+    keep_alive; json_include_output_fields_property=false drops the fields."""
+    rules = os.path.join(ctx.shared, "conformance", "rules", "single_rule.yaml")
+    trace = os.path.join(ctx.traces_dir, "cat_write.scap")
+    for keep_alive in ("false", "true"):
+        out = os.path.join(ctx.tmp, f"program-{keep_alive}.txt")
+        ctx.run([ctx.bin("harrier"), "-r", rules, "-e", trace, "-o", "stdout_output.enabled=false",
+                 "-o", "program_output.enabled=true", "-o", f"program_output.keep_alive={keep_alive}",
+                 "-o", f"program_output.program=cat >> {out}", "-o", "json_output=true",
+                 "-o", "json_include_output_fields_property=false", "-o", "log_stderr=false"])
+        with open(out) as f:
+            alerts = [json.loads(line) for line in f]
+        assert len(alerts) == 4 and all(a["rule"] == "open_from_cat" for a in alerts), alerts
+        assert all("output_fields" not in a for a in alerts), alerts

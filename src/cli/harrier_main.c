@@ -12,6 +12,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <syslog.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -244,14 +245,12 @@ static bool load_config(struct config *c, const char *path)
 	return ok;
 }
 
-enum log_level { LOG_EMERG, LOG_ALERT, LOG_CRIT, LOG_ERR, LOG_WARNING, LOG_NOTICE, LOG_INFO, LOG_DEBUG };
-
-/* Falco's log line on stderr (when log_stderr is on and the level passes
- * log_level): "<date>: <message>", the date as ctime or, with
+/* Falco's log line on stderr (when log_stderr is on and `level`, one of
+ * syslog's LOG_* levels, passes log_level): "<date>: <message>", the date as ctime or, with
  * time_format_iso_8601, "2016-08-04T16:17:57+0000". */
-static void log_msg(const struct config *c, enum log_level level, const char *fmt, ...)
+static void log_msg(const struct config *c, int level, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
-static void log_msg(const struct config *c, enum log_level level, const char *fmt, ...)
+static void log_msg(const struct config *c, int level, const char *fmt, ...)
 {
 	if (!config_bool(c, "log_stderr", true))
 		return;
@@ -413,8 +412,10 @@ struct replay {
 	struct hr_alert_options alert;
 	struct hr_field_ctx fields;
 	struct hr_strbuf out;
-	bool to_stdout;
+	bool to_stdout, to_syslog, buffered;
 	FILE *file_out;
+	const char *program;  /* program_output.program when enabled */
+	FILE *program_pipe;   /* with program_output.keep_alive */
 	bool match_all; /* rule_matching: all (else the first matching rule only) */
 	bool monitor_drops;
 	struct hr_drop_monitor drops;
@@ -425,12 +426,33 @@ struct replay {
 };
 
 /* Writes a line to the enabled outputs. */
-static void emit(struct replay *rp, const struct hr_strbuf *line)
+/* Writes an alert line (with its newline) to the enabled outputs; `prio`
+ * is the alert's priority, for syslog. */
+static void emit(struct replay *rp, const struct hr_strbuf *line, enum hr_priority prio)
 {
-	if (rp->to_stdout)
+	if (rp->to_stdout) {
 		fwrite(line->p, 1, line->len, stdout);
-	if (rp->file_out)
+		if (!rp->buffered)
+			fflush(stdout);
+	}
+	if (rp->file_out) {
 		fwrite(line->p, 1, line->len, rp->file_out);
+		if (!rp->buffered)
+			fflush(rp->file_out);
+	}
+	if (rp->to_syslog)
+		syslog(LOG_USER | (int)prio, "%.*s", (int)(line->len ? line->len - 1 : 0), line->p);
+	if (rp->program) {
+		/* keep_alive: one program for the whole run; else one per alert */
+		FILE *f = rp->program_pipe ? rp->program_pipe : popen(rp->program, "w");
+		if (f) {
+			fwrite(line->p, 1, line->len, f);
+			if (rp->program_pipe)
+				fflush(f);
+			else
+				pclose(f);
+		}
+	}
 }
 
 static void check_drops(struct replay *rp, const struct hr_event *e)
@@ -452,7 +474,7 @@ static void check_drops(struct replay *rp, const struct hr_event *e)
 		strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%S", &tm);
 		hr_sb_reset(&rp->out);
 		hr_sb_printf(&rp->out, "%s.%09llu+0000: Debug %s\n", stamp, (unsigned long long)(e->ts % 1000000000ull), msg);
-		emit(rp, &rp->out);
+		emit(rp, &rp->out, HR_PRIO_DEBUG);
 	}
 	if (what == HR_DROP_ACT_AND_EXIT) {
 		log_msg(rp->c, LOG_CRIT, "%s\n", msg);
@@ -480,7 +502,7 @@ static void on_event(struct replay *rp, struct hr_state *st, struct hr_event *e)
 			rp->by_priority[r->priority]++;
 			rp->by_rule[ri]++;
 			hr_sb_putc(&rp->out, '\n');
-			emit(rp, &rp->out);
+			emit(rp, &rp->out, r->priority);
 		}
 		if (!rp->match_all)
 			return;
@@ -633,9 +655,17 @@ static int replay(const struct options *o, const struct config *c)
 		.iso8601 = config_bool(c, "time_format_iso_8601", false),
 		.include_output = config_bool(c, "json_include_output_property", true),
 		.include_tags = config_bool(c, "json_include_tags_property", true),
+		.include_fields = config_bool(c, "json_include_output_fields_property", true),
 		.hostname = host,
 	};
 	rp.to_stdout = config_bool(c, "stdout_output.enabled", true);
+	rp.to_syslog = config_bool(c, "syslog_output.enabled", false);
+	rp.buffered = config_bool(c, "buffered_outputs", false);
+	if (config_bool(c, "program_output.enabled", false)) {
+		rp.program = config_get(c, "program_output.program");
+		if (rp.program && config_bool(c, "program_output.keep_alive", false))
+			rp.program_pipe = popen(rp.program, "w");
+	}
 	const char *matching = config_get(c, "rule_matching");
 	if (matching && strcmp(matching, "first") && strcmp(matching, "all")) {
 		fprintf(stderr, "Error: Unknown rule matching strategy \"%s\"--must be one of first, all\n", matching);
@@ -724,6 +754,8 @@ static int replay(const struct options *o, const struct config *c)
 		rc = 1;
 	if (rp.file_out)
 		fclose(rp.file_out);
+	if (rp.program_pipe)
+		pclose(rp.program_pipe);
 	free(rp.by_rule);
 	hr_state_free(st);
 	hr_reader_close(rd);

@@ -107,8 +107,10 @@ bool hr_alert_render(struct hr_alert_formats *af, const struct hr_alert_options 
 		hr_sb_puts(out, ",\"output\":");
 		hr_json_append_string(out, hr_sb_str(&af->line));
 	}
-	hr_sb_puts(out, ",\"output_fields\":");
-	hr_sb_append(out, hr_sb_str(&af->fields), af->fields.len);
+	if (o->include_fields) {
+		hr_sb_puts(out, ",\"output_fields\":");
+		hr_sb_append(out, hr_sb_str(&af->fields), af->fields.len);
+	}
 	hr_sb_puts(out, ",\"priority\":");
 	hr_json_append_string(out, hr_priority_name(r->priority, false));
 	hr_sb_puts(out, ",\"rule\":");

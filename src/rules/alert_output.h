@@ -19,6 +19,7 @@ struct hr_alert_options {
 	bool iso8601;
 	bool include_output;  /* json_include_output_property */
 	bool include_tags;    /* json_include_tags_property */
+	bool include_fields;  /* json_include_output_fields_property */
 	const char *hostname;
 };
 
