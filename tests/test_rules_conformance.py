@@ -105,3 +105,15 @@ def test_program_output(ctx):
             alerts = [json.loads(line) for line in f]
         assert len(alerts) == 4 and all(a["rule"] == "open_from_cat" for a in alerts), alerts
         assert all("output_fields" not in a for a in alerts), alerts
+
+
+def test_config_errors(ctx):
+    """Unknown configuration keys are warned about; bad values are fatal
+    with a message naming the key."""
+    rules = os.path.join(ctx.root, "rules", "harrier_rules.yaml")
+    p = ctx.run([ctx.bin("harrier"), "-V", rules, "-o", "json_output=maybe"], check=False)
+    assert p.returncode == 1 and b"json_output must be a boolean" in p.stderr, p.stderr
+    p = ctx.run([ctx.bin("harrier"), "-V", rules, "-o", "priority=loud"], check=False)
+    assert p.returncode == 1 and b"Unknown priority value: loud" in p.stderr, p.stderr
+    p = ctx.run([ctx.bin("harrier"), "-V", rules, "-o", "colour=red"])
+    assert b"Unknown configuration key 'colour'" in p.stderr, p.stderr

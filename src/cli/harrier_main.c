@@ -279,6 +279,74 @@ static void log_msg(const struct config *c, int level, const char *fmt, ...)
 	va_end(ap);
 }
 
+/* Falco's top-level configuration keys; others are warned about. */
+static const char *const known_keys[] = {
+	"rules_files", "rules_file", "rules", "config_files", "watch_config_files", "time_format_iso_8601",
+	"buffer_format_base64", "priority", "json_output", "json_include_output_property",
+	"json_include_message_property", "json_include_output_fields_property", "json_include_tags_property",
+	"buffered_outputs", "rule_matching", "outputs_queue", "append_output", "static_fields", "stdout_output",
+	"syslog_output", "file_output", "http_output", "program_output", "grpc_output", "grpc", "webserver",
+	"log_stderr", "log_syslog", "log_level", "libs_logger", "output_timeout", "outputs", "syscall_event_timeouts",
+	"syscall_event_drops", "metrics", "base_syscalls", "falco_libs", "container_engines", "plugins",
+	"load_plugins", "engine", "capture", "modern_bpf", "syscall_buf_size_preset", "syscall_drop_failed_exit",
+	"plugins_hostinfo", "container", NULL,
+};
+
+static const char *const bool_keys[] = {
+	"time_format_iso_8601", "json_output", "json_include_output_property", "json_include_message_property",
+	"json_include_output_fields_property", "json_include_tags_property", "buffered_outputs", "log_stderr",
+	"log_syslog", "stdout_output.enabled", "file_output.enabled", "file_output.keep_alive",
+	"program_output.enabled", "program_output.keep_alive", "syslog_output.enabled",
+	"syscall_event_drops.simulate_drops", NULL,
+};
+
+static bool is_bool_text(const char *v)
+{
+	static const char *const words[] = {"true", "false", "yes", "no", "on", "off", "1", "0", NULL};
+	for (unsigned i = 0; words[i]; i++)
+		if (!strcasecmp(v, words[i]))
+			return true;
+	return false;
+}
+
+/* Unknown keys are warned about; values of the wrong type are fatal. */
+static bool check_config(const struct config *c)
+{
+	const char *name = c->path ? c->path : "command line";
+	for (unsigned i = 0; i < c->n; i++) {
+		const char *k = c->keys[i], *v = c->values[i];
+		size_t top = strcspn(k, ".");
+		bool known = false;
+		for (unsigned j = 0; known_keys[j] && !known; j++)
+			known = strlen(known_keys[j]) == top && !strncmp(known_keys[j], k, top);
+		if (!known)
+			log_msg(c, LOG_WARNING, "Unknown configuration key '%.*s' (ignored)\n", (int)top, k);
+		for (unsigned j = 0; bool_keys[j]; j++) {
+			if (!strcmp(bool_keys[j], k) && !is_bool_text(v)) {
+				fprintf(stderr, "Error reading config file (%s): %s must be a boolean (true or false), not '%s'\n",
+					name, k, v);
+				return false;
+			}
+		}
+	}
+	enum hr_priority p;
+	const char *prio = config_get(c, "priority");
+	if (prio && !hr_priority_parse(prio, &p)) {
+		fprintf(stderr, "Error reading config file (%s): Unknown priority value: %s\n", name, prio);
+		return false;
+	}
+	static const char *const levels[] = {"emergency", "alert", "critical", "error", "warning", "notice", "info", "debug", NULL};
+	const char *lvl = config_get(c, "log_level");
+	bool lvl_ok = !lvl;
+	for (unsigned i = 0; levels[i] && !lvl_ok; i++)
+		lvl_ok = !strcmp(lvl, levels[i]);
+	if (!lvl_ok) {
+		fprintf(stderr, "Error reading config file (%s): Unknown log level %s\n", name, lvl);
+		return false;
+	}
+	return true;
+}
+
 static int validate(const struct options *o, const struct config *c)
 {
 	bool json = config_bool(c, "json_output", false);
@@ -859,6 +927,10 @@ int main(int argc, char **argv)
 			return usage_error("-o needs KEY=VALUE, got ", o.overrides[i]);
 		}
 		config_set(&c, o.overrides[i], (size_t)(eq - o.overrides[i]), eq + 1);
+	}
+	if (!check_config(&c)) {
+		config_free(&c);
+		return 1;
 	}
 	int rc;
 	char *config_rules[MAX_ARGS];
