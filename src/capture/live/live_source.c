@@ -43,6 +43,7 @@ struct ring {
 	const uint8_t *data;      /* mapped twice in a row: records never wrap */
 	size_t size;
 	size_t page;
+	unsigned long stop_at;    /* when stopping: the producer position at the stop, else 0 */
 };
 
 enum phase { PH_SECTION, PH_MACHINE, PH_SCAN, PH_EVENTS, PH_END };
@@ -60,6 +61,8 @@ struct live_source {
 	void (*on_idle)(void *ctx);
 	void *idle_ctx;
 	bool for_2022_recording;
+	bool draining;            /* stop seen: delivering what the rings held then */
+	unsigned since_stop_check;
 	bool exit_pending;        /* ls->event is an exit whose enter was just handed out */
 	uint32_t exit_len;
 	uint16_t exit_cpu;
@@ -468,7 +471,7 @@ static const uint8_t *ring_peek(struct ring *r, uint32_t *len)
 	for (;;) {
 		unsigned long cons = *r->consumer;
 		unsigned long prod = __atomic_load_n(r->producer, __ATOMIC_ACQUIRE);
-		if (cons >= prod)
+		if (cons >= prod || (r->stop_at && cons >= r->stop_at))
 			return NULL;
 		const uint8_t *hdr = r->data + (cons & (r->size - 1));
 		uint32_t h = __atomic_load_n((const uint32_t *)hdr, __ATOMIC_ACQUIRE);
@@ -525,6 +528,17 @@ static bool should_stop(struct live_source *ls)
 	return stop_requested || (ls->deadline_ns && clock_ns(CLOCK_MONOTONIC) >= ls->deadline_ns);
 }
 
+/* Stopping: what the rings hold now is still delivered, nothing newer, so
+ * that a stop takes effect even while events keep coming. */
+static void begin_drain(struct live_source *ls)
+{
+	ls->draining = true;
+	for (int i = 0; i < ls->nrings; i++) {
+		unsigned long prod = __atomic_load_n(ls->rings[i].producer, __ATOMIC_ACQUIRE);
+		ls->rings[i].stop_at = prod ? prod : 1;
+	}
+}
+
 /* Decodes a v2 record of ls's buffers into rec->event. */
 static bool decode(struct hr_record *rec, const uint8_t *buf, uint32_t len, uint16_t cpu)
 {
@@ -549,9 +563,12 @@ static enum hr_record_kind next_event(struct live_source *ls, struct hr_record *
 	for (;;) {
 		uint32_t len;
 		uint16_t cpu;
+		/* a stop is noticed within 1024 events even if the rings never run empty */
+		if (!ls->draining && (++ls->since_stop_check & 1023) == 0 && should_stop(ls))
+			begin_drain(ls);
 		if (!take_oldest(ls, &len, &cpu)) {
 			/* rings drained: stop now if asked, else wait (the probe never wakes us) */
-			if (should_stop(ls)) {
+			if (ls->draining || should_stop(ls)) {
 				ls->phase = PH_END;
 				return HR_REC_END;
 			}
