@@ -544,7 +544,8 @@ static int write_fd_list(struct hr_writer *w, const struct hr_state *s, const st
 	 * listed: the main thread's, and those of threads without that flag. */
 	if (t->tid == t->pid || !(t->flags & PPM_CL_CLONE_FILES))
 		hr_state_each_fd(s, t, collect_fd, w);
-	qsort(w->fds, w->nfds, sizeof *w->fds, by_fd);
+	if (w->nfds > 1)
+		qsort(w->fds, w->nfds, sizeof *w->fds, by_fd);
 	block_begin(w, HR_BLK_FDL_V2);
 	put64(w, (uint64_t)t->tid);
 	for (size_t i = 0; i < w->nfds; i++)
