@@ -117,3 +117,17 @@ def test_config_errors(ctx):
     assert p.returncode == 1 and b"Unknown priority value: loud" in p.stderr, p.stderr
     p = ctx.run([ctx.bin("harrier"), "-V", rules, "-o", "colour=red"])
     assert b"Unknown configuration key 'colour'" in p.stderr, p.stderr
+
+
+def test_option_list_indexes(ctx):
+    """-o key[N]=value replaces an entry of a configuration list, key[]=value
+    appends one."""
+    config = os.path.join(ctx.root, "config", "harrier.yaml")
+    rules = os.path.join(ctx.shared, "conformance", "rules")
+    trace = os.path.join(ctx.traces_dir, "cat_write.scap")
+    p = ctx.run([ctx.bin("harrier"), "-c", config, "-e", trace,
+                 "-o", f"rules_files[0]={os.path.join(rules, 'single_rule.yaml')}",
+                 "-o", f"rules_files[]={os.path.join(rules, 'double_rule.yaml')}"])
+    loaded = [line.split("Loading rules from file ")[1] for line in p.stderr.decode().splitlines()
+              if "Loading rules from file " in line]
+    assert [os.path.basename(f) for f in loaded] == ["single_rule.yaml", "double_rule.yaml"], loaded

@@ -100,6 +100,44 @@ static void config_set(struct config *c, const char *key, size_t keylen, const c
 	}
 }
 
+/* Whether entry `i` is the first with its key (an overridden key is
+ * used once, with its last value). */
+static bool first_of_key(const struct config *c, unsigned i)
+{
+	for (unsigned j = 0; j < i; j++)
+		if (!strcmp(c->keys[j], c->keys[i]))
+			return false;
+	return true;
+}
+
+/* An -o key: dotted, with list indexes written `key[N]` (stored as
+ * `key.N`) or `key[]` (appended after the list's last entry). */
+static void set_override(struct config *c, const char *key, size_t len, const char *value)
+{
+	char k[512];
+	size_t n = 0;
+	for (size_t i = 0; i < len && n + 24 < sizeof k; i++) {
+		if (key[i] == '[' && i + 1 < len && key[i + 1] == ']') {
+			unsigned next = 0; /* after the highest index present */
+			for (unsigned j = 0; j < c->n; j++) {
+				size_t kl = strlen(c->keys[j]);
+				if (kl > n + 1 && !strncmp(c->keys[j], k, n) && c->keys[j][n] == '.') {
+					unsigned idx = (unsigned)strtoul(c->keys[j] + n + 1, NULL, 10);
+					next = idx + 1 > next ? idx + 1 : next;
+				}
+			}
+			n += (size_t)snprintf(k + n, sizeof k - n, ".%u", next);
+			i++;
+		} else if (key[i] == '[') {
+			k[n++] = '.';
+		} else if (key[i] != ']') {
+			k[n++] = key[i];
+		}
+	}
+	k[n] = 0;
+	config_set(c, k, n, value);
+}
+
 static void config_free(struct config *c)
 {
 	free(c->path);
@@ -758,8 +796,8 @@ static int replay(const struct options *o, const struct config *c)
 		const char *acts[16];
 		unsigned nacts = 0;
 		for (unsigned i = 0; i < c->n && nacts < 16; i++)
-			if (!strncmp(c->keys[i], "syscall_event_drops.actions.", 28))
-				acts[nacts++] = c->values[i];
+			if (!strncmp(c->keys[i], "syscall_event_drops.actions.", 28) && first_of_key(c, i))
+				acts[nacts++] = config_get(c, c->keys[i]);
 		const char *thr = config_get(c, "syscall_event_drops.threshold");
 		const char *rate = config_get(c, "syscall_event_drops.rate");
 		const char *burst = config_get(c, "syscall_event_drops.max_burst");
@@ -926,7 +964,7 @@ int main(int argc, char **argv)
 			config_free(&c);
 			return usage_error("-o needs KEY=VALUE, got ", o.overrides[i]);
 		}
-		config_set(&c, o.overrides[i], (size_t)(eq - o.overrides[i]), eq + 1);
+		set_override(&c, o.overrides[i], (size_t)(eq - o.overrides[i]), eq + 1);
 	}
 	if (!check_config(&c)) {
 		config_free(&c);
@@ -949,9 +987,10 @@ int main(int argc, char **argv)
 		   o.dry_run) {
 		/* without -r, the configuration's rules files (or Falco's legacy key) */
 		for (unsigned i = 0; !o.nrules && i < c.n && nconfig_rules < MAX_ARGS; i++)
-			if (!strcmp(c.keys[i], "rules_file") || !strncmp(c.keys[i], "rules_file.", 11) ||
-			    !strncmp(c.keys[i], "rules_files.", 12))
-				config_rules[nconfig_rules++] = config_relative(&c, c.values[i]);
+			if ((!strcmp(c.keys[i], "rules_file") || !strncmp(c.keys[i], "rules_file.", 11) ||
+			     !strncmp(c.keys[i], "rules_files.", 12)) &&
+			    first_of_key(&c, i))
+				config_rules[nconfig_rules++] = config_relative(&c, config_get(&c, c.keys[i]));
 		for (unsigned i = 0; i < nconfig_rules; i++)
 			if (config_rules[i])
 				o.rules[o.nrules++] = config_rules[i];
