@@ -33,6 +33,14 @@ def test_corpus_strict(ctx):
     print(f"conformance --strict: {summary.group(0)}; pending: {sorted(set(failed) & set(PENDING))}")
 
 
+def test_corpus_strict_modern_flags(ctx):
+    """The same corpus with Falco >= 0.38's configuration keys instead of
+    -e/-A/-D/-T/-t (engine.kind=replay, base_syscalls.all, rules[].enable/disable)."""
+    failed, summary = run_corpus(ctx, "--flag-style", "modern")
+    unexpected = {k: v for k, v in failed.items() if k not in PENDING}
+    assert not unexpected, "\n".join(f"{k}: {v}" for k, v in unexpected.items())
+
+
 def test_pending_reason(ctx):
     """The pending cases fail only because fields are missing: validating
     the corpus' falco_rules.yaml stops at an unknown field."""

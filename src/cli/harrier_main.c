@@ -734,6 +734,24 @@ static int replay(const struct options *o, const struct config *c)
 		.enable_tags = o->enable_tags,
 		.nenable_tags = o->nenable_tags,
 	};
+	/* Falco's `rules:` list: rules[N].enable/disable with .rule or .tag */
+	struct hr_rule_toggle toggles[64];
+	for (unsigned i = 0; i < c->n && sel.ntoggles < 64; i++) {
+		char action[16], what[8];
+		unsigned idx;
+		int used = 0;
+		if (sscanf(c->keys[i], "rules.%u.%15[a-z].%7[a-z]%n", &idx, action, what, &used) != 3 ||
+		    c->keys[i][used] || !first_of_key(c, i))
+			continue;
+		if ((strcmp(action, "enable") && strcmp(action, "disable")) || (strcmp(what, "rule") && strcmp(what, "tag"))) {
+			fprintf(stderr, "Error: unknown rules selection %s\n", c->keys[i]);
+			hr_ruleset_free(rs);
+			return 1;
+		}
+		toggles[sel.ntoggles++] = (struct hr_rule_toggle){
+			.enable = action[0] == 'e', .by_tag = what[0] == 't', .pattern = config_get(c, c->keys[i])};
+	}
+	sel.toggles = toggles;
 	const char *prio = config_get(c, "priority");
 	if (prio && !hr_priority_parse(prio, &sel.min_priority)) {
 		fprintf(stderr, "Error: Unknown priority value: %s\n", prio);

@@ -13,9 +13,44 @@ static bool has_tag(const struct hr_rule *r, const char *tag)
 	return false;
 }
 
+/* `pattern` with `*` matching any text (possibly empty). */
+static bool wildcard_match(const char *pattern, const char *s)
+{
+	const char *star = NULL, *resume = NULL;
+	while (*s) {
+		if (*pattern == '*') {
+			star = pattern++;
+			resume = s;
+		} else if (*pattern == *s) {
+			pattern++;
+			s++;
+		} else if (star) {
+			pattern = star + 1;
+			s = ++resume;
+		} else {
+			return false;
+		}
+	}
+	while (*pattern == '*')
+		pattern++;
+	return !*pattern;
+}
+
+static bool toggled(const struct hr_rule *r, const struct hr_rule_selection *sel, bool enabled)
+{
+	for (unsigned i = 0; i < sel->ntoggles; i++) {
+		const struct hr_rule_toggle *t = &sel->toggles[i];
+		if (t->by_tag ? has_tag(r, t->pattern) : wildcard_match(t->pattern, r->name))
+			enabled = t->enable;
+	}
+	return enabled;
+}
+
 static bool selected(const struct hr_rule *r, const struct hr_rule_selection *sel)
 {
-	if (!r->enabled || r->priority > sel->min_priority)
+	if (r->priority > sel->min_priority)
+		return false;
+	if (!toggled(r, sel, r->enabled))
 		return false;
 	for (unsigned i = 0; i < sel->ndisable_substr; i++)
 		if (strstr(r->name, sel->disable_substr[i]))

@@ -13,6 +13,15 @@
 #include "event/event_table.h"
 #include "rules/rules_loader.h"
 
+/* One entry of Falco's `rules:` configuration list, applied in order:
+ * enable or disable the rules whose name matches `pattern` (`*` matches
+ * any text) or that carry the tag `pattern`. */
+struct hr_rule_toggle {
+	bool enable;
+	bool by_tag;
+	const char *pattern;
+};
+
 struct hr_rule_selection {
 	enum hr_priority min_priority;   /* rules less severe are dropped */
 	const char *const *disable_substr; /* -D: rule names containing any */
@@ -21,6 +30,8 @@ struct hr_rule_selection {
 	unsigned ndisable_tags;
 	const char *const *enable_tags;    /* -t: only rules with one of these */
 	unsigned nenable_tags;
+	const struct hr_rule_toggle *toggles; /* then these, in order */
+	unsigned ntoggles;
 };
 
 struct hr_rule_engine {
