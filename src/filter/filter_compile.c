@@ -190,6 +190,8 @@ bool hr_filter_bind_lhs(struct hr_filter *f, struct hr_filter_check *c, char *er
 			if (hr_filter_add_slot(f, companions[i].second, strlen(companions[i].second), &s2, err, errlen) < 0)
 				return false;
 			c->lhs2_slot = s2;
+			if (hr_filter_add_slot(f, "fd.type", 7, &c->lhs3_slot, err, errlen) < 0)
+				return false;
 			c->special = SP_EITHER;
 		}
 		return true;

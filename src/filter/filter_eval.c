@@ -230,8 +230,9 @@ static bool set_has(const struct hr_filter_check *c, const char *s, uint32_t len
 /* Is `s` one of the prefixes or below one, by whole path components? */
 static bool path_match(const struct hr_filter_check *c, const char *s, uint32_t len)
 {
+	/* "/" (kept as "") matches every name, as in sysdig */
 	for (uint32_t i = 0; i <= len; i++)
-		if ((i == len || s[i] == '/') && set_has(c, s, i))
+		if ((i == 0 || i == len || s[i] == '/') && set_has(c, s, i))
 			return true;
 	return false;
 }
@@ -343,10 +344,33 @@ static bool any_ancestor(struct hr_filter *f, struct hr_filter_check *c, struct 
 	return found;
 }
 
+/* An IP socket whose addresses are not known yet holds zeros in sysdig,
+ * and zeros differ from any other address, network or port. */
+static bool unset_socket_differs(struct hr_filter_check *c, bool v4, struct hr_field_ctx *ctx,
+				 const struct hr_event *e, struct hr_filter *f)
+{
+	struct hr_value zero;
+	memset(&zero, 0, sizeof zero);
+	if (c->cls == VCLS_UNSIGNED) {
+		zero.type = HR_PT_PORT;
+	} else {
+		zero.type = HR_PT_IPADDR;
+		zero.len = v4 ? 4 : 16;
+	}
+	return test_value(f, c, &zero, ctx, e);
+}
+
 /* fd.ip, fd.port, fd.net...: the client or the server side. */
 static bool either_side(struct hr_filter *f, struct hr_filter_check *c, struct hr_field_ctx *ctx,
 			const struct hr_event *e)
 {
+	/* sysdig looks at IP sockets only (fd.cport is 0 on unix sockets) */
+	struct hr_value t;
+	if (!slot_value(f, c->lhs3_slot, ctx, e, &t) || !is_text(t.type) || text_len(&t) != 4)
+		return false;
+	bool v4 = !memcmp(t.str, "ipv4", 4);
+	if (!v4 && memcmp(t.str, "ipv6", 4) != 0)
+		return false;
 	struct hr_value a, b;
 	bool has_a = slot_value(f, c->lhs.slot, ctx, e, &a);
 	bool has_b = slot_value(f, c->lhs2_slot, ctx, e, &b);
@@ -355,6 +379,8 @@ static bool either_side(struct hr_filter *f, struct hr_filter_check *c, struct h
 	if (c->op == OP_NE) {
 		if (has_a && has_b)
 			return test_value(f, c, &a, ctx, e) && test_value(f, c, &b, ctx, e);
+		if (!has_a && !has_b)
+			return unset_socket_differs(c, v4, ctx, e, f);
 		return (has_a && test_value(f, c, &a, ctx, e)) || (has_b && test_value(f, c, &b, ctx, e));
 	}
 	return (has_a && test_value(f, c, &a, ctx, e)) || (has_b && test_value(f, c, &b, ctx, e));

@@ -82,6 +82,7 @@ struct hr_filter_check {
 	uint8_t special;
 	struct hr_filter_operand lhs;
 	uint32_t lhs2_slot;       /* SP_EITHER: the second companion */
+	uint32_t lhs3_slot;       /* SP_EITHER: fd.type (sockets without addresses) */
 	bool rhs_is_field;
 	struct hr_filter_operand rhs;
 	struct hr_filter_value *values;
