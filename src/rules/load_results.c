@@ -154,7 +154,7 @@ static void snippet(const struct hr_load_result *r, const struct hr_load_ctx *c,
 		return;
 	}
 	size_t len = strlen(text), half = 80;
-	size_t pos = c->loc[c->n - 1].offset;
+	size_t pos = c->content ? c->content_pos : c->loc[c->n - 1].offset;
 	if (pos >= len)
 		pos = len - 1;
 	while (pos > 0 && text[pos] == '\n')

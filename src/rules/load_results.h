@@ -72,13 +72,15 @@ struct hr_load_loc {
 
 #define HR_LOAD_CTX_MAX 8
 
-/* The locations from the outermost (the file) to the innermost. The last
- * one's `content`, when set, is the text its offset points into (a
- * condition); otherwise the offset is into the file. */
+/* The locations from the outermost (the file) to the innermost. For a
+ * place inside a condition, `content` is the condition's text and
+ * `content_pos` the place in it (the snippet shows that text); otherwise
+ * snippets come from the file at the innermost offset. */
 struct hr_load_ctx {
 	struct hr_load_loc loc[HR_LOAD_CTX_MAX];
 	uint8_t n;
 	const char *content;
+	uint32_t content_pos;
 };
 
 /* A context one level inside `parent`. */

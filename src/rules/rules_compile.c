@@ -67,6 +67,7 @@ static struct hr_load_ctx condition_ctx(struct compiler *c, const struct hr_load
 						   last->column + col, last->offset + pos);
 	ctx.loc[ctx.n - 1].name = name;
 	ctx.content = hr_arena_strdup(&c->rs->arena, cond);
+	ctx.content_pos = pos;
 	return ctx;
 }
 
