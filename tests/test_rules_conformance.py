@@ -139,3 +139,15 @@ def test_option_list_indexes(ctx):
     loaded = [line.split("Loading rules from file ")[1] for line in p.stderr.decode().splitlines()
               if "Loading rules from file " in line]
     assert [os.path.basename(f) for f in loaded] == ["single_rule.yaml", "double_rule.yaml"], loaded
+
+
+def test_append_output(ctx):
+    """append_output adds text (with fields) to the outputs of the rules
+    its match selects."""
+    rules = os.path.join(ctx.shared, "conformance", "rules", "single_rule.yaml")
+    trace = os.path.join(ctx.traces_dir, "cat_write.scap")
+    p = ctx.run([ctx.bin("harrier"), "-r", rules, "-e", trace, "-o", "log_stderr=false",
+                 "-o", "append_output[0].extra_output=pid=%proc.pid", "-o", "append_output[0].match.rule=open_from_cat",
+                 "-o", "append_output[1].extra_output=never", "-o", "append_output[1].match.source=k8s_audit"])
+    alerts = [line for line in p.stdout.decode().splitlines() if ": Warning " in line]
+    assert len(alerts) == 4 and all(a.endswith("(command=cat /dev/null) pid=20072") for a in alerts), alerts

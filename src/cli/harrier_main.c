@@ -772,6 +772,26 @@ static int replay(const struct options *o, const struct config *c)
 		gethostname(hostname, sizeof hostname - 1);
 		host = hostname;
 	}
+	/* append_output[N]: extra_output with an optional match on source,
+	 * rule and tags (the first tag listed) */
+	struct hr_append_output append[32];
+	unsigned nappend = 0;
+	for (unsigned i = 0; i < c->n && nappend < 32; i++) {
+		unsigned idx;
+		int used = 0;
+		if (sscanf(c->keys[i], "append_output.%u.extra_output%n", &idx, &used) != 1 || c->keys[i][used] ||
+		    !first_of_key(c, i))
+			continue;
+		char key[96];
+		struct hr_append_output *a = &append[nappend++];
+		a->extra_output = config_get(c, c->keys[i]);
+		snprintf(key, sizeof key, "append_output.%u.match.source", idx);
+		a->source = config_get(c, key);
+		snprintf(key, sizeof key, "append_output.%u.match.rule", idx);
+		a->rule = config_get(c, key);
+		snprintf(key, sizeof key, "append_output.%u.match.tags.0", idx);
+		a->tag = config_get(c, key);
+	}
 	static struct replay rp;
 	rp.c = c;
 	rp.alert = (struct hr_alert_options){
@@ -781,6 +801,8 @@ static int replay(const struct options *o, const struct config *c)
 		.include_tags = config_bool(c, "json_include_tags_property", true),
 		.include_fields = config_bool(c, "json_include_output_fields_property", true),
 		.hostname = host,
+		.append = append,
+		.nappend = nappend,
 	};
 	rp.to_stdout = config_bool(c, "stdout_output.enabled", true);
 	rp.to_syslog = config_bool(c, "syslog_output.enabled", false);

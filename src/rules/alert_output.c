@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 #include "format/json_output.h"
@@ -38,6 +39,15 @@ static struct hr_line_format *format_of(struct hr_alert_formats *af, const struc
 	/* '*': missing fields print as <NA> (null in JSON), as Falco does */
 	hr_sb_printf(&text, "*%s: %s %s", o->iso8601 ? "%evt.time.iso8601" : "%evt.time",
 		     hr_priority_name(r->priority, false), r->output);
+	for (unsigned i = 0; i < o->nappend; i++) {
+		const struct hr_append_output *a = &o->append[i];
+		bool tagged = !a->tag;
+		for (uint32_t t = 0; !tagged && t < r->ntags; t++)
+			tagged = !strcmp(r->tags[t], a->tag);
+		if ((!a->source || !strcmp(a->source, r->source)) && (!a->rule || !strcmp(a->rule, r->name)) && tagged &&
+		    a->extra_output)
+			hr_sb_printf(&text, " %s", a->extra_output);
+	}
 	char err[256];
 	af->fmt[ri] = hr_line_format_new(hr_sb_str(&text), err, sizeof err);
 	if (!af->fmt[ri])

@@ -14,7 +14,16 @@
 #include "format/line_format.h"
 #include "rules/rules_loader.h"
 
+/* An `append_output` entry: text added to the output of the rules it
+ * matches (every rule when the match fields are NULL). */
+struct hr_append_output {
+	const char *source, *rule, *tag; /* match: source, rule name, one required tag */
+	const char *extra_output;
+};
+
 struct hr_alert_options {
+	const struct hr_append_output *append;
+	unsigned nappend;
 	bool json;
 	bool iso8601;
 	bool include_output;  /* json_include_output_property */
