@@ -439,7 +439,8 @@ static bool fields_known(const char *text, const struct hr_cond_parse *p, char *
 	return true;
 }
 
-static bool add_rule(struct compiler *c, const struct hr_rule_info *r, char *cond, struct hr_filter *filter)
+static bool add_rule(struct compiler *c, const struct hr_rule_info *r, const char *output, char *cond,
+		     struct hr_filter *filter)
 {
 	struct hr_ruleset *rs = c->rs;
 	if (rs->nrules == rs->cap_rules) {
@@ -453,7 +454,7 @@ static bool add_rule(struct compiler *c, const struct hr_rule_info *r, char *con
 	rs->rules[rs->nrules++] = (struct hr_rule){
 		.name = r->name,
 		.desc = r->desc,
-		.output = r->output,
+		.output = output,
 		.source = r->source,
 		.condition = hr_arena_strdup(&rs->arena, cond),
 		.priority = r->priority,
@@ -467,10 +468,28 @@ static bool add_rule(struct compiler *c, const struct hr_rule_info *r, char *con
 
 /* Compiles one rule; false on an error (in c->fail). A rule skipped with a
  * warning returns true without being added. */
+/* `output` without its `%container.info` tokens (deprecated in Falco,
+ * which drops them with a warning). */
+static const char *drop_container_info(struct compiler *c, const struct hr_rule_info *r)
+{
+	static const char token[] = "%container.info";
+	if (!strstr(r->output, token))
+		return r->output;
+	hr_load_warning(c->res, LOAD_DEPRECATED_ITEM,
+			"%container.info is deprecated and no more useful, and will be dropped by Falco 1.0.0. The "
+			"container plugin will automatically add required fields to the output message.",
+			&r->ctx);
+	char *out = hr_arena_strdup(&c->rs->arena, r->output), *at;
+	while ((at = strstr(out, token)))
+		memmove(at, at + sizeof token - 1, strlen(at + sizeof token - 1) + 1);
+	return out;
+}
+
 static bool compile_rule(struct compiler *c, const struct hr_rule_info *r)
 {
 	char err[300];
-	if (!output_valid(r->output, err, sizeof err)) {
+	const char *output = drop_container_info(c, r);
+	if (!output_valid(output, err, sizeof err)) {
 		if (r->skip_if_unknown_filter) {
 			hr_load_warning(c->res, LOAD_UNKNOWN_FILTER, err, &r->output_ctx);
 			return true;
@@ -521,7 +540,7 @@ static bool compile_rule(struct compiler *c, const struct hr_rule_info *r)
 					"Rule matches too many evt.type values. This has a significant performance penalty.",
 					&r->ctx);
 	}
-	ok = add_rule(c, r, expanded, f);
+	ok = add_rule(c, r, output, expanded, f);
 out_full:
 	hr_cond_parse_free(&full);
 out_parse:

@@ -121,6 +121,10 @@ static const struct expect_msg messages[] = {
 	{"- rule: r\n  desc: d\n  condition: evt.type=open and proc.nobody=1\n  output: o\n  priority: info\n"
 	 "  skip-if-unknown-filter: true",
 	 false, "LOAD_UNKNOWN_FILTER", "rule", "filter_check called with nonexistent field proc.nobody"},
+	{"- rule: r\n  desc: d\n  condition: evt.type=open\n  output: o %container.info\n  priority: info", false,
+	 "LOAD_DEPRECATED_ITEM", "rule",
+	 "%container.info is deprecated and no more useful, and will be dropped by Falco 1.0.0. The container plugin "
+	 "will automatically add required fields to the output message."},
 	{"- rule: r\n  desc: d\n  condition: evt.type=open\n  output: o\n  priority: info\n- rule: r\n  enabled: false",
 	 false, "LOAD_DEPRECATED_ITEM", "rule",
 	 "The standalone 'enabled' key usage is deprecated. The correct approach requires also a 'replace' entry under "
