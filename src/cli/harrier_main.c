@@ -12,12 +12,14 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <sys/utsname.h>
 #include <syslog.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "app/drop_monitor.h"
 #include "capture/scap_reader.h"
+#include "format/json_output.h"
 #include "fields/fields.h"
 #include "rules/alert_output.h"
 #include "rules/load_results.h"
@@ -57,6 +59,7 @@ struct options {
 	bool list_fields;               /* --list */
 	bool list_events;               /* --list-events */
 	bool dry_run;                   /* --dry-run */
+	bool support;                   /* --support */
 	bool unbuffered;                /* -U */
 	double max_seconds;             /* -M: stop after this many seconds (0: no limit) */
 	const char *config_path;
@@ -89,6 +92,7 @@ static const char usage_text[] =
 	"  -U                    unbuffered output\n"
 	"  --dry-run             load configuration and rules, then exit\n"
 	"  --version             print the version\n"
+	"  --support             print version, system, configuration and rules files as JSON\n"
 	"  -h, --help            print this help\n";
 
 /* Keeps copies of `key` and `value`. */
@@ -711,6 +715,47 @@ static void list_events(void)
 	}
 }
 
+/* --support: what a bug report needs, as one JSON document. */
+static int print_support(const struct config *c, const char *const *rules, unsigned nrules)
+{
+	struct hr_strbuf out = {0};
+	struct utsname un;
+	uname(&un);
+	hr_sb_printf(&out, "{\"version\":\"%s\",\"engine_info\":{\"engine_version\":\"%d.%d.%d\"},\"system_info\":{",
+		     HARRIER_VERSION, HR_ENGINE_VERSION_MAJOR, HR_ENGINE_VERSION_MINOR, HR_ENGINE_VERSION_PATCH);
+	const char *parts[][2] = {{"sysname", un.sysname}, {"nodename", un.nodename}, {"release", un.release},
+				  {"version", un.version}, {"machine", un.machine}};
+	for (unsigned i = 0; i < 5; i++) {
+		hr_sb_printf(&out, "%s\"%s\":", i ? "," : "", parts[i][0]);
+		hr_json_append_string(&out, parts[i][1]);
+	}
+	hr_sb_puts(&out, "},\"cmdline_config\":{");
+	for (unsigned i = 0; i < c->n; i++) {
+		hr_sb_puts(&out, i ? "," : "");
+		hr_json_append_string(&out, c->keys[i]);
+		hr_sb_putc(&out, ':');
+		hr_json_append_string(&out, c->values[i]);
+	}
+	hr_sb_puts(&out, "},\"config\":");
+	char *text = c->path ? read_file(c->path) : NULL;
+	hr_json_append_string(&out, text ? text : "");
+	free(text);
+	hr_sb_puts(&out, ",\"rules_files\":[");
+	for (unsigned i = 0; i < nrules; i++) {
+		text = read_file(rules[i]);
+		hr_sb_puts(&out, i ? ",{\"name\":" : "{\"name\":");
+		hr_json_append_string(&out, rules[i]);
+		hr_sb_puts(&out, ",\"content\":");
+		hr_json_append_string(&out, text ? text : "");
+		hr_sb_putc(&out, '}');
+		free(text);
+	}
+	hr_sb_puts(&out, "]}");
+	printf("%s\n", hr_sb_str(&out));
+	hr_sb_free(&out);
+	return 0;
+}
+
 static int replay(const struct options *o, const struct config *c)
 {
 	struct hr_ruleset *rs = hr_ruleset_new();
@@ -969,6 +1014,8 @@ int main(int argc, char **argv)
 			if (!has_value || atof(argv[i + 1]) < 0)
 				return usage_error("-M needs a number of seconds", NULL);
 			o.max_seconds = atof(argv[++i]);
+		} else if (!strcmp(a, "--support")) {
+			o.support = true;
 		} else if (!strcmp(a, "--version")) {
 			printf("Harrier version: %s\nEngine version: %d.%d.%d\n", HARRIER_VERSION, HR_ENGINE_VERSION_MAJOR,
 			       HR_ENGINE_VERSION_MINOR, HR_ENGINE_VERSION_PATCH);
@@ -1024,7 +1071,7 @@ int main(int argc, char **argv)
 	} else if (o.nvalidate) {
 		rc = validate(&o, &c);
 	} else if (o.capture || config_get(&c, "engine.replay.capture_file") || o.list_rules || o.describe_rule ||
-		   o.dry_run) {
+		   o.dry_run || o.support) {
 		/* without -r, the configuration's rules files (or Falco's legacy key) */
 		for (unsigned i = 0; !o.nrules && i < c.n && nconfig_rules < MAX_ARGS; i++)
 			if ((!strcmp(c.keys[i], "rules_file") || !strncmp(c.keys[i], "rules_file.", 11) ||
@@ -1034,7 +1081,7 @@ int main(int argc, char **argv)
 		for (unsigned i = 0; i < nconfig_rules; i++)
 			if (config_rules[i])
 				o.rules[o.nrules++] = config_rules[i];
-		rc = replay(&o, &c);
+		rc = o.support ? print_support(&c, o.rules, o.nrules) : replay(&o, &c);
 		for (unsigned i = 0; i < nconfig_rules; i++)
 			free(config_rules[i]);
 	} else {
