@@ -6,6 +6,12 @@ unit tests (build/unit-tests), against the normal build and again against
 the AddressSanitizer+UBSan build (build/asan) when it exists. Prints one
 line per failure and ends with `N passed, M failed`.
 
+A module may list tests of work that is not finished yet in
+`PENDING_TESTS = {"test_name": "what is missing (issue N)"}`. They still
+run: one that passes counts as passed, one that fails is printed as
+`PENDING` with the reason and its failure, and is left out of the counts,
+so unfinished work is visible in every run without blocking what works.
+
     tests/run.py [-k SUBSTRING] [--build DIR ...] [-v]
 """
 import argparse
@@ -58,7 +64,7 @@ def main():
     args = ap.parse_args()
     builds = args.build or [b for b in ("build", "build/asan") if os.path.isdir(os.path.join(ROOT, b))]
 
-    passed = failed = 0
+    passed = failed = pending = 0
     mods = load_modules()
     for build in builds:
         ctx = harness.Context(ROOT, os.path.join(ROOT, build))
@@ -94,16 +100,25 @@ def main():
                     passed += 1
                     if args.v:
                         print(f"PASS {tag}{full} ({time.time() - t0:.1f}s)")
-                except harness.Skip as e:
-                    # A skip is reported as a failure: nothing may pass unchecked.
-                    failed += 1
-                    print(f"FAIL {tag}{full}: cannot run: {e}")
                 except Exception as e:  # noqa: BLE001
-                    failed += 1
-                    msg = str(e) if isinstance(e, AssertionError) else traceback.format_exc()
-                    print(f"FAIL {tag}{full}: {msg.strip()[:4000]}")
+                    reason = getattr(mod, "PENDING_TESTS", {}).get(name)
+                    if isinstance(e, harness.Skip):
+                        # A skip is reported as a failure: nothing may pass unchecked.
+                        msg = f"cannot run: {e}"
+                    elif isinstance(e, AssertionError):
+                        msg = str(e)
+                    else:
+                        msg = traceback.format_exc()
+                    if reason is not None:
+                        pending += 1
+                        print(f"PENDING {tag}{full} ({reason}): {msg.strip()[:1500]}")
+                    else:
+                        failed += 1
+                        print(f"FAIL {tag}{full}: {msg.strip()[:4000]}")
                 sys.stdout.flush()
     report_conformance()
+    if pending:
+        print(f"{pending} pending test runs (unfinished work, listed above as PENDING) not counted")
     print(f"{passed} passed, {failed} failed")
     return 0 if failed == 0 else 1
 
