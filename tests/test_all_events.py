@@ -25,15 +25,11 @@ HIDDEN_BY_SYSDIG = {
 # the entry to the line it was written for (a generator change that moves
 # events makes the entry fail instead of excusing another line), and an
 # entry whose line no longer differs fails too, so the list stays honest.
-STALE_SOCKINFO = ("sysdig loads the fd list through one reused sinsp_fdinfo whose reset() leaves "
-                  "m_sockinfo alone (threadinfo.cpp add_fd_from_scap), so eventfd 11 of pid 2000 "
-                  "inherits the unix socket fd 10 listed before it; when a later recvfrom turns fd 11 "
-                  "into an IPv4 socket, update_ipv4_addresses_and_ports keeps that stale non-zero dip "
-                  "and the name comes out <unknown> (listing the fds in another order changes it)")
-SERVSOCK_UNION = ("sendto on the listening socket fd 7 (0.0.0.0:8080): update_fd makes it an IPv4 socket "
-                  "but keeps the server-socket view of the m_sockinfo union as its destination, so sysdig "
-                  "prints 144.31.2.0:443 (the old port 8080 and protocol bytes read as an address), not the "
-                  "tuple 93.184.216.34:443")
+STALE_SOCKINFO = gen_all_events.STALE_SOCKINFO
+SERVSOCK_UNION = gen_all_events.SERVSOCK_UNION
+IPV6_UNION = gen_all_events.IPV6_TUPLE_ON_IPV4_FD
+PID0 = gen_all_events.PID0_CREATED_BY_PRINTING
+PID0_EXEC_MARKER = "res=0 exe=/bin/sh args= tid=0 pid=0 ptid=0 "
 DEVIATIONS = {
     ("default", 803): ("fd=11(<4><unknown>)", STALE_SOCKINFO),
     ("default", 961): ("fd=11(<4><unknown>)", STALE_SOCKINFO),
@@ -46,7 +42,12 @@ DEVIATIONS = {
     ("args", 1183): ("fd=11(<4><unknown>)", STALE_SOCKINFO),
     ("args", 1184): ("sh <unknown>", STALE_SOCKINFO),
     ("args", 32): ("->144.31.2.0:443", SERVSOCK_UNION),
+    ("args", 975): ("/bin/sh <unknown>", IPV6_UNION),
 }
+for _fmt in ("default", "args"):
+    for _num in (1105, 1107, 1123):
+        DEVIATIONS[(_fmt, _num)] = (PID0_EXEC_MARKER, PID0)
+    DEVIATIONS[(_fmt, 1118)] = ("(PTRACE_UNKNOWN) pid=0 ", PID0)
 
 ARGS_FORMAT = "*%evt.num %evt.type %evt.dir %evt.args %proc.name %fd.name"
 

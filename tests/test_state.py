@@ -39,8 +39,8 @@ _DEVIATIONS = [
      "10.0.2.15:43210->144.31.2.0:443. The event's tuple says 93.184.216.34."),
     ("synthetic.scap", [36, 803, 804, 961, 962, 1183, 1184], "fd.name", TUPLE, LEFTOVER),
     ("synthetic.scap", [975], "fd.name", "2001:db8::15:51000->2606:2800:220:1::1:8443",
-     "connect with an IPv6 tuple on a socket listed as IPv4 tcp: sinsp reads the protocol at the IPv6 "
-     "layout's offset (zero), names the socket '<unknown>'. Harrier keeps tcp and names it by the tuple."),
+     "connect with an IPv6 tuple on a socket listed as IPv4 udp: sinsp reads the protocol at the IPv6 "
+     "layout's offset (zero), names the socket '<unknown>'. Harrier keeps udp and names it by the tuple."),
 ]
 STATE_DEVIATIONS = {(trace, n, field): (value, why)
                     for trace, nums, field, value, why in _DEVIATIONS for n in nums}
