@@ -144,6 +144,15 @@ CORPUS_FIELD_DEVIATIONS = {
     ("synthetic.scap", "proc.sid"): (None, "with any filter sysdig 0.29.3 prints -1 for threads whose "
                                      "sid it prints otherwise (evt 218: 3000 without a filter)"),
     ("synthetic.scap", "user.loginuid"): (None, "as proc.sid (evt 261)"),
+    # sysdig 0.29.3 is wrong in these (filter-side, not fields):
+    ("synthetic.scap", "evt.rawarg.flags"): (
+        {1078, 1088, 1090, 2151, 2153, 2155},
+        "sysdig types evt.rawarg.flags once, as the first event with 'flags' (open, 4 bytes), and reads "
+        "4 bytes from the 1-byte flags=0 of signalfd/timerfd_create: past the parameter"),
+    ("synthetic.scap", "fd.sip"): (
+        {2054, 2055, 2056},
+        "IPv6 listening socket :::9000 (fd.sip prints 0.0.0.0 in both): sysdig matches fd.sip = ::1 by "
+        "comparing bytes of its address union that are not the address"),
 }
 
 

@@ -80,6 +80,7 @@ struct hr_filter_check {
 	uint8_t op;
 	uint8_t cls;       /* comparison class */
 	uint8_t special;
+	uint8_t value_type;       /* the type written values are parsed for */
 	struct hr_filter_operand lhs;
 	uint32_t lhs2_slot;       /* SP_EITHER: the second companion */
 	uint32_t lhs3_slot;       /* SP_EITHER: fd.type (sockets without addresses) */

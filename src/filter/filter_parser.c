@@ -319,7 +319,7 @@ static uint32_t parse_check(struct parser *p)
 							: "unexpected end of the filter: expected a comparison operator");
 		return NO_NODE;
 	}
-	uint8_t field_type = f->slots[c->lhs.slot].field.def->type;
+	uint8_t field_type = c->value_type;
 	if (!hr_filter_check_operator(c, err, sizeof err)) {
 		hr_lex_fail(lx, op_at, "%s", err);
 		return NO_NODE;
