@@ -210,6 +210,7 @@ static void handle_event(struct inspector *in, struct hr_event *e)
 		return;
 	/* the filter (run after the state, as sysdig -d does); -D's internal
 	 * events bypass it as in sysdig */
+	in->fields.formatting = false;
 	if (in->filter && !(internal && in->opt->debug) && !hr_filter_match(in->filter, &in->fields, e))
 		return;
 	in->delivered++;
@@ -228,6 +229,7 @@ static void handle_event(struct inspector *in, struct hr_event *e)
 		if (in->plugin_format)
 			fmt = in->plugin_format;
 	}
+	in->fields.formatting = true;
 	bool shown = in->opt->json ? hr_line_format_render_json(fmt, &in->fields, e, &in->line)
 				   : hr_line_format_render(fmt, &in->fields, e, &in->line);
 	if (shown) {

@@ -90,6 +90,10 @@ struct hr_field_ctx {
 	const struct hr_state *state;
 	uint64_t first_event_ts; /* for evt.reltime: the first event's timestamp, 0 until seen */
 	int32_t utc_offset;      /* seconds east of UTC, taken once at start as sysdig does */
+	/* True while output lines are rendered, false while filters run: by
+	 * the time sysdig formats an exit event it has freed its copy of the
+	 * enter event, so fields that read it have no value there. */
+	bool formatting;
 };
 
 void hr_field_ctx_init(struct hr_field_ctx *ctx, const struct hr_state *s);

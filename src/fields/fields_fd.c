@@ -9,6 +9,7 @@
 
 #include "fields/field_classes.h"
 #include "format/event_args.h"
+#include "format/param_text.h"
 
 enum {
 	EVT_OPEN_E = 2, EVT_OPEN_X = 3, EVT_SOCKET_E = 18, EVT_CONNECT_X = 23, EVT_ACCEPT_E = 26,
@@ -36,6 +37,33 @@ static const struct hr_fd *event_fd(struct hr_field_ctx *ctx, const struct hr_ev
 	return NULL;
 }
 
+/* Appends `name` resolved against directory fd `dirfd` as sysdig's parser
+ * does it: the cwd for AT_FDCWD, the directory fd's name and '/', or
+ * "<UNKNOWN>" when that fd is not known; absolute names stand alone. */
+static void append_dirfd_path(struct hr_field_ctx *ctx, const struct hr_thread *t, int64_t dirfd,
+			      const uint8_t *name, uint32_t name_len, struct hr_strbuf *out)
+{
+	enum { AT_FDCWD_VALUE = -100 };
+	size_t n = strnlen((const char *)name, name_len);
+	size_t base = out->len;
+	if (n && name[0] != '/') {
+		if (dirfd == AT_FDCWD_VALUE) {
+			const struct hr_thread *m = hr_state_main_thread(ctx->state, t);
+			const struct hr_bytes *cwd = &(m ? m : t)->cwd;
+			hr_sb_append(out, hr_bytes_str(cwd), cwd->len);
+		} else {
+			const struct hr_fd *dir = hr_state_fd(ctx->state, t, dirfd);
+			if (dir) {
+				hr_sb_append(out, hr_bytes_str(&dir->name), dir->name.len);
+				hr_sb_putc(out, '/');
+			} else {
+				hr_sb_puts(out, "<UNKNOWN>");
+			}
+		}
+	}
+	hr_append_clean_path(out, base, name, n);
+}
+
 /* Appends the name an fd-creating exit event gives its fd (used when the
  * call failed and there is no fd). Returns false for enter events. */
 static bool name_from_creator(struct hr_field_ctx *ctx, const struct hr_event *e, struct hr_strbuf *out)
@@ -48,15 +76,18 @@ static bool name_from_creator(struct hr_field_ctx *ctx, const struct hr_event *e
 		if (e->nparams_indexed > 1)
 			hr_format_param(out, ctx->state, e, 1, true);
 		return true;
-	case EVT_OPENAT_X:
-		/* sysdig reads the name from the enter event, which it has already
-		 * freed when fields are extracted: never a value */
-		return false;
-	case EVT_OPENAT_2_X: case EVT_OPENAT2_X:
-		/* the name resolved against the directory fd, as evt.args shows it */
-		if (e->nparams_indexed > 2)
-			hr_format_param(out, ctx->state, e, 2, true);
+	case EVT_OPENAT_X: case EVT_OPENAT_2_X: case EVT_OPENAT2_X: {
+		/* the old openat exit has the name only in its enter event */
+		if (e->type == EVT_OPENAT_X && ctx->formatting)
+			return false;
+		const struct hr_event *src = e->type == EVT_OPENAT_X ? e->enter : e;
+		unsigned dirfd_idx = e->type == EVT_OPENAT_X ? 0 : 1;
+		int64_t dirfd;
+		if (!src || !e->thread || src->nparams_indexed <= dirfd_idx + 1 || !hr_param_i64(src, dirfd_idx, &dirfd))
+			return false;
+		append_dirfd_path(ctx, e->thread, dirfd, src->param[dirfd_idx + 1], src->param_len[dirfd_idx + 1], out);
 		return true;
+	}
 	default:
 		return true; /* an empty name */
 	}
