@@ -84,3 +84,28 @@ def diff_lines(expected, actual, label_e="sysdig", label_a="harrier", limit=8):
     if out and len(e) != len(a):
         out.append(f"({label_e} has {len(e)} lines, {label_a} has {len(a)})")
     return "\n".join(out)
+
+
+def run_fuzzer(ctx, name, seeds, min_runs, *extra, make_goal=None):
+    """Builds fuzz target `name` (fuzz/Makefile) and runs it for 20 s from
+    the seed directory `seeds`; fails on any crash, sanitizer report, leak,
+    timeout, or a run too short to mean anything (fewer than `min_runs`). `make_goal` builds more than the target (e.g. its seeds)."""
+    seconds = 20
+    if not shutil.which("clang"):
+        raise Skip("clang is not installed (Debian: clang, libclang-rt-14-dev)")
+    target = os.path.join(ctx.build, "fuzz", name)
+    build = ctx.run(["make", "-s", "-C", ctx.root, "-f", "fuzz/Makefile", f"BUILD={ctx.build}", "-j2",
+                     make_goal or target], check=False, timeout=900)
+    if build.returncode != 0:
+        raise AssertionError(f"make -f fuzz/Makefile failed:\n{build.stderr.decode(errors='replace')[-3000:]}")
+    corpus = os.path.join(ctx.tmp, "corpus")
+    os.makedirs(corpus)
+    p = ctx.run([target, f"-max_total_time={seconds}", "-timeout=10", "-rss_limit_mb=2048", *extra,
+                 f"-artifact_prefix={ctx.tmp}/", "-print_final_stats=1", corpus, seeds],
+                check=False, timeout=seconds + 300)
+    log = p.stderr.decode(errors="replace")
+    runs = [line for line in log.splitlines() if line.startswith("stat::number_of_executed_units")]
+    crashes = [f for f in os.listdir(ctx.tmp) if f.startswith(("crash-", "leak-", "timeout-", "oom-"))]
+    assert p.returncode == 0 and not crashes, \
+        f"fuzzer exited {p.returncode}, artifacts {crashes}:\n{log[-4000:]}"
+    assert runs and int(runs[0].split(":")[-1]) > min_runs, f"the fuzzer hardly ran:\n{log[-2000:]}"
