@@ -52,6 +52,12 @@ static inline bool hr_set_storage(struct hr_value *out, struct hr_field *f)
 {
 	return hr_set_str(out, hr_sb_str(&f->storage), (uint32_t)f->storage.len);
 }
+/* Starts an extractor that reads the event's thread: no value without one. */
+#define THREAD_OR_MISSING()                   \
+	const struct hr_thread *t = e->thread; \
+	if (!t)                                \
+		return false
+
 /* A sysdig field Harrier does not compute yet (see HR_FF_UNSUPPORTED). */
 #define UNSUPPORTED(name, type) {name, type, HR_FMT_NA, HR_FF_UNSUPPORTED, HR_FA_NONE, NULL, NULL, "not supported yet"}
 
