@@ -123,6 +123,31 @@ static int parse_event_type_arg(struct hr_field *f, const char *text, size_t nam
 	return (int)(name_len + 1 + best);
 }
 
+/* `[NAME]`, or `[N]` when the name is all digits (Falco's proc.env/aenv). */
+static int parse_key_arg(struct hr_field *f, const char *text, size_t at, char *err, size_t errlen)
+{
+	const char *close = strchr(text + at, ']');
+	if (!close) {
+		snprintf(err, errlen, "the field '%.*s' requires an argument but ']' is not found", (int)at, text);
+		return -1;
+	}
+	size_t n = (size_t)(close - (text + at + 1));
+	if (n >= sizeof f->arg_name) {
+		snprintf(err, errlen, "argument too long in %s", text);
+		return -1;
+	}
+	memcpy(f->arg_name, text + at + 1, n);
+	f->arg_name[n] = 0;
+	bool digits = n > 0 && n < 10;
+	for (size_t i = 0; digits && i < n; i++)
+		digits = isdigit((unsigned char)f->arg_name[i]) != 0;
+	if (digits) {
+		f->arg_index = (int32_t)strtol(f->arg_name, NULL, 10);
+		f->arg_name[0] = 0;
+	}
+	return (int)(close - text) + 1;
+}
+
 static int parse_arg(struct hr_field *f, const char *text, size_t name_len, char *err, size_t errlen)
 {
 	const struct hr_field_def *d = f->def;
@@ -171,6 +196,12 @@ static int parse_arg(struct hr_field *f, const char *text, size_t name_len, char
 	case HR_FA_EVENT_TYPE:
 		if (c == '.')
 			return parse_event_type_arg(f, text, name_len, err, errlen);
+		break;
+	case HR_FA_KEY:
+		if (c == '[')
+			return parse_key_arg(f, text, name_len, err, errlen);
+		if (d->flags & HR_FF_ARG_OPTIONAL)
+			return (int)name_len;
 		break;
 	case HR_FA_WORD:
 		if (c == '.') {
