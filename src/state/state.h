@@ -38,6 +38,12 @@ struct hr_fd {
 	uint8_t close_state;
 	struct hr_bytes name;      /* what fd.name prints */
 	struct hr_fd *next;        /* hash chain, owned by the fd table */
+	/* Falco's additions (sysdig 0.29.3 keeps none of these). Parsers fill
+	 * them in the proto they hand to the fd table, which copies them. */
+	struct hr_bytes name_raw;  /* the path as the open call gave it ("" for other fds): fd.nameraw */
+	bool connected;            /* a connect/accept/successful I/O made it a connected socket */
+	bool overlay_upper, overlay_lower; /* an open found the file in an overlayfs upper/lower layer */
+	uint64_t name_changed_num; /* number of the event whose parsing changed `name` (fd.name_changed) */
 };
 
 struct hr_fd_table; /* per process; shared by its threads */
@@ -55,6 +61,9 @@ struct hr_thread {
 	uint64_t cap_inheritable, cap_permitted, cap_effective;
 	uint64_t exe_ino, exe_ino_ctime, exe_ino_mtime;
 	uint64_t pidns_init_start_ts;
+	/* Falco's execve bookkeeping: the process start minus the executable's
+	 * ctime, and that ctime minus the pid namespace's start (0 = unknown). */
+	uint64_t exe_ino_ctime_duration_clone_ts, exe_ino_ctime_duration_pidns_start;
 	uint64_t clone_ts;     /* when the thread was created, 0 if unknown */
 	uint32_t tty;
 	char container_id[80]; /* "" on the host */
@@ -101,6 +110,23 @@ struct hr_group {
 	struct hr_bytes name;
 };
 
+struct hr_container_mount {
+	struct hr_bytes source, dest, mode, propagation;
+	bool rdwr;
+};
+
+struct hr_container_label {
+	struct hr_bytes key, value;
+};
+
+/* Where a container's metadata stands (live: the runtime's API). */
+enum hr_container_lookup {
+	HR_CONTAINER_LOOKUP_NONE = 0, /* nobody was asked (captures) */
+	HR_CONTAINER_LOOKUP_PENDING,  /* asked; the answer has not arrived */
+	HR_CONTAINER_LOOKUP_DONE,     /* the metadata below is the runtime's */
+	HR_CONTAINER_LOOKUP_FAILED,   /* no runtime knew it (asked again later) */
+};
+
 struct hr_container {
 	char id[80];
 	struct hr_bytes name, image, image_repository, image_tag, image_digest, image_id, type;
@@ -109,6 +135,18 @@ struct hr_container {
 	struct hr_bytes json;     /* the raw JSON of a container event, if any */
 	int32_t type_id;          /* sinsp_container_type (0 docker, 6 cri, 11 podman, ...) */
 	struct hr_container *next;
+
+	/* Metadata from the runtime's API or from a container record's JSON;
+	 * has_metadata says privileged, mounts, labels and host_* are known. */
+	struct hr_bytes full_id, ip;
+	struct hr_container_mount *mounts;
+	uint32_t nmounts;
+	struct hr_container_label *labels;
+	uint32_t nlabels;
+	bool host_pid, host_network, host_ipc;
+	bool has_metadata;
+	uint8_t lookup;           /* enum hr_container_lookup */
+	uint64_t lookup_failed_ns; /* CLOCK_MONOTONIC of the last failed lookup */
 };
 
 struct hr_state;
@@ -155,6 +193,20 @@ void hr_state_each_iface(const struct hr_state *s, void (*fn)(void *ctx, const s
 /* Containers known from container events and from cgroups. */
 void hr_state_each_container(const struct hr_state *s, void (*fn)(void *ctx, const struct hr_container *), void *ctx);
 
+/*
+ * Live container metadata (state/container_runtime.h): the state asks the
+ * runtime about each container it meets in cgroups, and takes the answers
+ * in between events. A live consumer starts a runtime and attaches it once,
+ * before the first record; it stops the runtime after freeing the state.
+ * With a runtime attached, threads whose events carry no cgroups have
+ * theirs read from /proc. `rt` may be NULL (detach).
+ */
+struct hr_container_runtime;
+void hr_state_attach_container_runtime(struct hr_state *s, struct hr_container_runtime *rt);
+/* Takes the runtime's answers now (the state also does this before each
+ * event); for consumers that look at containers while no events flow. */
+void hr_state_poll_containers(struct hr_state *s);
+
 /* The environment proc.env shows, as sinsp's get_env finds it: a main
  * thread's own, else its main thread's (followed as far as it goes). */
 const struct hr_bytes *hr_state_env(const struct hr_state *s, const struct hr_thread *t);
@@ -166,6 +218,9 @@ const struct hr_bytes *hr_state_env(const struct hr_state *s, const struct hr_th
  * fd.* fields should test these flags, not hr_event_table's.
  */
 uint32_t hr_state_event_flags(uint16_t type);
+
+/* How many fds the thread's own table holds (sinsp's m_fdtable.size()). */
+uint64_t hr_state_fd_table_size(const struct hr_thread *t);
 
 /* Counters, for tests that check memory stays bounded. */
 uint64_t hr_state_thread_count(const struct hr_state *s);

@@ -337,6 +337,11 @@ uint64_t hr_state_thread_count(const struct hr_state *s)
 	return s->nthreads;
 }
 
+uint64_t hr_state_fd_table_size(const struct hr_thread *t)
+{
+	return t->fds ? t->fds->count : 0;
+}
+
 uint64_t hr_state_fd_count(const struct hr_state *s)
 {
 	return s->nfds;
