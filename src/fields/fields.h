@@ -27,6 +27,8 @@ enum {
 	/* A sysdig field Harrier does not compute yet: listed so that names
 	 * it prefixes (fd.cip.name after fd.cip) are not misread, and refused. */
 	HR_FF_UNSUPPORTED = 1 << 4,
+	/* A list field (Falco's EPF_IS_LIST, fd.types): printed "(a,b)". */
+	HR_FF_LIST = 1 << 5,
 };
 
 /* How a field's argument is written after its name. */

@@ -4,6 +4,8 @@
  * events that failed to create an fd, the name comes from the event's own
  * arguments, as in sysdig.
  */
+#include <arpa/inet.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -463,6 +465,350 @@ static bool x_sproto(struct hr_field *f, struct hr_field_ctx *ctx, const struct 
 	}
 }
 
+/* ---- local and remote ends ------------------------------------------------ */
+
+/* A container's IPv4 address from its JSON ("ip":"a.b.c.d"), network
+ * order; false when it has none (sysdig's m_container_ip of 0). */
+static bool container_ipv4(const struct hr_container *c, uint8_t ip[4])
+{
+	const char *j = c->json.p;
+	const char *key = j ? strstr(j, "\"ip\"") : NULL;
+	if (!key)
+		return false;
+	key += 4;
+	while (*key == ' ' || *key == ':')
+		key++;
+	if (*key != '"')
+		return false;
+	char text[16];
+	size_t n = strcspn(key + 1, "\"");
+	if (n >= sizeof text)
+		return false;
+	memcpy(text, key + 1, n);
+	text[n] = 0;
+	uint32_t v = 0;
+	if (inet_pton(AF_INET, text, &v) != 1 || v == 0)
+		return false;
+	memcpy(ip, &v, 4);
+	return true;
+}
+
+struct address_search {
+	const uint8_t *addr;
+	bool ipv6;
+	bool found;
+};
+
+static void match_container(void *ctx, const struct hr_container *c)
+{
+	struct address_search *q = ctx;
+	uint8_t ip[4];
+	if (container_ipv4(c, ip) && memcmp(ip, q->addr, 4) == 0)
+		q->found = true;
+}
+
+/* IPv4: the interface's address; IPv6: its first 64 bits (the subnet). */
+static void match_iface(void *ctx, const struct hr_iface_entry *i)
+{
+	struct address_search *q = ctx;
+	if (q->ipv6 ? i->kind == HR_IFACE_IPV6 && memcmp(i->addr, q->addr, 8) == 0
+		    : i->kind == HR_IFACE_IPV4 && memcmp(i->addr, q->addr, 4) == 0)
+		q->found = true;
+}
+
+/* Whether an address belongs to this machine, as sysdig decides it: a
+ * thread in a container owns its container's address (or, when that is
+ * unknown, any container's); every thread owns the host interfaces'.
+ * IPv6 addresses are never a container's. */
+static bool is_local_address(struct hr_field_ctx *ctx, const struct hr_thread *t, const struct hr_fd *fd,
+			     const uint8_t *addr)
+{
+	struct address_search q = {addr, fd->type == HR_FD_IPV6_SOCK || fd->type == HR_FD_IPV6_SERVSOCK, false};
+	if (t->container_id[0]) {
+		if (q.ipv6)
+			return false;
+		const struct hr_container *c = hr_state_container(ctx->state, t->container_id);
+		uint8_t ip[4];
+		if (c && container_ipv4(c, ip)) {
+			if (memcmp(ip, addr, 4) == 0)
+				return true;
+		} else if (c) {
+			hr_state_each_container(ctx->state, match_container, &q);
+			if (q.found)
+				return true;
+		}
+	}
+	hr_state_each_iface(ctx->state, match_iface, &q);
+	return q.found;
+}
+
+/* The connected IP socket of the event, and whether its source is this
+ * machine (then the source is the local end). NULL for other fds and for
+ * sockets whose role is not known yet. */
+static const struct hr_fd *oriented_socket(struct hr_field_ctx *ctx, const struct hr_event *e, bool *source_is_local)
+{
+	if (!is_fd_event(e) || !e->thread)
+		return NULL;
+	const struct hr_fd *fd = event_fd(ctx, e);
+	if (!fd || !is_ip_socket(fd) || !has_role(fd))
+		return NULL;
+	*source_is_local = is_local_address(ctx, e->thread, fd, fd->sip);
+	return fd;
+}
+
+enum { END_LOCAL, END_REMOTE };
+static bool end_ip(struct hr_field_ctx *ctx, const struct hr_event *e, int end, struct hr_value *out)
+{
+	bool src_local;
+	const struct hr_fd *fd = oriented_socket(ctx, e, &src_local);
+	if (!fd)
+		return false;
+	return set_ip(out, fd, (end == END_LOCAL) == src_local ? fd->sip : fd->dip);
+}
+static bool end_port(struct hr_field_ctx *ctx, const struct hr_event *e, int end, uint16_t *port)
+{
+	bool src_local;
+	const struct hr_fd *fd = oriented_socket(ctx, e, &src_local);
+	if (!fd)
+		return false;
+	*port = (end == END_LOCAL) == src_local ? fd->sport : fd->dport;
+	return true;
+}
+static bool x_lip(struct hr_field *f, struct hr_field_ctx *ctx, const struct hr_event *e, struct hr_value *out)
+{
+	(void)f;
+	return end_ip(ctx, e, END_LOCAL, out);
+}
+static bool x_rip(struct hr_field *f, struct hr_field_ctx *ctx, const struct hr_event *e, struct hr_value *out)
+{
+	(void)f;
+	return end_ip(ctx, e, END_REMOTE, out);
+}
+static bool x_lport(struct hr_field *f, struct hr_field_ctx *ctx, const struct hr_event *e, struct hr_value *out)
+{
+	(void)f;
+	uint16_t port;
+	return end_port(ctx, e, END_LOCAL, &port) && hr_set_u64(out, HR_PT_PORT, port);
+}
+static bool x_rport(struct hr_field *f, struct hr_field_ctx *ctx, const struct hr_event *e, struct hr_value *out)
+{
+	(void)f;
+	uint16_t port;
+	return end_port(ctx, e, END_REMOTE, &port) && hr_set_u64(out, HR_PT_PORT, port);
+}
+/* fd.lproto / fd.rproto: the port as text (no service names, as sysdig
+ * without name resolution). */
+static bool x_lproto(struct hr_field *f, struct hr_field_ctx *ctx, const struct hr_event *e, struct hr_value *out)
+{
+	uint16_t port;
+	if (!end_port(ctx, e, END_LOCAL, &port))
+		return false;
+	hr_sb_reset(&f->storage);
+	hr_sb_printf(&f->storage, "%u", (unsigned)port);
+	return hr_set_storage(out, f);
+}
+static bool x_rproto(struct hr_field *f, struct hr_field_ctx *ctx, const struct hr_event *e, struct hr_value *out)
+{
+	uint16_t port;
+	if (!end_port(ctx, e, END_REMOTE, &port))
+		return false;
+	hr_sb_reset(&f->storage);
+	hr_sb_printf(&f->storage, "%u", (unsigned)port);
+	return hr_set_storage(out, f);
+}
+
+/* fd.is_server: a listening socket, or a socket whose destination is this
+ * machine (whatever its role). */
+static bool x_is_server(struct hr_field *f, struct hr_field_ctx *ctx, const struct hr_event *e, struct hr_value *out)
+{
+	(void)f;
+	if (!is_fd_event(e) || !e->thread)
+		return false;
+	const struct hr_fd *fd = event_fd(ctx, e);
+	if (!fd)
+		return false;
+	switch (fd->type) {
+	case HR_FD_IPV4_SERVSOCK: case HR_FD_IPV6_SERVSOCK:
+		return hr_set_bool(out, true);
+	case HR_FD_IPV4_SOCK: case HR_FD_IPV6_SOCK:
+		return hr_set_bool(out, is_local_address(ctx, e->thread, fd, fd->dip));
+	default:
+		return hr_set_bool(out, false);
+	}
+}
+
+/* fd.cip.name and the other domain names: sysdig and Falco only know the
+ * names their DNS cache resolved for filters, never for a capture read
+ * without that cache, so these have no value. */
+static bool x_domain_name(struct hr_field *f, struct hr_field_ctx *ctx, const struct hr_event *e,
+			  struct hr_value *out)
+{
+	(void)f, (void)ctx, (void)e, (void)out;
+	return false;
+}
+
+static bool x_connected(struct hr_field *f, struct hr_field_ctx *ctx, const struct hr_event *e, struct hr_value *out)
+{
+	(void)f;
+	if (!is_fd_event(e) || !e->thread)
+		return false;
+	const struct hr_fd *fd = event_fd(ctx, e);
+	return fd && hr_set_bool(out, fd->connected);
+}
+
+static bool x_name_changed(struct hr_field *f, struct hr_field_ctx *ctx, const struct hr_event *e,
+			   struct hr_value *out)
+{
+	(void)f;
+	if (!is_fd_event(e) || !e->thread)
+		return false;
+	const struct hr_fd *fd = event_fd(ctx, e);
+	return fd && hr_set_bool(out, fd->name_changed_num == e->num && e->num != 0);
+}
+
+/* ---- Falco's file details ------------------------------------------------- */
+
+static bool x_ino(struct hr_field *f, struct hr_field_ctx *ctx, const struct hr_event *e, struct hr_value *out)
+{
+	(void)f;
+	if (!is_fd_event(e) || !e->thread)
+		return false;
+	const struct hr_fd *fd = event_fd(ctx, e);
+	return fd && hr_set_i64(out, HR_PT_INT64, (int64_t)fd->ino);
+}
+
+/* Appends `p` with runs of '/' collapsed to one (Falco's only cleaning of
+ * raw names). */
+static void append_collapsing_slashes(struct hr_strbuf *out, const char *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (p[i] != '/' || i == 0 || p[i - 1] != '/')
+			hr_sb_putc(out, p[i]);
+}
+
+/* The path an open-like exit names, as given (fd.nameraw of a failed open);
+ * false for enter events; "" for other events, as Falco. */
+static bool raw_name_from_creator(const struct hr_event *e, struct hr_strbuf *out)
+{
+	if ((e->type & 1) == 0)
+		return false;
+	unsigned at;
+	switch (e->type) {
+	case EVT_OPEN_X: case EVT_CREAT_X: case EVT_ACCEPT_5_X: case EVT_ACCEPT4_5_X: case EVT_CONNECT_X:
+		at = 1;
+		break;
+	case EVT_OPENAT_2_X: case EVT_OPENAT2_X:
+		at = 2;
+		if (e->nparams_indexed <= at || e->param_len[at] == 0)
+			return false;
+		break;
+	default:
+		return true;
+	}
+	if (e->nparams_indexed <= at)
+		return true;
+	size_t n = strnlen((const char *)e->param[at], e->param_len[at]);
+	if (at == 2) {
+		append_collapsing_slashes(out, (const char *)e->param[at], n);
+		return true;
+	}
+	hr_sb_append(out, (const char *)e->param[at], n);
+	return true;
+}
+
+static bool x_nameraw(struct hr_field *f, struct hr_field_ctx *ctx, const struct hr_event *e, struct hr_value *out)
+{
+	if (!is_fd_event(e) || !e->thread)
+		return false;
+	const struct hr_fd *fd = event_fd(ctx, e);
+	hr_sb_reset(&f->storage);
+	if (!fd) {
+		if (!raw_name_from_creator(e, &f->storage))
+			return false;
+		return hr_set_storage(out, f);
+	}
+	append_collapsing_slashes(&f->storage, hr_bytes_str(&fd->name_raw), fd->name_raw.len);
+	return hr_set_storage(out, f);
+}
+
+static bool x_is_upper_layer(struct hr_field *f, struct hr_field_ctx *ctx, const struct hr_event *e,
+			     struct hr_value *out)
+{
+	(void)f;
+	if (!is_fd_event(e) || !e->thread)
+		return false;
+	const struct hr_fd *fd = event_fd(ctx, e);
+	return fd && hr_set_bool(out, fd->overlay_upper);
+}
+
+static bool x_is_lower_layer(struct hr_field *f, struct hr_field_ctx *ctx, const struct hr_event *e,
+			     struct hr_value *out)
+{
+	(void)f;
+	if (!is_fd_event(e) || !e->thread)
+		return false;
+	const struct hr_fd *fd = event_fd(ctx, e);
+	return fd && hr_set_bool(out, fd->overlay_lower);
+}
+
+/* fd.types: the distinct types of the thread's open fds, each placed by
+ * the lowest fd number that has it, printed as Falco prints list fields:
+ * "(file,ipv4)". fd.types[N]: the type of fd N alone, "(file)". */
+struct type_gather {
+	int64_t lowest[HR_FD_PIDFD + 1]; /* per hr_fd_type; INT64_MAX when none */
+};
+
+static void gather_fd(void *ctx, const struct hr_fd *fd)
+{
+	struct type_gather *g = ctx;
+	if (fd->fd == INT64_MAX) /* a parked fd whose close is pending */
+		return;
+	/* types sharing a name (file and file v2, sockets and listening
+	 * sockets) count as one, under the first id of that name */
+	uint8_t t = fd->type;
+	const char *name = type_name(t);
+	for (uint8_t u = 0; u < t; u++)
+		if (strcmp(type_name(u), name) == 0) {
+			t = u;
+			break;
+		}
+	if (t <= HR_FD_PIDFD && fd->fd < g->lowest[t])
+		g->lowest[t] = fd->fd;
+}
+
+static bool x_types(struct hr_field *f, struct hr_field_ctx *ctx, const struct hr_event *e, struct hr_value *out)
+{
+	if (!is_fd_event(e) || !e->thread)
+		return false;
+	hr_sb_reset(&f->storage);
+	hr_sb_putc(&f->storage, '(');
+	if (f->arg_index >= 0) {
+		const struct hr_fd *fd = hr_state_fd(ctx->state, e->thread, f->arg_index);
+		if (!fd)
+			return false;
+		hr_sb_puts(&f->storage, type_name(fd->type));
+	} else {
+		struct type_gather g;
+		for (unsigned t = 0; t <= HR_FD_PIDFD; t++)
+			g.lowest[t] = INT64_MAX;
+		hr_state_each_fd(ctx->state, e->thread, gather_fd, &g);
+		for (;;) {
+			int best = -1;
+			for (int t = 0; t <= HR_FD_PIDFD; t++)
+				if (g.lowest[t] != INT64_MAX && (best < 0 || g.lowest[t] < g.lowest[best]))
+					best = t;
+			if (best < 0)
+				break;
+			if (f->storage.len > 1)
+				hr_sb_putc(&f->storage, ',');
+			hr_sb_puts(&f->storage, type_name((uint8_t)best));
+			g.lowest[best] = INT64_MAX;
+		}
+	}
+	hr_sb_putc(&f->storage, ')');
+	return hr_set_storage(out, f);
+}
+
 enum { DEV_ALL, DEV_MAJOR, DEV_MINOR };
 static bool device(struct hr_field_ctx *ctx, const struct hr_event *e, int part, struct hr_value *out)
 {
@@ -522,15 +868,16 @@ const struct hr_field_def hr_fields_fd[] = {
 	 "matches the port (either client or server) of the fd."},
 	{"fd.cport", HR_PT_PORT, HR_FMT_DEC, 0, HR_FA_NONE, x_cport, NULL, "for TCP/UDP FDs, the client port."},
 	{"fd.sport", HR_PT_PORT, HR_FMT_DEC, 0, HR_FA_NONE, x_sport, NULL, "for TCP/UDP FDs, server port."},
-	UNSUPPORTED("fd.lip", HR_PT_IPADDR),
-	UNSUPPORTED("fd.rip", HR_PT_IPADDR),
-	UNSUPPORTED("fd.lport", HR_PT_PORT),
-	UNSUPPORTED("fd.rport", HR_PT_PORT),
+	{"fd.lip", HR_PT_IPADDR, HR_FMT_NA, 0, HR_FA_NONE, x_lip, NULL, "local IP address."},
+	{"fd.rip", HR_PT_IPADDR, HR_FMT_NA, 0, HR_FA_NONE, x_rip, NULL, "remote IP address."},
+	{"fd.lport", HR_PT_PORT, HR_FMT_DEC, 0, HR_FA_NONE, x_lport, NULL, "for TCP/UDP FDs, the local port."},
+	{"fd.rport", HR_PT_PORT, HR_FMT_DEC, 0, HR_FA_NONE, x_rport, NULL, "for TCP/UDP FDs, the remote port."},
 	{"fd.l4proto", HR_PT_CHARBUF, HR_FMT_NA, 0, HR_FA_NONE, x_l4proto, NULL,
 	 "the IP protocol of a socket: 'tcp', 'udp', 'icmp' or 'raw'."},
 	{"fd.sockfamily", HR_PT_CHARBUF, HR_FMT_NA, 0, HR_FA_NONE, x_sockfamily, NULL,
 	 "the socket family of socket fds: 'ip' or 'unix'."},
-	UNSUPPORTED("fd.is_server", HR_PT_BOOL),
+	{"fd.is_server", HR_PT_BOOL, HR_FMT_NA, 0, HR_FA_NONE, x_is_server, NULL,
+	 "'true' if the process owning this FD is the server endpoint in the connection."},
 	{"fd.uid", HR_PT_CHARBUF, HR_FMT_NA, 0, HR_FA_NONE, x_uid, NULL,
 	 "a unique id of the fd: the thread id followed by the fd number."},
 	{"fd.containername", HR_PT_CHARBUF, HR_FMT_NA, 0, HR_FA_NONE, x_containername, NULL,
@@ -541,29 +888,45 @@ const struct hr_field_def hr_fields_fd[] = {
 	 "matches the protocol (either client or server) of the fd."},
 	{"fd.cproto", HR_PT_CHARBUF, HR_FMT_NA, 0, HR_FA_NONE, x_cproto, NULL, "for TCP/UDP fds, the client port as text."},
 	{"fd.sproto", HR_PT_CHARBUF, HR_FMT_NA, 0, HR_FA_NONE, x_sproto, NULL, "for TCP/UDP fds, the server port as text."},
-	UNSUPPORTED("fd.lproto", HR_PT_CHARBUF),
-	UNSUPPORTED("fd.rproto", HR_PT_CHARBUF),
+	{"fd.lproto", HR_PT_CHARBUF, HR_FMT_NA, 0, HR_FA_NONE, x_lproto, NULL, "for TCP/UDP FDs, the local port as text."},
+	{"fd.rproto", HR_PT_CHARBUF, HR_FMT_NA, 0, HR_FA_NONE, x_rproto, NULL, "for TCP/UDP FDs, the remote port as text."},
 	{"fd.net", HR_PT_IPNET, HR_FMT_NA, HR_FF_FILTER_ONLY, HR_FA_NONE, x_none, NULL,
 	 "matches the IP network (client or server) of the fd."},
 	{"fd.cnet", HR_PT_IPNET, HR_FMT_NA, HR_FF_FILTER_ONLY, HR_FA_NONE, x_none, NULL,
 	 "matches the client IP network of the fd."},
 	{"fd.snet", HR_PT_IPNET, HR_FMT_NA, HR_FF_FILTER_ONLY, HR_FA_NONE, x_none, NULL,
 	 "matches the server IP network of the fd."},
-	{"fd.lnet", HR_PT_IPNET, HR_FMT_NA, HR_FF_FILTER_ONLY, HR_FA_NONE, x_none, NULL,
+	/* the local / remote address, for filters to match against a network */
+	{"fd.lnet", HR_PT_IPNET, HR_FMT_NA, HR_FF_FILTER_ONLY, HR_FA_NONE, x_lip, NULL,
 	 "matches the local IP network of the fd."},
-	{"fd.rnet", HR_PT_IPNET, HR_FMT_NA, HR_FF_FILTER_ONLY, HR_FA_NONE, x_none, NULL,
+	{"fd.rnet", HR_PT_IPNET, HR_FMT_NA, HR_FF_FILTER_ONLY, HR_FA_NONE, x_rip, NULL,
 	 "matches the remote IP network of the fd."},
-	UNSUPPORTED("fd.connected", HR_PT_BOOL),
-	UNSUPPORTED("fd.name_changed", HR_PT_BOOL),
-	UNSUPPORTED("fd.cip.name", HR_PT_CHARBUF),
-	UNSUPPORTED("fd.sip.name", HR_PT_CHARBUF),
-	UNSUPPORTED("fd.lip.name", HR_PT_CHARBUF),
-	UNSUPPORTED("fd.rip.name", HR_PT_CHARBUF),
+	{"fd.connected", HR_PT_BOOL, HR_FMT_NA, 0, HR_FA_NONE, x_connected, NULL,
+	 "for TCP/UDP FDs, 'true' if the socket is connected."},
+	{"fd.name_changed", HR_PT_BOOL, HR_FMT_NA, 0, HR_FA_NONE, x_name_changed, NULL,
+	 "'true' when the event changed the name of its fd (e.g. a udp socket's tuple)."},
+	{"fd.cip.name", HR_PT_CHARBUF, HR_FMT_NA, 0, HR_FA_NONE, x_domain_name, NULL,
+	 "domain name associated with the client IP address."},
+	{"fd.sip.name", HR_PT_CHARBUF, HR_FMT_NA, 0, HR_FA_NONE, x_domain_name, NULL,
+	 "domain name associated with the server IP address."},
+	{"fd.lip.name", HR_PT_CHARBUF, HR_FMT_NA, 0, HR_FA_NONE, x_domain_name, NULL,
+	 "domain name associated with the local IP address."},
+	{"fd.rip.name", HR_PT_CHARBUF, HR_FMT_NA, 0, HR_FA_NONE, x_domain_name, NULL,
+	 "domain name associated with the remote IP address."},
 	{"fd.dev", HR_PT_INT32, HR_FMT_HEX, 0, HR_FA_NONE, x_dev, NULL,
 	 "device number (major/minor) containing the referenced file."},
 	{"fd.dev.major", HR_PT_INT32, HR_FMT_DEC, 0, HR_FA_NONE, x_dev_major, NULL,
 	 "major device number containing the referenced file."},
 	{"fd.dev.minor", HR_PT_INT32, HR_FMT_DEC, 0, HR_FA_NONE, x_dev_minor, NULL,
 	 "minor device number containing the referenced file."},
+	{"fd.ino", HR_PT_INT64, HR_FMT_DEC, 0, HR_FA_NONE, x_ino, NULL, "inode number of the referenced file."},
+	{"fd.nameraw", HR_PT_CHARBUF, HR_FMT_NA, 0, HR_FA_NONE, x_nameraw, NULL,
+	 "the file path as the open call gave it, without making it absolute (empty for other fds)."},
+	{"fd.types", HR_PT_CHARBUF, HR_FMT_DEC, HR_FF_ARG_OPTIONAL | HR_FF_LIST, HR_FA_INDEX, x_types, NULL,
+	 "the list of the types of the thread's open fds; fd.types[N]: the type of fd N alone."},
+	{"fd.is_upper_layer", HR_PT_BOOL, HR_FMT_NA, 0, HR_FA_NONE, x_is_upper_layer, NULL,
+	 "'true' if the fd is of a file in the upper layer of an overlayfs."},
+	{"fd.is_lower_layer", HR_PT_BOOL, HR_FMT_NA, 0, HR_FA_NONE, x_is_lower_layer, NULL,
+	 "'true' if the fd is of a file in the lower layer of an overlayfs."},
 	{0},
 };

@@ -72,19 +72,35 @@ static void fdt_grow(struct hr_fd_table *fdt)
 void hr_fd_release(struct hr_fd *fd)
 {
 	hr_bytes_free(&fd->name);
+	hr_bytes_free(&fd->name_raw);
 	free(fd);
 }
 
-/* Copies everything but the name storage and the chain link. */
+/* Makes `dst` hold a copy of the bytes `src` pointed at before the
+ * assignment (`src` may be a copy of dst's own, then nothing changes). */
+static void copy_owned(struct hr_bytes *dst, struct hr_bytes kept, const struct hr_bytes *src)
+{
+	*dst = kept;
+	if (src->p == kept.p)
+		return;
+	if (src->len == 0 && !kept.p)
+		return; /* most fds have no raw name: no allocation */
+	hr_bytes_set(dst, src->p ? src->p : "", src->len);
+}
+
+/* Copies everything; the names into dst's own storage, keeping its chain link. */
 static void fd_assign(struct hr_fd *dst, const struct hr_fd *src)
 {
-	struct hr_bytes name = dst->name;
+	struct hr_bytes name = dst->name, name_raw = dst->name_raw;
 	struct hr_fd *next = dst->next;
-	*dst = *src;
-	dst->name = name;
+	if (src == dst)
+		return;
+	struct hr_fd from = *src;
+	*dst = from;
 	dst->next = next;
-	if (src != dst)
-		hr_bytes_set(&dst->name, src->name.p ? src->name.p : "", src->name.len);
+	dst->name = name;
+	hr_bytes_set(&dst->name, from.name.p ? from.name.p : "", from.name.len);
+	copy_owned(&dst->name_raw, name_raw, &from.name_raw);
 }
 
 static void link_fd(struct hr_state *s, struct hr_fd_table *fdt, struct hr_fd *f, int64_t fd)
