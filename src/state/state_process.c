@@ -12,6 +12,9 @@
  * returns from clone again (CLONE_STALE_TIME_NS). */
 #define CLONE_STALE_NS 2000000000ull
 
+/* PPM_CL_CLONE_NEWPID: the child starts a new pid namespace. */
+#define CL_CLONE_NEWPID (1u << 6)
+
 /* Where each clone version keeps the parameters sinsp reads. */
 struct clone_layout {
 	unsigned flags, uid, gid;
@@ -59,6 +62,18 @@ static void inherit_program(struct hr_thread *child, const struct hr_thread *par
 	hr_bytes_copy(&child->exe, &parent->exe);
 	hr_bytes_copy(&child->exepath, &parent->exepath);
 	child->exe_writable = parent->exe_writable;
+	/* What Falco's clone parsers also take from the caller. */
+	child->exe_upper_layer = parent->exe_upper_layer;
+	child->exe_lower_layer = parent->exe_lower_layer;
+	child->exe_from_memfd = parent->exe_from_memfd;
+	child->pgid = parent->pgid;
+	child->cap_permitted = parent->cap_permitted;
+	child->cap_inheritable = parent->cap_inheritable;
+	child->cap_effective = parent->cap_effective;
+	child->exe_ino = parent->exe_ino;
+	child->exe_ino_ctime = parent->exe_ino_ctime;
+	child->exe_ino_mtime = parent->exe_ino_mtime;
+	child->exe_ino_ctime_duration_clone_ts = parent->exe_ino_ctime_duration_clone_ts;
 	hr_bytes_copy(&child->args, &parent->args);
 	hr_bytes_copy(&child->root, &parent->root);
 	child->sid = parent->sid;
@@ -84,6 +99,24 @@ static void set_raw_param(struct hr_bytes *b, const struct hr_event *e, unsigned
 		hr_bytes_set(b, e->param[i], e->param_len[i]);
 	else
 		hr_bytes_set(b, "", 0);
+}
+
+/* Falco's start of the child's pid namespace: the machine's boot time, or,
+ * when the child's own clone exit shows it in another namespace, the start
+ * of that namespace's init the newest clone exits carry (monotonic, made
+ * epoch with the boot time). */
+static void set_pidns_init_start(struct hr_state *s, const struct hr_event *e, struct hr_thread *child,
+				 bool child_side, bool in_container)
+{
+	const struct hr_machine_info *mi = hr_state_machine(s);
+	uint64_t boot = mi ? mi->boot_ts_epoch : 0;
+	int i = hr_event_param_index(e, "pidns_init_start_ts");
+	if (child_side && (in_container || (child->flags & CL_CLONE_NEWPID))) {
+		if (i >= 0 && hr_event_has_param(e, (unsigned)i))
+			child->pidns_init_start_ts = hr_p_u64(e, (unsigned)i, 0) + boot;
+		return;
+	}
+	child->pidns_init_start_ts = boot;
 }
 
 void hr_state_parse_clone_exit(struct hr_state *s, struct hr_event *e)
@@ -210,6 +243,7 @@ void hr_state_parse_clone_exit(struct hr_state *s, struct hr_event *e)
 		hr_containers_resolve(s, child);
 	}
 	child->clone_ts = e->ts;
+	set_pidns_init_start(s, e, child, inverted, in_container);
 	hr_threads_insert(s, child);
 	if (child->flags & HR_CL_CLONE_THREAD) {
 		struct hr_thread *main = hr_threads_get_or_placeholder(s, child->pid);
@@ -373,13 +407,22 @@ void hr_state_parse_execve_exit(struct hr_state *s, struct hr_event *e)
 		t->exe_ino = hr_p_u64(e, (unsigned)i, 0);
 		t->exe_ino_ctime = hr_p_u64(e, (unsigned)i + 1, 0);
 		t->exe_ino_mtime = hr_p_u64(e, (unsigned)i + 2, 0);
+		/* Falco's derived ages of the executable (unsigned, as Falco
+		 * subtracts them) */
+		if (t->clone_ts)
+			t->exe_ino_ctime_duration_clone_ts = t->clone_ts - t->exe_ino_ctime;
+		if (t->pidns_init_start_ts && t->exe_ino_ctime > t->pidns_init_start_ts)
+			t->exe_ino_ctime_duration_pidns_start = t->exe_ino_ctime - t->pidns_init_start_ts;
 	}
 	if ((i = hr_event_param_index(e, "uid")) >= 0 && hr_event_has_param(e, (unsigned)i))
 		t->uid = hr_p_u32(e, (unsigned)i, t->uid);
 	if ((i = hr_event_param_index(e, "gid")) >= 0 && hr_event_has_param(e, (unsigned)i))
 		t->gid = hr_p_u32(e, (unsigned)i, t->gid);
+	/* Falco forgets the process group at an execve that does not say it. */
 	if ((i = hr_event_param_index(e, "pgid")) >= 0 && (unsigned)i >= 20 && hr_event_has_param(e, (unsigned)i))
-		t->pgid = hr_p_i64(e, (unsigned)i, t->pgid);
+		t->pgid = hr_p_i64(e, (unsigned)i, -1);
+	else
+		t->pgid = -1;
 
 	uint32_t kept = t->flags & (HR_CL_PIPE_SRC | HR_CL_PIPE_DST | HR_CL_IS_MAIN_THREAD);
 	bool was_inverted = (t->flags & HR_CL_CLONE_INVERTED) != 0;
