@@ -15,7 +15,7 @@ LDLIBS   += -lz -lpcre2-8 -lyaml $(SANITIZE)
 LIB_SRC  := $(filter-out src/cli/%_main.c %.bpf.c,$(shell find src -name '*.c' | sort))
 MAIN_SRC := $(wildcard src/cli/*_main.c)
 GEN_SRC  := $(BUILD)/gen/event_table.c
-LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/gen/event_table.o
+LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/gen/event_table.o $(BUILD)/obj/gen/event_merge_table.o
 PROGRAMS := $(patsubst src/cli/%_main.c,$(BUILD)/%,$(MAIN_SRC))
 TEST_SRC := $(wildcard tests/unit/*.c)
 
@@ -28,6 +28,15 @@ $(GEN_SRC): tools/gen_event_table.py $(SPEC)/event_table.tsv $(SPEC)/flags_table
 	$(PYTHON) tools/gen_event_table.py $(SPEC) $@
 
 $(BUILD)/obj/gen/event_table.o: $(GEN_SRC)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c $< -o $@
+
+# The newest libs' conversion rules for old event layouts (src/event/event_merge.c).
+$(BUILD)/gen/event_merge_table.c: tools/gen_event_merge.py $(SPEC)/event_table.tsv
+	@mkdir -p $(dir $@)
+	$(PYTHON) tools/gen_event_merge.py $(SPEC) $@
+
+$(BUILD)/obj/gen/event_merge_table.o: $(BUILD)/gen/event_merge_table.c src/event/event_merge_rules.h
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -c $< -o $@
 

@@ -35,6 +35,10 @@ struct hr_event {
 	uint32_t nparams;     /* as in the file (may be fewer or more than the table) */
 	uint32_t dump_flags;  /* HR_DF_* */
 	uint64_t num;         /* evt.num: position among all events read, from 1 */
+	/* The parameters follow the newest table's layout and flags, not
+	 * sysdig 0.29.3's: set on events rebuilt as Falco 0.44 reads captures
+	 * (event_merge.h); false for events as read. */
+	bool newest_layout;
 
 	/* Parameters present (at most HR_MAX_PARAMS are indexed; the rest are
 	 * validated but not addressable). A length of 0 means absent. */

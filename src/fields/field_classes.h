@@ -64,7 +64,11 @@ static inline bool hr_set_storage(struct hr_value *out, struct hr_field *f)
 static inline const char *hr_bytes_str(const struct hr_bytes *b) { return b->p ? b->p : ""; }
 
 /* The EF_* flags sysdig 0.29.3 gives the event (they differ from the
- * newest table's on a few ids). */
-static inline uint32_t hr_field_event_flags(const struct hr_event *e) { return hr_state_event_flags(e->type); }
+ * newest table's on a few ids); the newest table's for events rebuilt in
+ * the newest layout (Falco's view). */
+static inline uint32_t hr_field_event_flags(const struct hr_event *e)
+{
+	return e->newest_layout ? hr_event_table[e->type].flags : hr_state_event_flags(e->type);
+}
 
 #endif

@@ -106,7 +106,7 @@ const struct hr_param_info *hr_event_layout(const struct hr_event *e, unsigned *
 		return NULL;
 	const struct hr_param_info *params = info->params;
 	unsigned n = info->nparams;
-	if (info->known_2022 && info->params_2022) {
+	if (info->known_2022 && info->params_2022 && !e->newest_layout) {
 		params = info->params_2022;
 		n = info->nparams_2022;
 	}
