@@ -1,6 +1,6 @@
 /* Syscall event drop monitoring (see drop_monitor.h). A capture file
  * drops nothing, so only simulated drops are ever detected when
- * replaying. */
+ * replaying; live, the probe's counters are read at each check. */
 #include "app/drop_monitor.h"
 
 #include <stdio.h>
@@ -78,8 +78,20 @@ enum hr_drop_outcome hr_drop_monitor_event(struct hr_drop_monitor *m, uint64_t t
 		return HR_DROP_NOTHING;
 	m->next_check_ts = ts + ONE_SECOND_NS;
 	m->just_checked = true;
-	uint64_t events = m->events_since_check, drops = m->drops_since_check + (m->simulate ? 1 : 0);
-	m->events_since_check = m->drops_since_check = 0;
+	struct hr_drop_counts now;
+	if (m->read_counts && m->read_counts(m->counts_ctx, &now)) {
+		m->delta = (struct hr_drop_counts){now.events - m->last.events, now.drops - m->last.drops,
+						   now.drops_buffer - m->last.drops_buffer,
+						   now.drops_fault - m->last.drops_fault};
+		m->last = now;
+	} else {
+		m->delta = (struct hr_drop_counts){.events = m->events_since_check};
+	}
+	m->events_since_check = 0;
+	if (m->simulate)
+		m->delta.drops++;
+	uint64_t events = m->delta.events, drops = m->delta.drops;
+	/* the kernel's event count includes the drops (Falco's ratio) */
 	if (!drops || (events && (double)drops / (double)events <= m->threshold))
 		return HR_DROP_NOTHING;
 	m->detections++;

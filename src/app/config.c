@@ -1,0 +1,306 @@
+/* The detector's configuration (see config.h). */
+#include "app/config.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <syslog.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "rules/rules_loader.h"
+#include "rules/rules_yaml.h"
+
+/* Keeps copies of `key` and `value`. */
+static void hr_config_set(struct hr_config *c, const char *key, size_t keylen, const char *value)
+{
+	if (c->n < HR_CONFIG_MAX_ENTRIES) {
+		c->keys[c->n] = strndup(key, keylen);
+		c->values[c->n++] = strdup(value);
+	}
+}
+
+/* Whether entry `i` is the first with its key (an overridden key is
+ * used once, with its last value). */
+bool hr_config_first_of_key(const struct hr_config *c, unsigned i)
+{
+	for (unsigned j = 0; j < i; j++)
+		if (!strcmp(c->keys[j], c->keys[i]))
+			return false;
+	return true;
+}
+
+/* An -o key: dotted, with list indexes written `key[N]` (stored as
+ * `key.N`) or `key[]` (appended after the list's last entry). */
+void hr_config_override(struct hr_config *c, const char *key, size_t len, const char *value)
+{
+	char k[512];
+	size_t n = 0;
+	for (size_t i = 0; i < len && n + 24 < sizeof k; i++) {
+		if (key[i] == '[' && i + 1 < len && key[i + 1] == ']') {
+			unsigned next = 0; /* after the highest index present */
+			for (unsigned j = 0; j < c->n; j++) {
+				size_t kl = strlen(c->keys[j]);
+				if (kl > n + 1 && !strncmp(c->keys[j], k, n) && c->keys[j][n] == '.') {
+					unsigned idx = (unsigned)strtoul(c->keys[j] + n + 1, NULL, 10);
+					next = idx + 1 > next ? idx + 1 : next;
+				}
+			}
+			n += (size_t)snprintf(k + n, sizeof k - n, ".%u", next);
+			i++;
+		} else if (key[i] == '[') {
+			k[n++] = '.';
+		} else if (key[i] != ']') {
+			k[n++] = key[i];
+		}
+	}
+	k[n] = 0;
+	hr_config_set(c, k, n, value);
+}
+
+void hr_config_free(struct hr_config *c)
+{
+	free(c->path);
+	c->path = NULL;
+	for (unsigned i = 0; i < c->n; i++) {
+		free((char *)c->keys[i]);
+		free((char *)c->values[i]);
+	}
+	c->n = 0;
+}
+
+const char *hr_config_get(const struct hr_config *c, const char *key)
+{
+	for (unsigned i = c->n; i-- > 0;)
+		if (!strcmp(c->keys[i], key))
+			return c->values[i];
+	return NULL;
+}
+
+bool hr_config_bool(const struct hr_config *c, const char *key, bool dflt)
+{
+	const char *v = hr_config_get(c, key);
+	if (!v)
+		return dflt;
+	return !strcasecmp(v, "true") || !strcasecmp(v, "yes") || !strcasecmp(v, "on") || !strcmp(v, "1");
+}
+
+/* The config file's scalars under their dotted paths (strings kept for the
+ * whole run). */
+static void flatten(struct hr_config *c, yaml_document_t *d, yaml_node_t *n, const char *prefix)
+{
+	if (n->type == YAML_SCALAR_NODE) {
+		hr_config_set(c, prefix, strlen(prefix), (const char *)n->data.scalar.value);
+		return;
+	}
+	if (n->type == YAML_SEQUENCE_NODE) {
+		unsigned i = 0;
+		for (yaml_node_item_t *it = n->data.sequence.items.start; it < n->data.sequence.items.top; it++, i++) {
+			char path[512];
+			snprintf(path, sizeof path, "%s.%u", prefix, i);
+			flatten(c, d, yaml_document_get_node(d, *it), path);
+		}
+		return;
+	}
+	if (n->type != YAML_MAPPING_NODE)
+		return;
+	for (yaml_node_pair_t *p = n->data.mapping.pairs.start; p < n->data.mapping.pairs.top; p++) {
+		const char *k = hr_yaml_scalar(yaml_document_get_node(d, p->key));
+		if (!k)
+			continue;
+		char path[512];
+		snprintf(path, sizeof path, "%s%s%s", prefix, *prefix ? "." : "", k);
+		flatten(c, d, yaml_document_get_node(d, p->value), path);
+	}
+}
+
+char *hr_read_text_file(const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return NULL;
+	char *buf = NULL;
+	size_t len = 0, cap = 0;
+	for (;;) {
+		if (len + 4096 + 1 > cap) {
+			cap = cap ? cap * 2 : 65536;
+			char *b = realloc(buf, cap);
+			if (!b) {
+				free(buf);
+				fclose(f);
+				return NULL;
+			}
+			buf = b;
+		}
+		size_t r = fread(buf + len, 1, 4096, f);
+		len += r;
+		if (r < 4096)
+			break;
+	}
+	bool err = ferror(f);
+	fclose(f);
+	if (err) {
+		free(buf);
+		return NULL;
+	}
+	buf[len] = 0;
+	return buf;
+}
+
+/* Without -c: the checkout's config/harrier.yaml next to the build
+ * directory holding this program, else /etc/harrier/harrier.yaml. */
+char *hr_config_default_path(void)
+{
+	char exe[4096];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+	if (n > 0) {
+		exe[n] = 0;
+		char *slash = strrchr(exe, '/');
+		if (slash) {
+			*slash = 0;
+			char path[4200];
+			snprintf(path, sizeof path, "%s/../config/harrier.yaml", exe);
+			if (access(path, R_OK) == 0)
+				return strdup(path);
+		}
+	}
+	return access("/etc/harrier/harrier.yaml", R_OK) == 0 ? strdup("/etc/harrier/harrier.yaml") : NULL;
+}
+
+/* A rules path from the configuration: relative ones are relative to the
+ * configuration file's directory. */
+char *hr_config_relative(const struct hr_config *c, const char *path)
+{
+	const char *slash = c->path ? strrchr(c->path, '/') : NULL;
+	if (path[0] == '/' || !slash)
+		return strdup(path);
+	size_t n = (size_t)(slash - c->path) + 1 + strlen(path) + 1;
+	char *out = malloc(n);
+	if (out)
+		snprintf(out, n, "%.*s/%s", (int)(slash - c->path), c->path, path);
+	return out;
+}
+
+bool hr_config_load(struct hr_config *c, const char *path)
+{
+	free(c->path);
+	c->path = strdup(path);
+	char *text = hr_read_text_file(path);
+	if (!text) {
+		fprintf(stderr, "Error: could not read the configuration file %s\n", path);
+		return false;
+	}
+	struct hr_yaml_file y;
+	bool ok = hr_yaml_load(text, strlen(text), &y);
+	if (!ok) {
+		fprintf(stderr, "Error: %s: %s (line %zu)\n", path, y.err, y.err_line + 1);
+	} else {
+		for (size_t i = 0; i < y.ndocs; i++)
+			flatten(c, &y.docs[i], yaml_document_get_root_node(&y.docs[i]), "");
+	}
+	hr_yaml_free(&y);
+	free(text);
+	return ok;
+}
+
+/* Falco's log line on stderr (when log_stderr is on and `level`, one of
+ * syslog's LOG_* levels, passes log_level): "<date>: <message>", the date as ctime or, with
+ * time_format_iso_8601, "2016-08-04T16:17:57+0000". */
+void hr_config_log(const struct hr_config *c, int level, const char *fmt, ...)
+{
+	if (!hr_config_bool(c, "log_stderr", true))
+		return;
+	static const char *const levels[] = {"emergency", "alert", "critical", "error", "warning", "notice", "info", "debug"};
+	const char *lvl = hr_config_get(c, "log_level");
+	unsigned want = LOG_INFO;
+	for (unsigned i = 0; lvl && i < 8; i++)
+		if (!strcmp(lvl, levels[i]))
+			want = i;
+	if ((unsigned)level > want)
+		return;
+	time_t now = time(NULL);
+	struct tm tm;
+	char stamp[64];
+	if (hr_config_bool(c, "time_format_iso_8601", false)) {
+		gmtime_r(&now, &tm);
+		strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%S+0000", &tm);
+	} else {
+		localtime_r(&now, &tm);
+		strftime(stamp, sizeof stamp, "%a %b %e %H:%M:%S %Y", &tm);
+	}
+	fprintf(stderr, "%s: ", stamp);
+	va_list ap;
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+}
+
+/* Falco's top-level configuration keys; others are warned about. */
+static const char *const known_keys[] = {
+	"rules_files", "rules_file", "rules", "config_files", "watch_config_files", "time_format_iso_8601",
+	"buffer_format_base64", "priority", "json_output", "json_include_output_property",
+	"json_include_message_property", "json_include_output_fields_property", "json_include_tags_property",
+	"buffered_outputs", "rule_matching", "outputs_queue", "append_output", "static_fields", "stdout_output",
+	"syslog_output", "file_output", "http_output", "program_output", "grpc_output", "grpc", "webserver",
+	"log_stderr", "log_syslog", "log_level", "libs_logger", "output_timeout", "outputs", "syscall_event_timeouts",
+	"syscall_event_drops", "metrics", "base_syscalls", "falco_libs", "container_engines", "plugins",
+	"load_plugins", "engine", "capture", "modern_bpf", "syscall_buf_size_preset", "syscall_drop_failed_exit",
+	"plugins_hostinfo", "container", NULL,
+};
+
+static const char *const bool_keys[] = {
+	"time_format_iso_8601", "json_output", "json_include_output_property", "json_include_message_property",
+	"json_include_output_fields_property", "json_include_tags_property", "buffered_outputs", "log_stderr",
+	"log_syslog", "stdout_output.enabled", "file_output.enabled", "file_output.keep_alive",
+	"program_output.enabled", "program_output.keep_alive", "syslog_output.enabled",
+	"syscall_event_drops.simulate_drops", NULL,
+};
+
+static bool is_bool_text(const char *v)
+{
+	static const char *const words[] = {"true", "false", "yes", "no", "on", "off", "1", "0", NULL};
+	for (unsigned i = 0; words[i]; i++)
+		if (!strcasecmp(v, words[i]))
+			return true;
+	return false;
+}
+
+/* Unknown keys are warned about; values of the wrong type are fatal. */
+bool hr_config_check(const struct hr_config *c)
+{
+	const char *name = c->path ? c->path : "command line";
+	for (unsigned i = 0; i < c->n; i++) {
+		const char *k = c->keys[i], *v = c->values[i];
+		size_t top = strcspn(k, ".");
+		bool known = false;
+		for (unsigned j = 0; known_keys[j] && !known; j++)
+			known = strlen(known_keys[j]) == top && !strncmp(known_keys[j], k, top);
+		if (!known)
+			hr_config_log(c, LOG_WARNING, "Unknown configuration key '%.*s' (ignored)\n", (int)top, k);
+		for (unsigned j = 0; bool_keys[j]; j++) {
+			if (!strcmp(bool_keys[j], k) && !is_bool_text(v)) {
+				fprintf(stderr, "Error reading config file (%s): %s must be a boolean (true or false), not '%s'\n",
+					name, k, v);
+				return false;
+			}
+		}
+	}
+	enum hr_priority p;
+	const char *prio = hr_config_get(c, "priority");
+	if (prio && !hr_priority_parse(prio, &p)) {
+		fprintf(stderr, "Error reading config file (%s): Unknown priority value: %s\n", name, prio);
+		return false;
+	}
+	static const char *const levels[] = {"emergency", "alert", "critical", "error", "warning", "notice", "info", "debug", NULL};
+	const char *lvl = hr_config_get(c, "log_level");
+	bool lvl_ok = !lvl;
+	for (unsigned i = 0; levels[i] && !lvl_ok; i++)
+		lvl_ok = !strcmp(lvl, levels[i]);
+	if (!lvl_ok) {
+		fprintf(stderr, "Error reading config file (%s): Unknown log level %s\n", name, lvl);
+		return false;
+	}
+	return true;
+}
