@@ -15,6 +15,17 @@ extern const struct hr_field_def hr_fields_user[];
 extern const struct hr_field_def hr_fields_group[];
 extern const struct hr_field_def hr_fields_container[];
 extern const struct hr_field_def hr_fields_fd[];
+extern const struct hr_field_def hr_fields_fspath[];
+extern const struct hr_field_def hr_fields_fdlist[];
+
+/* Appends path parameter `name` resolved as the kernel would against
+ * directory fd `dirfd` of thread `t`: absolute names stand alone, AT_FDCWD
+ * means the cwd, a known fd its name and '/'; `unknown` stands for an fd the
+ * thread does not have (or, with `directories_only`, one that is not a
+ * directory). The result is cleaned as sysdig cleans paths. */
+void hr_field_append_at_path(struct hr_field_ctx *ctx, const struct hr_thread *t, int64_t dirfd,
+			     const uint8_t *name, uint32_t name_len, const char *unknown, bool directories_only,
+			     struct hr_strbuf *out);
 
 /* Value setters used by every extractor; they return true so that an
  * extractor can `return set_...(out, ...)`. */

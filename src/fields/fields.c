@@ -24,6 +24,8 @@ const struct hr_field_class hr_field_classes[] = {
 	{"group", hr_fields_group},
 	{"container", hr_fields_container},
 	{"fd", hr_fields_fd},
+	{"fdlist", hr_fields_fdlist},
+	{"fs.path", hr_fields_fspath},
 };
 const unsigned hr_field_class_count = sizeof hr_field_classes / sizeof hr_field_classes[0];
 
@@ -203,6 +205,13 @@ static int parse_arg(struct hr_field *f, const char *text, size_t name_len, char
 		if (d->flags & HR_FF_ARG_OPTIONAL)
 			return (int)name_len;
 		break;
+	case HR_FA_SRC_DST:
+		f->arg_index = 0;
+		if (strncmp(text + name_len, ".src", 4) == 0 || strncmp(text + name_len, ".dst", 4) == 0) {
+			f->arg_index = text[name_len + 1] == 's' ? 1 : 2;
+			return (int)name_len + 4;
+		}
+		return (int)name_len;
 	case HR_FA_WORD:
 		if (c == '.') {
 			size_t e = name_len + 1;

@@ -40,6 +40,7 @@ enum hr_field_arg_kind {
 	HR_FA_PARAM_NAME, /* .NAME only (evt.rawarg) */
 	HR_FA_EVENT_TYPE, /* .NAME or .NUMBER of an event type (evt.type.is) */
 	HR_FA_KEY,        /* [NAME] (kept in arg_name) or [N] (arg_index), Falco's proc.env[HOME] */
+	HR_FA_SRC_DST,    /* nothing (arg_index 0), .src (1) or .dst (2): evt.abspath */
 };
 
 /* Print formats of field values (sysdig's PF_* subset fields use). */

@@ -10,6 +10,7 @@
 
 #include "fields/field_classes.h"
 #include "format/event_args.h"
+#include "format/param_text.h"
 #include "format/value_names.h"
 
 #define NS_PER_S 1000000000ull
@@ -128,6 +129,38 @@ static bool x_none(struct hr_field *f, struct hr_field_ctx *ctx, const struct hr
 	return false;
 }
 
+/* Every event Harrier reads comes from the syscall source (no plugins). */
+static bool x_source(struct hr_field *f, struct hr_field_ctx *ctx, const struct hr_event *e, struct hr_value *out)
+{
+	(void)f, (void)ctx, (void)e;
+	return hr_set_cstr(out, "syscall");
+}
+static bool is_meta_event(const struct hr_event *e) { return hr_event_info(e)->category & HR_EC_METAEVENT; }
+static bool x_is_async(struct hr_field *f, struct hr_field_ctx *ctx, const struct hr_event *e, struct hr_value *out)
+{
+	(void)f, (void)ctx;
+	return hr_set_bool(out, is_meta_event(e));
+}
+/* The meta event's name; for the generic async event, the name it carries. */
+static bool x_asynctype(struct hr_field *f, struct hr_field_ctx *ctx, const struct hr_event *e, struct hr_value *out)
+{
+	(void)f, (void)ctx;
+	enum { EVT_ASYNCEVENT_E = 402 };
+	if (!is_meta_event(e))
+		return false;
+	if (e->type != EVT_ASYNCEVENT_E)
+		return hr_set_cstr(out, hr_event_info(e)->name);
+	if (e->nparams_indexed < 2)
+		return false;
+	return hr_set_str(out, (const char *)e->param[1], (uint32_t)strnlen((const char *)e->param[1], e->param_len[1]));
+}
+static bool x_hostname(struct hr_field *f, struct hr_field_ctx *ctx, const struct hr_event *e, struct hr_value *out)
+{
+	(void)f, (void)e;
+	const struct hr_machine_info *m = hr_state_machine(ctx->state);
+	return m && hr_set_cstr(out, m->hostname);
+}
+
 const struct hr_field_def hr_fields_evt_gen[] = {
 	{"evt.num", HR_PT_UINT64, HR_FMT_ID, 0, HR_FA_NONE, x_num, NULL, "event number."},
 	{"evt.time", HR_PT_CHARBUF, HR_FMT_NA, 0, HR_FA_NONE, x_time, j_ts,
@@ -156,6 +189,14 @@ const struct hr_field_def hr_fields_evt_gen[] = {
 	 "the name of the plugin that generated the event (no plugins are loaded)."},
 	{"evt.plugininfo", HR_PT_CHARBUF, HR_FMT_NA, 0, HR_FA_NONE, x_none, NULL,
 	 "a summary of a plugin event (no plugins are loaded)."},
+	{"evt.source", HR_PT_CHARBUF, HR_FMT_NA, 0, HR_FA_NONE, x_source, NULL,
+	 "the name of the source that produced the event ('syscall')."},
+	{"evt.is_async", HR_PT_BOOL, HR_FMT_NA, 0, HR_FA_NONE, x_is_async, NULL,
+	 "'true' for asynchronous (meta) events, 'false' otherwise."},
+	{"evt.asynctype", HR_PT_CHARBUF, HR_FMT_NA, 0, HR_FA_NONE, x_asynctype, NULL,
+	 "if the event is asynchronous, the type of the event (e.g. 'container')."},
+	{"evt.hostname", HR_PT_CHARBUF, HR_FMT_NA, 0, HR_FA_NONE, x_hostname, NULL,
+	 "the hostname of the machine the capture describes."},
 	{0},
 };
 
@@ -679,6 +720,86 @@ static bool j_delta(struct hr_field *f, struct hr_field_ctx *ctx, const struct h
 	return hr_set_u64(out, HR_PT_UINT64, 0);
 }
 
+/* evt.abspath[.src|.dst]: the path argument of a *at call made absolute
+ * against its directory fd. Which arguments: sysdig 0.29.3's events, plus
+ * Falco's open_by_handle_at and fchownat (ids sysdig does not know). */
+static bool x_abspath(struct hr_field *f, struct hr_field_ctx *ctx, const struct hr_event *e, struct hr_value *out)
+{
+	enum {
+		OPENAT_E = 102, LINKAT_E = 106, UNLINKAT_E = 110, RENAMEAT_X = 177, SYMLINKAT_X = 181,
+		UNLINKAT_2_X = 303, MKDIRAT_X = 305, OPENAT_2_X = 307, LINKAT_2_X = 311, FCHMODAT_X = 313,
+		RENAMEAT2_X = 319, OPENAT2_X = 327, OPEN_BY_HANDLE_AT_X = 337, FCHOWNAT_X = 385,
+	};
+	const struct hr_thread *t = e->thread;
+	if (!t)
+		return false;
+	bool dst = f->arg_index == 2;
+	const char *dirfd_name = NULL, *path_name = NULL;
+	switch (e->type) {
+	case RENAMEAT_X: case RENAMEAT2_X:
+		dirfd_name = dst ? "newdirfd" : "olddirfd";
+		path_name = dst ? "newpath" : "oldpath";
+		break;
+	case SYMLINKAT_X:
+		dirfd_name = "linkdirfd", path_name = "linkpath";
+		break;
+	case OPENAT_E: case OPENAT_2_X: case OPENAT2_X: case UNLINKAT_E: case UNLINKAT_2_X:
+		dirfd_name = "dirfd", path_name = "name";
+		break;
+	case LINKAT_E: case LINKAT_2_X:
+		dirfd_name = dst ? "newdir" : "olddir";
+		path_name = dst ? "newpath" : "oldpath";
+		break;
+	case MKDIRAT_X:
+		dirfd_name = "dirfd", path_name = "path";
+		break;
+	case FCHMODAT_X:
+		dirfd_name = "dirfd", path_name = "filename";
+		break;
+	case FCHOWNAT_X:
+		dirfd_name = "dirfd", path_name = "pathname";
+		break;
+	case OPEN_BY_HANDLE_AT_X: {
+		/* the driver already gives the absolute path of a successful open */
+		int64_t fd;
+		if (!hr_param_i64(e, 0, &fd) || fd <= 0 || e->nparams_indexed < 4)
+			return false;
+		hr_sb_reset(&f->storage);
+		hr_append_clean_path(&f->storage, 0, e->param[3], strnlen((const char *)e->param[3], e->param_len[3]));
+		return hr_set_storage(out, f);
+	}
+	default:
+		return false;
+	}
+	int di = hr_event_layout_index(e, dirfd_name), pi = hr_event_layout_index(e, path_name);
+	int64_t dirfd;
+	if (di < 0 || pi < 0 || (unsigned)pi >= e->nparams_indexed || !hr_param_i64(e, (unsigned)di, &dirfd))
+		return false;
+	hr_sb_reset(&f->storage);
+	hr_field_append_at_path(ctx, t, dirfd, e->param[pi], e->param_len[pi], "<UNKNOWN>/", false, &f->storage);
+	return hr_set_storage(out, f);
+}
+
+/* evt.is_open_create (Falco): the exit of an open that created its file
+ * (the driver's O_F_CREATED bit), or of a successful O_TMPFILE open. */
+static bool x_is_open_create(struct hr_field *f, struct hr_field_ctx *ctx, const struct hr_event *e,
+			     struct hr_value *out)
+{
+	(void)f, (void)ctx;
+	enum { O_TMPFILE_BIT = 1 << 13, O_F_CREATED_BIT = 1 << 14 };
+	unsigned at;
+	switch (e->type) {
+	case 3: case 337: at = 2; break;    /* open, open_by_handle_at */
+	case 307: case 327: at = 3; break;  /* openat, openat2 */
+	default: return hr_set_bool(out, false);
+	}
+	uint32_t flags = 0;
+	int64_t fd = -1;
+	hr_param_u32(e, at, &flags);
+	bool created = (flags & O_F_CREATED_BIT) || ((flags & O_TMPFILE_BIT) && hr_param_i64(e, 0, &fd) && fd >= 0);
+	return hr_set_bool(out, created);
+}
+
 const struct hr_field_def hr_fields_evt[] = {
 	UNSUPPORTED("evt.latency", HR_PT_RELTIME),
 	UNSUPPORTED("evt.latency.s", HR_PT_RELTIME),
@@ -749,7 +870,9 @@ const struct hr_field_def hr_fields_evt[] = {
 	 "1 for procinfo events."},
 	{"evt.around", HR_PT_UINT64, HR_FMT_DEC, HR_FF_FILTER_ONLY | HR_FF_REQUIRES_ARG, HR_FA_INDEX, x_none, NULL,
 	 "accepts events around a time (filters only)."},
-	UNSUPPORTED("evt.abspath", HR_PT_CHARBUF),
+	{"evt.abspath", HR_PT_CHARBUF, HR_FMT_NA, HR_FF_REQUIRES_ARG | HR_FF_ARG_OPTIONAL, HR_FA_SRC_DST, x_abspath, NULL,
+	 "absolute path calculated from dirfd and name during syscalls like renameat and symlinkat; "
+	 "'evt.abspath.src' or 'evt.abspath.dst' for syscalls with two paths."},
 	{"evt.buflen.in", HR_PT_UINT64, HR_FMT_DEC, 0, HR_FA_NONE, x_buflen_in, NULL, "buffer length of input I/O."},
 	{"evt.buflen.out", HR_PT_UINT64, HR_FMT_DEC, 0, HR_FA_NONE, x_buflen_out, NULL, "buffer length of output I/O."},
 	{"evt.buflen.file", HR_PT_UINT64, HR_FMT_DEC, 0, HR_FA_NONE, x_buflen_file, NULL, "buffer length of file I/O."},
@@ -772,5 +895,7 @@ const struct hr_field_def hr_fields_evt[] = {
 	UNSUPPORTED("evt.infra.docker.container.image", HR_PT_CHARBUF),
 	{"evt.is_open_exec", HR_PT_BOOL, HR_FMT_NA, 0, HR_FA_NONE, x_is_open_exec, NULL,
 	 "'true' for open/creat events that create a file with execute permissions."},
+	{"evt.is_open_create", HR_PT_BOOL, HR_FMT_NA, 0, HR_FA_NONE, x_is_open_create, NULL,
+	 "'true' for open/openat/openat2/open_by_handle_at events where a file is created."},
 	{0},
 };

@@ -39,11 +39,9 @@ static const struct hr_fd *event_fd(struct hr_field_ctx *ctx, const struct hr_ev
 	return NULL;
 }
 
-/* Appends `name` resolved against directory fd `dirfd` as sysdig's parser
- * does it: the cwd for AT_FDCWD, the directory fd's name and '/', or
- * "<UNKNOWN>" when that fd is not known; absolute names stand alone. */
-static void append_dirfd_path(struct hr_field_ctx *ctx, const struct hr_thread *t, int64_t dirfd,
-			      const uint8_t *name, uint32_t name_len, struct hr_strbuf *out)
+void hr_field_append_at_path(struct hr_field_ctx *ctx, const struct hr_thread *t, int64_t dirfd,
+			     const uint8_t *name, uint32_t name_len, const char *unknown, bool directories_only,
+			     struct hr_strbuf *out)
 {
 	enum { AT_FDCWD_VALUE = -100 };
 	size_t n = strnlen((const char *)name, name_len);
@@ -55,11 +53,12 @@ static void append_dirfd_path(struct hr_field_ctx *ctx, const struct hr_thread *
 			hr_sb_append(out, hr_bytes_str(cwd), cwd->len);
 		} else {
 			const struct hr_fd *dir = hr_state_fd(ctx->state, t, dirfd);
-			if (dir) {
+			if (dir && (!directories_only || dir->type == HR_FD_DIRECTORY)) {
 				hr_sb_append(out, hr_bytes_str(&dir->name), dir->name.len);
-				hr_sb_putc(out, '/');
+				if (!directories_only || !dir->name.len || dir->name.p[dir->name.len - 1] != '/')
+					hr_sb_putc(out, '/');
 			} else {
-				hr_sb_puts(out, "<UNKNOWN>");
+				hr_sb_puts(out, unknown);
 			}
 		}
 	}
@@ -87,7 +86,8 @@ static bool name_from_creator(struct hr_field_ctx *ctx, const struct hr_event *e
 		int64_t dirfd;
 		if (!src || !e->thread || src->nparams_indexed <= dirfd_idx + 1 || !hr_param_i64(src, dirfd_idx, &dirfd))
 			return false;
-		append_dirfd_path(ctx, e->thread, dirfd, src->param[dirfd_idx + 1], src->param_len[dirfd_idx + 1], out);
+		hr_field_append_at_path(ctx, e->thread, dirfd, src->param[dirfd_idx + 1], src->param_len[dirfd_idx + 1],
+				"<UNKNOWN>", false, out);
 		return true;
 	}
 	default:
