@@ -65,6 +65,12 @@ IPV6_TUPLE_ON_IPV4_FD = ("connect (975) returns an IPv6 tuple for fd 2 of pid 30
                          "m_sockinfo union has its protocol byte where the IPv4 view never wrote (zero), so "
                          "sockinfo_to_str finds neither tcp nor udp and names the socket <unknown>; Harrier "
                          "keeps udp and names it by the event's tuple")
+STALE_L4PROTO_ON_BIND = ("bind (22) of fd 20 of pid 1000, listed as a unix socket, to an IPv6 address: "
+                         "parse_bind_exit copies the protocol from the IPv6-tuple view of the m_sockinfo union, "
+                         "which the unix socket never wrote; the byte there is left from fd 6 (a listed tcp "
+                         "IPv6 socket) by the reused sinsp_fdinfo of the fd-list load (see STALE_SOCKINFO), so "
+                         "sysdig prints tcp. Nothing in the capture gives this socket a protocol: Harrier "
+                         "prints <NA>")
 PID0_CREATED_BY_PRINTING = ("threads 3000 (from event 966) and 1000 (from 1105) run with pid 0 after execve "
                             "exits whose pid is 0, and no thread 0 is listed. sysdig makes the placeholder "
                             "thread 0 only when a main thread of theirs is asked for: none of its parsers does "

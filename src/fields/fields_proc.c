@@ -162,12 +162,12 @@ static bool x_env(struct hr_field *f, struct hr_field_ctx *ctx, const struct hr_
 {
 	THREAD_OR_MISSING();
 	/* the environment is the process's: kept on its main thread */
-	const struct hr_thread *m = main_thread(ctx, t);
+	const struct hr_bytes *env = hr_state_env(ctx->state, t);
 	hr_sb_reset(&f->storage);
 	if (f->arg_name[0])
-		append_env_value(&f->storage, &(m ? m : t)->env, f->arg_name);
+		append_env_value(&f->storage, env, f->arg_name);
 	else
-		append_items(&f->storage, &(m ? m : t)->env, " ");
+		append_items(&f->storage, env, " ");
 	return hr_set_storage(out, f);
 }
 static bool x_cmdline(struct hr_field *f, struct hr_field_ctx *ctx, const struct hr_event *e, struct hr_value *out)
@@ -594,11 +594,10 @@ static bool x_cmdlenargs(struct hr_field *f, struct hr_field_ctx *ctx, const str
 	return hr_set_u64(out, HR_PT_UINT64, total);
 }
 
-/* The environment Falco shows for a thread: its main thread's. */
+/* The environment shown for a thread: its main thread's (sinsp's get_env). */
 static const struct hr_bytes *env_of(struct hr_field_ctx *ctx, const struct hr_thread *t)
 {
-	const struct hr_thread *m = main_thread(ctx, t);
-	return &(m ? m : t)->env;
+	return hr_state_env(ctx->state, t);
 }
 
 static bool x_aenv(struct hr_field *f, struct hr_field_ctx *ctx, const struct hr_event *e, struct hr_value *out)
