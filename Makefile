@@ -61,6 +61,9 @@ BPFTOOL   ?= bpftool
 BPF_ARCH  ?= x86
 LDLIBS    += -lbpf -lelf
 
+# Container metadata: the runtimes' APIs over unix sockets (src/state/container_runtime.c).
+LDLIBS    += -lcurl -lpthread
+
 $(BUILD)/gen/vmlinux.h:
 	@mkdir -p $(dir $@)
 	$(BPFTOOL) btf dump file /sys/kernel/btf/vmlinux format c > $@.tmp && mv $@.tmp $@

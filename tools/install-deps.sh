@@ -3,7 +3,7 @@
 # Run as root on Debian 12; does nothing when everything is present.
 set -e
 PKGS="gcc make python3 python3-yaml zlib1g-dev libyaml-dev libpcre2-dev libbpf-dev libelf-dev
-      bpftool clang llvm libclang-rt-14-dev sysdig"
+      bpftool clang llvm libclang-rt-14-dev sysdig libcurl4-openssl-dev"
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

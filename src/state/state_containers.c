@@ -2,11 +2,18 @@
  * Containers: a thread's container id from its cgroups (the runc layouts of
  * docker, podman and CRI runtimes, and lxc / libvirt-lxc paths, tried in
  * sinsp's engine order), and the container table fed by container events
- * (the JSON ones and the old fixed-parameter one).
+ * (the JSON ones and the old fixed-parameter one) and, live, by the
+ * container runtime's answers (container_runtime.h).
  */
+#include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
+#include "state/container_runtime.h"
+#include "state/json_doc.h"
 #include "state/state_internal.h"
 
 enum { CT_DOCKER = 0, CT_LXC = 1, CT_LIBVIRT_LXC = 2, CT_MESOS = 3, CT_RKT = 4, CT_CUSTOM = 5, CT_CRI = 6,
@@ -25,6 +32,9 @@ static const char *type_name(int32_t type)
 	case CT_CRIO: return "cri-o";
 	case CT_RKT: return "rkt";
 	case CT_BPM: return "bpm";
+	/* sysdig 0.29.3 names no podman type (it prints a stale value);
+	 * Falco's container plugin says "podman". */
+	case CT_PODMAN: return "podman";
 	default: return "";
 	}
 }
@@ -37,12 +47,24 @@ static struct hr_container *find(struct hr_state *s, const char *id)
 	return NULL;
 }
 
-static void container_free(struct hr_container *c)
+void hr_container_free(struct hr_container *c)
 {
-	struct hr_bytes *fields[] = {&c->name, &c->image, &c->image_repository, &c->image_tag, &c->image_digest,
-				     &c->image_id, &c->type, &c->json};
+	struct hr_bytes *fields[] = {&c->name,     &c->image, &c->image_repository, &c->image_tag, &c->image_digest,
+				     &c->image_id, &c->type,  &c->json,             &c->full_id,   &c->ip};
 	for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)
 		hr_bytes_free(fields[i]);
+	for (uint32_t i = 0; i < c->nmounts; i++) {
+		hr_bytes_free(&c->mounts[i].source);
+		hr_bytes_free(&c->mounts[i].dest);
+		hr_bytes_free(&c->mounts[i].mode);
+		hr_bytes_free(&c->mounts[i].propagation);
+	}
+	free(c->mounts);
+	for (uint32_t i = 0; i < c->nlabels; i++) {
+		hr_bytes_free(&c->labels[i].key);
+		hr_bytes_free(&c->labels[i].value);
+	}
+	free(c->labels);
 	free(c);
 }
 
@@ -59,7 +81,7 @@ static struct hr_container *replace(struct hr_state *s, const char *id, size_t i
 		if (strcmp((*link)->id, key) == 0) {
 			struct hr_container *old = *link;
 			*link = old->next;
-			container_free(old);
+			hr_container_free(old);
 			break;
 		}
 		link = &(*link)->next;
@@ -78,7 +100,7 @@ void hr_containers_clear(struct hr_state *s)
 	while (s->containers) {
 		struct hr_container *c = s->containers;
 		s->containers = c->next;
-		container_free(c);
+		hr_container_free(c);
 	}
 }
 
@@ -113,12 +135,19 @@ static bool is_hex(char c)
 	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
 }
 
+/* A container id as the cgroups give it: 64 hex digits, of which the
+ * first 12 are the id Falco and sysdig show. */
+struct found_id {
+	char id[13];
+	char full[65];
+};
+
 /*
  * sinsp's runc matcher: the cgroup ends with <prefix><64 hex><suffix>; the
  * id is the first 12 characters. Like sinsp, the hex check compares the
  * position of the first non-hex character from the start of the cgroup.
  */
-static bool match_runc(struct span cg, const char *prefix, const char *suffix, char id[13])
+static bool match_runc(struct span cg, const char *prefix, const char *suffix, struct found_id *out)
 {
 	if (cg.len < 64 + strlen(prefix) + strlen(suffix))
 		return false;
@@ -138,8 +167,10 @@ static bool match_runc(struct span cg, const char *prefix, const char *suffix, c
 	}
 	if (bad < 64)
 		return false;
-	memcpy(id, cg.p + start, 12);
-	id[12] = 0;
+	memcpy(out->id, cg.p + start, 12);
+	out->id[12] = 0;
+	memcpy(out->full, cg.p + start, 64);
+	out->full[64] = 0;
 	return true;
 }
 
@@ -147,7 +178,10 @@ struct layout {
 	const char *prefix, *suffix;
 };
 
-static const struct layout podman_layout[] = {{"/libpod-", ".scope"}, {NULL, NULL}};
+/* Podman with systemd (.scope) and with cgroupfs (/libpod_parent/libpod-<id>,
+ * as on these machines: Falco's plugin knows both; sysdig 0.29.3 only the first). */
+static const struct layout podman_layout[] = {{"/libpod-", ".scope"}, {"/libpod-", ".scope/container"},
+					      {"/libpod-", ""}, {NULL, NULL}};
 static const struct layout docker_layout[] = {{"/", ""}, {"/docker-", ".scope"}, {NULL, NULL}};
 static const struct layout cri_layout[] = {{"/", ""}, {"/crio-", ""}, {"/cri-containerd-", ".scope"},
 					   {"/crio-", ".scope"}, {":cri-containerd:", ""}, {NULL, NULL}};
@@ -177,7 +211,7 @@ static uint32_t cgroup_paths(const struct hr_thread *t, struct span *out, uint32
 	return n;
 }
 
-static bool match_layout(const struct span *cgs, uint32_t n, const struct layout *l, char id[13])
+static bool match_layout(const struct span *cgs, uint32_t n, const struct layout *l, struct found_id *id)
 {
 	for (uint32_t i = 0; i < n; i++)
 		for (const struct layout *x = l; x->prefix; x++)
@@ -248,49 +282,212 @@ static bool match_libvirt_lxc(const struct span *cgs, uint32_t n, char *id, size
 	return false;
 }
 
-static void note_container(struct hr_state *s, const char *id, int32_t type, bool named_after_id)
+static uint64_t monotonic_ns(void)
 {
-	if (find(s, id))
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+/* A lookup that found nothing is asked again by the container's next
+ * process event, at most this often. */
+#define LOOKUP_RETRY_NS (5 * 1000000000ull)
+
+/* Live: asks the runtime about a container met in cgroups, once, or again
+ * when its last lookup failed long enough ago. */
+static void ask_runtime(struct hr_state *s, struct hr_container *c, const char *full_id, enum hr_runtime_engine first)
+{
+	if (!s->container_runtime || !full_id)
 		return;
-	struct hr_container *c = replace(s, id, strlen(id));
-	c->type_id = type;
-	hr_bytes_set_str(&c->type, type_name(type));
-	if (named_after_id)
-		hr_bytes_set_str(&c->name, id);
+	if (c->lookup == HR_CONTAINER_LOOKUP_PENDING || c->lookup == HR_CONTAINER_LOOKUP_DONE)
+		return;
+	if (c->lookup == HR_CONTAINER_LOOKUP_FAILED && monotonic_ns() - c->lookup_failed_ns < LOOKUP_RETRY_NS)
+		return;
+	c->lookup = HR_CONTAINER_LOOKUP_PENDING;
+	hr_container_runtime_request(s->container_runtime, full_id, first);
+}
+
+static void note_container(struct hr_state *s, const char *id, int32_t type, bool named_after_id, const char *full_id)
+{
+	struct hr_container *c = find(s, id);
+	if (!c) {
+		c = replace(s, id, strlen(id));
+		c->type_id = type;
+		hr_bytes_set_str(&c->type, type_name(type));
+		if (named_after_id)
+			hr_bytes_set_str(&c->name, id);
+	}
+	if (full_id && !c->full_id.len)
+		hr_bytes_set_str(&c->full_id, full_id);
+	if (type == CT_DOCKER || type == CT_PODMAN)
+		ask_runtime(s, c, full_id, type == CT_PODMAN ? HR_ENGINE_PODMAN : HR_ENGINE_DOCKER);
+}
+
+/*
+ * Live threads whose events carry no cgroups (the probe sends none): read
+ * /proc/<tid>/cgroup as scap's process scan does, one "controller=path"
+ * item per controller of each v1 line; the unified (v2) line counts for
+ * cpu, memory and cpuset only when there are no v1 lines. False when the
+ * thread is gone.
+ */
+static bool read_proc_cgroups(struct hr_thread *t)
+{
+	char path[64], text[8192];
+	snprintf(path, sizeof(path), "/proc/%lld/cgroup", (long long)t->tid);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	ssize_t n = read(fd, text, sizeof(text) - 1);
+	close(fd);
+	if (n <= 0)
+		return false;
+	text[n] = 0;
+	char out[sizeof(text) * 2];
+	size_t used = 0;
+	const char *unified = NULL;
+	for (char *line = text, *nl; line && *line; line = nl) {
+		nl = strchr(line, '\n');
+		if (nl)
+			*nl++ = 0;
+		char *c1 = strchr(line, ':');
+		char *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
+		if (!c2)
+			continue;
+		*c2 = 0;
+		const char *cg = c2 + 1;
+		if (c2 == c1 + 1) {
+			unified = cg;
+			continue;
+		}
+		for (char *save, *ctrl = strtok_r(c1 + 1, ",", &save); ctrl; ctrl = strtok_r(NULL, ",", &save)) {
+			int w = snprintf(out + used, sizeof(out) - used, "%s=%s", ctrl, cg);
+			if (w < 0 || (size_t)w >= sizeof(out) - used)
+				break;
+			used += (size_t)w + 1;
+		}
+	}
+	if (!used && unified) {
+		static const char *const v2[] = {"cpu", "memory", "cpuset"};
+		for (size_t i = 0; i < 3; i++) {
+			int w = snprintf(out + used, sizeof(out) - used, "%s=%s", v2[i], unified);
+			if (w < 0 || (size_t)w >= sizeof(out) - used)
+				break;
+			used += (size_t)w + 1;
+		}
+	}
+	hr_bytes_set(&t->cgroups, out, (uint32_t)used);
+	return true;
 }
 
 void hr_containers_resolve(struct hr_state *s, struct hr_thread *t)
 {
-	struct span cgs[64];
-	uint32_t n = cgroup_paths(t, cgs, 64);
-	char id[sizeof(t->container_id)];
-	t->container_id[0] = 0;
-	if (match_layout(cgs, n, podman_layout, id)) {
-		memcpy(t->container_id, id, 13);
-		note_container(s, id, CT_PODMAN, false);
+	bool no_cgroups = !t->cgroups.p || !memchr(t->cgroups.p, '=', t->cgroups.len);
+	if (s->container_runtime && no_cgroups && t->tid > 0 && !read_proc_cgroups(t)) {
+		/* Gone before it was seen: it stays in the container its
+		 * process (execve) or parent (clone) was in. */
+		if (!t->container_id[0]) {
+			struct hr_thread *parent = t->ptid > 0 ? hr_threads_find(s, t->ptid) : NULL;
+			if (parent && parent != t)
+				memcpy(t->container_id, parent->container_id, sizeof(t->container_id));
+		}
 		return;
 	}
-	if (match_layout(cgs, n, docker_layout, id)) {
-		memcpy(t->container_id, id, 13);
-		note_container(s, id, CT_DOCKER, false);
+	struct span cgs[64];
+	uint32_t n = cgroup_paths(t, cgs, 64);
+	struct found_id found;
+	char id[sizeof(t->container_id)];
+	t->container_id[0] = 0;
+	if (match_layout(cgs, n, podman_layout, &found)) {
+		memcpy(t->container_id, found.id, 13);
+		note_container(s, found.id, CT_PODMAN, false, found.full);
+		return;
+	}
+	if (match_layout(cgs, n, docker_layout, &found)) {
+		memcpy(t->container_id, found.id, 13);
+		note_container(s, found.id, CT_DOCKER, false, found.full);
 		return;
 	}
 	/* The CRI engine names the container but, with no runtime to ask
-	 * (a capture), reports no match and lets the next engines try. */
-	if (match_layout(cgs, n, cri_layout, id))
-		memcpy(t->container_id, id, 13);
+	 * (a capture), reports no match and lets the next engines try. Live,
+	 * Harrier speaks no CRI either, and keeps the id and type only. */
+	if (match_layout(cgs, n, cri_layout, &found)) {
+		memcpy(t->container_id, found.id, 13);
+		if (s->container_runtime) {
+			note_container(s, found.id, CT_CRI, false, found.full);
+			return;
+		}
+	}
 	/* Every lxc and libvirt-lxc layout has "lxc" in it. */
 	if (!t->cgroups.p || !memmem(t->cgroups.p, t->cgroups.len, "lxc", 3))
 		return;
 	if (match_lxc(cgs, n, id, sizeof(id))) {
 		memcpy(t->container_id, id, sizeof(id));
-		note_container(s, id, CT_LXC, true);
+		note_container(s, id, CT_LXC, true, NULL);
 		return;
 	}
 	if (match_libvirt_lxc(cgs, n, id, sizeof(id))) {
 		memcpy(t->container_id, id, sizeof(id));
-		note_container(s, id, CT_LIBVIRT_LXC, true);
+		note_container(s, id, CT_LIBVIRT_LXC, true, NULL);
 	}
+}
+
+/* ---- the runtime's answers ---- */
+
+void hr_state_attach_container_runtime(struct hr_state *s, struct hr_container_runtime *rt)
+{
+	s->container_runtime = rt;
+}
+
+void hr_state_poll_containers(struct hr_state *s)
+{
+	hr_containers_poll(s);
+}
+
+/* Puts the runtime's container in place of the entry with its id (keeping
+ * its place in the list), or adds it. */
+static void install(struct hr_state *s, struct hr_container *info)
+{
+	struct hr_container **link = &s->containers;
+	while (*link && strcmp((*link)->id, info->id) != 0)
+		link = &(*link)->next;
+	if (*link) {
+		struct hr_container *old = *link;
+		info->next = old->next;
+		*link = info;
+		hr_container_free(old);
+	} else {
+		info->next = s->containers;
+		s->containers = info;
+	}
+}
+
+void hr_containers_poll(struct hr_state *s)
+{
+	if (!s->container_runtime || !hr_container_runtime_has_answers(s->container_runtime))
+		return;
+	struct hr_container_answer *answers = hr_container_runtime_take(s->container_runtime);
+	for (struct hr_container_answer *a = answers; a; a = a->next) {
+		if (a->info) {
+			install(s, a->info);
+			a->info = NULL;
+			continue;
+		}
+		struct hr_container **link = &s->containers;
+		while (*link && strcmp((*link)->id, a->id) != 0)
+			link = &(*link)->next;
+		if (!*link)
+			continue;
+		struct hr_container *c = *link;
+		if (a->failed) {
+			c->lookup = HR_CONTAINER_LOOKUP_FAILED;
+			c->lookup_failed_ns = monotonic_ns();
+		} else {
+			/* Ended: its threads keep the id; its metadata goes. */
+			*link = c->next;
+			hr_container_free(c);
+		}
+	}
+	hr_container_answers_free(answers);
 }
 
 /* ---- container events ---- */
@@ -513,6 +710,26 @@ static bool read_container_object(struct json *j, struct container_fields *f)
 	return lit(j, '}');
 }
 
+/* What the scalar reader above leaves: the record's mounts, labels, ip and
+ * full id (when the whole record is valid JSON). */
+static void add_json_details(struct hr_container *c)
+{
+	struct hr_json *doc = hr_json_parse(c->json.p, c->json.len);
+	const struct hr_json *cj = hr_json_member(doc, "container");
+	if (cj) {
+		hr_container_set_mounts(c, hr_json_member(cj, "Mounts"));
+		hr_container_set_labels(c, hr_json_member(cj, "labels"), 0);
+		const char *ip = hr_json_string(hr_json_member(cj, "ip"));
+		if (ip)
+			hr_bytes_set_str(&c->ip, ip);
+		const char *full = hr_json_string(hr_json_member(cj, "full_id"));
+		if (full)
+			hr_bytes_set_str(&c->full_id, full);
+		c->has_metadata = true;
+	}
+	hr_json_free(doc);
+}
+
 const struct hr_container *hr_containers_parse_json(struct hr_state *s, const uint8_t *json, uint32_t len)
 {
 	struct json j = {(const char *)json, (const char *)json + len};
@@ -561,6 +778,7 @@ const struct hr_container *hr_containers_parse_json(struct hr_state *s, const ui
 		c->privileged = f.privileged;
 		c->start_ts = (uint64_t)f.created_time * 1000000000ull;
 		hr_bytes_set(&c->json, json, (uint32_t)(j.end - (const char *)json));
+		add_json_details(c);
 	}
 	struct hr_bytes *all[] = {&f.id, &f.name, &f.image, &f.imageid, &f.imagerepo, &f.imagetag, &f.imagedigest};
 	for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++)

@@ -1316,6 +1316,7 @@ void hr_state_process_event(struct hr_state *s, struct hr_event *e)
 	if (s->proc_sockets_unfixed)
 		hr_state_finish_metadata(s);
 	run_deferred(s);
+	hr_containers_poll(s);
 
 	e->thread = NULL;
 	e->fd = NULL;

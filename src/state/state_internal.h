@@ -60,6 +60,7 @@ struct hr_state {
 	struct hr_iface_slot *ifaces;
 	uint32_t nifaces, ifaces_cap;
 	struct hr_container *containers; /* list; there are few */
+	struct hr_container_runtime *container_runtime; /* live metadata lookups, NULL when none */
 
 	struct hr_machine_info machine;
 	bool has_machine;
@@ -146,6 +147,8 @@ void hr_containers_resolve(struct hr_state *s, struct hr_thread *t);
 const struct hr_container *hr_containers_parse_json(struct hr_state *s, const uint8_t *json, uint32_t len);
 void hr_containers_add_old(struct hr_state *s, const struct hr_event *e);
 void hr_containers_clear(struct hr_state *s);
+/* Takes the container runtime's answers (between events). */
+void hr_containers_poll(struct hr_state *s);
 
 /* Completes what the process list started (child counts, socket
  * orientation); runs before the first event after metadata records. */

@@ -8,6 +8,7 @@ void unit_state(unsigned *passed, unsigned *failed);
 void unit_filter(unsigned *passed, unsigned *failed);
 void unit_rules(unsigned *passed, unsigned *failed);
 void unit_live(unsigned *passed, unsigned *failed);
+void unit_containers(unsigned *passed, unsigned *failed);
 
 int main(void)
 {
@@ -18,6 +19,7 @@ int main(void)
 	unit_filter(&passed, &failed);
 	unit_rules(&passed, &failed);
 	unit_live(&passed, &failed);
+	unit_containers(&passed, &failed);
 	printf("%u passed, %u failed\n", passed, failed);
 	return failed != 0;
 }
