@@ -17,15 +17,22 @@
 #include "format/json_output.h"
 
 const struct hr_field_class hr_field_classes[] = {
-	{"evt", hr_fields_evt_gen},
-	{"evt", hr_fields_evt},
-	{"process", hr_fields_thread},
-	{"user", hr_fields_user},
-	{"group", hr_fields_group},
-	{"container", hr_fields_container},
-	{"fd", hr_fields_fd},
-	{"fdlist", hr_fields_fdlist},
-	{"fs.path", hr_fields_fspath},
+	{"evt", hr_fields_evt_gen, "All event types", "Fields every event has: its number and its times."},
+	{"evt", hr_fields_evt, "Syscall events only",
+	 "Fields of system call events: type, direction, arguments, result and what kind of I/O they do. "
+	 "Single arguments are read with evt.arg (evt.arg.fd, evt.arg[0]) or evt.rawarg."},
+	{"process", hr_fields_thread, NULL,
+	 "The process and thread that generated the event, and its ancestors."},
+	{"user", hr_fields_user, NULL, "The user running the process that generated the event."},
+	{"group", hr_fields_group, NULL, "The group of the process that generated the event."},
+	{"container", hr_fields_container, NULL,
+	 "The container the process that generated the event runs in (empty or 'host' outside containers)."},
+	{"fd", hr_fields_fd, NULL,
+	 "The file descriptor a system call acts on: files, directories, sockets, pipes and other kinds."},
+	{"fdlist", hr_fields_fdlist, NULL, "The fds listed by poll events."},
+	{"fs.path", hr_fields_fspath, NULL,
+	 "The paths of file-system calls (open, mkdir, unlink, rename, link, mount...), including calls that act "
+	 "on a path without opening it."},
 };
 const unsigned hr_field_class_count = sizeof hr_field_classes / sizeof hr_field_classes[0];
 

@@ -13,6 +13,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "event/event.h"
 #include "format/strbuf.h"
@@ -87,6 +88,8 @@ struct hr_field_def {
 struct hr_field_class {
 	const char *name;
 	const struct hr_field_def *defs; /* ends with an entry whose name is NULL */
+	const char *shortdesc;           /* shown after the name in listings, or NULL */
+	const char *desc;                /* what the class's fields describe */
 };
 
 /* The per-inspector context every extraction sees. */
@@ -135,6 +138,15 @@ bool hr_field_to_string(struct hr_field *f, struct hr_field_ctx *ctx, const stru
  * or null). Returns false when the value is null. */
 bool hr_field_to_json(struct hr_field *f, struct hr_field_ctx *ctx, const struct hr_event *e,
 		      struct hr_strbuf *out);
+
+/*
+ * Prints every class and field as `sysdig -l` lays them out: a class
+ * header, then one line per field, the name padded to 30 columns and the
+ * description wrapped at 120; `verbose` (-lv) puts "(Type: X)" before each
+ * description. `markdown` prints one "Name | Type | Description" table per
+ * class instead. Fields Harrier does not compute are left out.
+ */
+void hr_fields_print_list(FILE *out, bool verbose, bool markdown);
 
 /* All field classes, in lookup order. */
 extern const struct hr_field_class hr_field_classes[];
