@@ -18,13 +18,23 @@ extern const struct hr_field_def hr_fields_fd[];
 extern const struct hr_field_def hr_fields_fspath[];
 extern const struct hr_field_def hr_fields_fdlist[];
 
-/* Appends path parameter `name` resolved as the kernel would against
- * directory fd `dirfd` of thread `t`: absolute names stand alone, AT_FDCWD
- * means the cwd, a known fd its name and '/'; `unknown` stands for an fd the
- * thread does not have (or, with `directories_only`, one that is not a
- * directory). The result is cleaned as sysdig cleans paths. */
+/* How a path argument is made absolute: sysdig 0.29.3's fd.name and
+ * evt.abspath and Falco's fs.path differ in the details. */
+struct hr_path_rules {
+	const char *unknown;   /* stands for a directory fd the thread does not have */
+	bool directories_only; /* an fd that is not a directory is unknown too */
+	const char *too_long;  /* the result when directory and name pass the path limit */
+	bool counts_param;     /* that limit counts the whole parameter (sysdig), not the text (Falco) */
+};
+extern const struct hr_path_rules hr_sysdig_fdname_rules, hr_sysdig_abspath_rules;
+extern const struct hr_path_rules hr_falco_dirfd_rules, hr_falco_event_fd_rules;
+
+/* Appends path parameter `name` (`name_len` bytes, up to its first NUL)
+ * resolved against directory fd `dirfd` of thread `t`: absolute names stand
+ * alone, AT_FDCWD means the cwd, a known fd its name and '/'. The result is
+ * cleaned as sysdig cleans paths. */
 void hr_field_append_at_path(struct hr_field_ctx *ctx, const struct hr_thread *t, int64_t dirfd,
-			     const uint8_t *name, uint32_t name_len, const char *unknown, bool directories_only,
+			     const uint8_t *name, uint32_t name_len, const struct hr_path_rules *rules,
 			     struct hr_strbuf *out);
 
 /* Value setters used by every extractor; they return true so that an

@@ -776,7 +776,7 @@ static bool x_abspath(struct hr_field *f, struct hr_field_ctx *ctx, const struct
 	if (di < 0 || pi < 0 || (unsigned)pi >= e->nparams_indexed || !hr_param_i64(e, (unsigned)di, &dirfd))
 		return false;
 	hr_sb_reset(&f->storage);
-	hr_field_append_at_path(ctx, t, dirfd, e->param[pi], e->param_len[pi], "<UNKNOWN>/", false, &f->storage);
+	hr_field_append_at_path(ctx, t, dirfd, e->param[pi], e->param_len[pi], &hr_sysdig_abspath_rules, &f->storage);
 	return hr_set_storage(out, f);
 }
 

@@ -39,28 +39,48 @@ static const struct hr_fd *event_fd(struct hr_field_ctx *ctx, const struct hr_ev
 	return NULL;
 }
 
+/* The longest path sysdig and Falco build (SCAP_MAX_PATH_SIZE). */
+enum { MAX_PATH_SIZE = 1024 };
+
+const struct hr_path_rules hr_sysdig_fdname_rules = {"<UNKNOWN>", false, "/PATH_TOO_LONG", true};
+const struct hr_path_rules hr_sysdig_abspath_rules = {"<UNKNOWN>/", false, "/PATH_TOO_LONG", true};
+/* Falco resolves a dirfd argument itself for some calls, and through the
+ * event's fd (which must be a directory) for others. */
+const struct hr_path_rules hr_falco_dirfd_rules = {"<UNKNOWN>", false, "/DIR_TOO_LONG/FILENAME_TOO_LONG", false};
+const struct hr_path_rules hr_falco_event_fd_rules = {"<UNKNOWN>", true, "/DIR_TOO_LONG/FILENAME_TOO_LONG", false};
+
 void hr_field_append_at_path(struct hr_field_ctx *ctx, const struct hr_thread *t, int64_t dirfd,
-			     const uint8_t *name, uint32_t name_len, const char *unknown, bool directories_only,
+			     const uint8_t *name, uint32_t name_len, const struct hr_path_rules *rules,
 			     struct hr_strbuf *out)
 {
 	enum { AT_FDCWD_VALUE = -100 };
 	size_t n = strnlen((const char *)name, name_len);
 	size_t base = out->len;
-	if (n && name[0] != '/') {
+	size_t dir_len = 1; /* an absolute name is joined to "." */
+	/* an empty name (a lone NUL) still gets the directory, as in sysdig */
+	if (name_len && name[0] != '/') {
 		if (dirfd == AT_FDCWD_VALUE) {
 			const struct hr_thread *m = hr_state_main_thread(ctx->state, t);
 			const struct hr_bytes *cwd = &(m ? m : t)->cwd;
 			hr_sb_append(out, hr_bytes_str(cwd), cwd->len);
 		} else {
 			const struct hr_fd *dir = hr_state_fd(ctx->state, t, dirfd);
-			if (dir && (!directories_only || dir->type == HR_FD_DIRECTORY)) {
+			if (dir && (!rules->directories_only || dir->type == HR_FD_DIRECTORY)) {
 				hr_sb_append(out, hr_bytes_str(&dir->name), dir->name.len);
-				if (!directories_only || !dir->name.len || dir->name.p[dir->name.len - 1] != '/')
+				if (!rules->directories_only || !dir->name.len || dir->name.p[dir->name.len - 1] != '/')
 					hr_sb_putc(out, '/');
 			} else {
-				hr_sb_puts(out, unknown);
+				hr_sb_puts(out, rules->unknown);
 			}
 		}
+		dir_len = out->len - base;
+	} else if (!rules->counts_param) {
+		dir_len = 0; /* Falco joins absolute names to nothing */
+	}
+	if (dir_len + (rules->counts_param ? name_len : n) + 1 > MAX_PATH_SIZE) {
+		out->len = base;
+		hr_sb_puts(out, rules->too_long);
+		return;
 	}
 	hr_append_clean_path(out, base, name, n);
 }
@@ -87,7 +107,7 @@ static bool name_from_creator(struct hr_field_ctx *ctx, const struct hr_event *e
 		if (!src || !e->thread || src->nparams_indexed <= dirfd_idx + 1 || !hr_param_i64(src, dirfd_idx, &dirfd))
 			return false;
 		hr_field_append_at_path(ctx, e->thread, dirfd, src->param[dirfd_idx + 1], src->param_len[dirfd_idx + 1],
-				"<UNKNOWN>", false, out);
+				&hr_sysdig_fdname_rules, out);
 		return true;
 	}
 	default:

@@ -132,11 +132,11 @@ static bool fs_path(struct hr_field *f, struct hr_field_ctx *ctx, const struct h
 	int di = dirfd_name ? hr_event_layout_index(e, dirfd_name) : -1;
 	if (di >= 0 && !hr_param_i64(e, (unsigned)di, &dirfd))
 		return false;
-	/* only a directory can be the start of a path, for the calls Falco
-	 * resolves through their event fd */
-	bool directories_only = dirfd_name && e->type != RENAMEAT2_X && e->type != SYMLINKAT_X;
-	hr_field_append_at_path(ctx, t, dirfd, (const uint8_t *)path, (uint32_t)len, "<UNKNOWN>", directories_only,
-				&f->storage);
+	/* renameat2 and symlinkat resolve their dirfd argument; the other *at
+	 * calls go through the event's fd, which must be a directory */
+	bool own_dirfd = e->type == RENAMEAT2_X || e->type == SYMLINKAT_X;
+	hr_field_append_at_path(ctx, t, dirfd, (const uint8_t *)path, (uint32_t)len,
+				own_dirfd || !dirfd_name ? &hr_falco_dirfd_rules : &hr_falco_event_fd_rules, &f->storage);
 	return hr_set_storage(out, f);
 }
 
