@@ -44,7 +44,17 @@ struct ring {
 	size_t size;
 	size_t page;
 	unsigned long stop_at;    /* when stopping: the producer position at the stop, else 0 */
+	/* The shared positions live on cache lines that the producing CPU
+	 * also touches: our read position is published to *consumer only
+	 * every PUBLISH_EVERY of the ring (or when it runs empty), and the
+	 * producer position is re-read only once we have caught up with it. */
+	unsigned long cons;       /* our read position */
+	unsigned long published;  /* the last value stored in *consumer */
+	unsigned long prod_seen;  /* the producer position last read */
 };
+
+/* Fraction of a ring read before the read position is published. */
+#define PUBLISH_EVERY 8
 
 enum phase { PH_SECTION, PH_MACHINE, PH_SCAN, PH_EVENTS, PH_END };
 
@@ -151,6 +161,7 @@ static int map_ring(struct ring *r, int fd, size_t size)
 	}
 	r->consumer = c;
 	r->producer = p;
+	r->cons = r->published = *r->consumer;
 	r->data = (const uint8_t *)p + r->page;
 	return 0;
 }
@@ -465,21 +476,34 @@ static void convert_params(struct hr_event *e)
 
 /* ---- reading the rings ---- */
 
+static void ring_publish(struct ring *r)
+{
+	if (r->published != r->cons) {
+		__atomic_store_n(r->consumer, r->cons, __ATOMIC_RELEASE);
+		r->published = r->cons;
+	}
+}
+
 /* The record at the head of `r`, or NULL if none is ready. */
 static const uint8_t *ring_peek(struct ring *r, uint32_t *len)
 {
 	for (;;) {
-		unsigned long cons = *r->consumer;
-		unsigned long prod = __atomic_load_n(r->producer, __ATOMIC_ACQUIRE);
-		if (cons >= prod || (r->stop_at && cons >= r->stop_at))
+		unsigned long cons = r->cons;
+		if (cons >= r->prod_seen)
+			r->prod_seen = __atomic_load_n(r->producer, __ATOMIC_ACQUIRE);
+		if (cons >= r->prod_seen || (r->stop_at && cons >= r->stop_at)) {
+			ring_publish(r);
 			return NULL;
+		}
 		const uint8_t *hdr = r->data + (cons & (r->size - 1));
 		uint32_t h = __atomic_load_n((const uint32_t *)hdr, __ATOMIC_ACQUIRE);
-		if (h & RING_BUSY)
+		if (h & RING_BUSY) {
+			ring_publish(r);
 			return NULL;
+		}
 		uint32_t l = h & ~(RING_BUSY | RING_DISCARD);
 		if (h & RING_DISCARD) {
-			__atomic_store_n(r->consumer, cons + ((l + RING_HDR + 7) & ~7u), __ATOMIC_RELEASE);
+			r->cons = cons + ((l + RING_HDR + 7) & ~7u);
 			continue;
 		}
 		*len = l;
@@ -487,10 +511,13 @@ static const uint8_t *ring_peek(struct ring *r, uint32_t *len)
 	}
 }
 
+/* Past the record just read (already copied out: after a publish the
+ * producer may overwrite it). */
 static void ring_advance(struct ring *r, uint32_t len)
 {
-	unsigned long cons = *r->consumer;
-	__atomic_store_n(r->consumer, cons + ((len + RING_HDR + 7) & ~7u), __ATOMIC_RELEASE);
+	r->cons += (len + RING_HDR + 7) & ~7u;
+	if (r->cons - r->published >= r->size / PUBLISH_EVERY)
+		ring_publish(r);
 }
 
 /* Copies the oldest ready event into ls->event; false when all rings are empty. */
