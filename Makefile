@@ -82,6 +82,11 @@ $(BUILD)/gen/syscall_names_native.h: $(SYSCALL_HDR)
 
 $(BUILD)/obj/src/capture/live/live_source.o: $(BUILD)/gen/probe.skel.h $(BUILD)/gen/syscall_names_native.h
 
+# Benchmark helpers built by bench/live_bench.py: bench/NAME.c linked with the library.
+$(BUILD)/bench/%: bench/%.c $(BUILD)/libharrier.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS)
+
 # The same programs with AddressSanitizer + UndefinedBehaviorSanitizer.
 asan:
 	$(MAKE) BUILD=build/asan OPT="-O1 -g -fno-omit-frame-pointer" \

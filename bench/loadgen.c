@@ -10,7 +10,6 @@
  * Prints one line: "ops=N ns_per_op=X" (an op is one getpid or one
  * open+close pair).
  */
-#define _GNU_SOURCE
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -283,8 +283,12 @@ static void select_syscalls(struct live_source *ls, const struct hr_live_options
 {
 	__u8 *interest = ls->skel->bss->interesting;
 	bool generic = !opt->want_event || opt->want_event(opt->want_ctx, HRP_GENERIC_X);
-	for (int nr = 0; nr < HRP_SYSCALL_SLOTS; nr++)
-		interest[nr] = generic && ppm_sc_of_native[nr] ? HRP_GENERIC : HRP_SKIP;
+	for (int nr = 0; nr < HRP_SYSCALL_SLOTS; nr++) {
+		uint16_t code = ppm_sc_of_native[nr];
+		bool want = generic && code &&
+			    (!opt->want_syscall || opt->want_syscall(opt->want_ctx, hr_syscall_names[code].name));
+		interest[nr] = want ? HRP_GENERIC : HRP_SKIP;
+	}
 	for (size_t i = 0; i < sizeof probe_syscalls / sizeof probe_syscalls[0]; i++) {
 		uint16_t ev = probe_syscalls[i].event;
 		bool want = !opt->want_event || opt->want_event(opt->want_ctx, ev) || state_needs(ev);

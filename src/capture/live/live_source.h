@@ -30,6 +30,12 @@ struct hr_live_options {
 	 * an early exit in the probe; state-changing ones are always recorded. */
 	bool (*want_event)(void *ctx, uint16_t type);
 	void *want_ctx;
+	/* Generic `syscall` events (syscalls without an event of their own)
+	 * are named after their syscall: when want_event wants them, this
+	 * narrows them to the syscalls named `name` (as evt.type shows it)
+	 * that the consumer can match; NULL = all of them. Called with
+	 * want_ctx. */
+	bool (*want_syscall)(void *ctx, const char *name);
 };
 
 /* Why a live capture could not start; each is also the program's exit code. */
