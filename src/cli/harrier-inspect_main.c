@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "app/fatfile.h"
 #include "capture/live/live_source.h"
 #include "capture/scap_reader.h"
 #include "capture/scap_writer.h"
@@ -25,7 +26,7 @@
 struct inspect_options {
 	const char *read_path;   /* -r; without it, capture live */
 	double duration_s;       /* -M: live capture stops after this many seconds */
-	const char *write_path;  /* -w: copy every event read to this capture */
+	const char *write_path;  /* -w: copy the events read (with a filter: as sysdig -F) to this capture */
 	bool compress;           /* -z: gzip the -w output */
 	const char *format;      /* -p, or NULL for sysdig's default line */
 	const char *plugin_format; /* -p FORMAT applies to plugin events too; NULL: sysdig's plugin line */
@@ -45,7 +46,7 @@ enum {
 };
 
 static const char usage_text[] =
-	"Usage: harrier-inspect -r FILE [-p FORMAT] [-n N] [-j] [-D] [-w OUT [-z]] [filter]\n"
+	"Usage: harrier-inspect -r FILE [-p FORMAT] [-n N] [-j] [-D] [-w OUT [-z] [-F]] [filter]\n"
 	"       harrier-inspect [-M SECS] [-p FORMAT] [-n N] [-j] [-w OUT [-z]] [filter]   (live, as root)\n"
 	"\n"
 	"Prints the events of a sysdig/Falco capture file as sysdig 0.29.3 does;\n"
@@ -61,7 +62,11 @@ static const char usage_text[] =
 	"  -j, --json           print events as JSON objects of the format's fields\n"
 	"  -D, --debug          also print internal events (procinfo, ...)\n"
 	"  -w, --writefile OUT  write the events read to the capture OUT (\"-\" for\n"
-	"                       standard output) instead of printing them\n"
+	"                       standard output) instead of printing them; with a\n"
+	"                       filter, the matching events plus the state-changing\n"
+	"                       ones flagged state-only (sysdig's -w -F)\n"
+	"  -F, --fatfile        accepted for sysdig's command lines: a filtered -w\n"
+	"                       recording always keeps the state-changing events\n"
 	"  -z, --compress       gzip the -w capture\n"
 	"  -h, --help           print this help\n"
 	"\n"
@@ -82,11 +87,12 @@ static int parse_options(int argc, char **argv, struct inspect_options *o)
 		{"readfile", required_argument, 0, 'r'}, {"print", required_argument, 0, 'p'},
 		{"numevents", required_argument, 0, 'n'}, {"json", no_argument, 0, 'j'},
 		{"debug", no_argument, 0, 'D'}, {"help", no_argument, 0, 'h'},
-		{"writefile", required_argument, 0, 'w'}, {"compress", no_argument, 0, 'z'}, {0, 0, 0, 0},
+		{"writefile", required_argument, 0, 'w'}, {"compress", no_argument, 0, 'z'},
+		{"fatfile", no_argument, 0, 'F'}, {0, 0, 0, 0},
 	};
 	memset(o, 0, sizeof *o);
 	int c;
-	while ((c = getopt_long(argc, argv, "r:p:n:jDhw:zM:", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "r:p:n:jDhw:zFM:", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'r':
 			o->read_path = optarg;
@@ -126,6 +132,8 @@ static int parse_options(int argc, char **argv, struct inspect_options *o)
 			break;
 		case 'z':
 			o->compress = true;
+			break;
+		case 'F':
 			break;
 		case 'M': {
 			char *end;
@@ -176,6 +184,7 @@ struct inspector {
 	uint64_t evt_num;        /* evt.num of the last event counted */
 	uint64_t delivered;      /* events counted against -n */
 	unsigned section;        /* sections seen so far */
+	bool section_to_write;   /* -w: a section began; its tables go out before its first event */
 	bool section_leading;    /* no event but container events seen yet in this section */
 };
 
@@ -184,8 +193,9 @@ static bool is_container_event(uint16_t type)
 	return type == EVT_CONTAINER_E || type == EVT_CONTAINER_JSON_E || type == EVT_CONTAINER_JSON_2_E;
 }
 
-/* Handles one event: numbering, state, hiding, printing. */
-static void handle_event(struct inspector *in, struct hr_event *e)
+/* Handles one event: numbering, state, hiding, printing. Returns whether
+ * the event was delivered (it passed the filter). */
+static bool handle_event(struct inspector *in, struct hr_event *e)
 {
 	const struct hr_event_info *info = hr_event_info(e);
 	/* sysdig consumes the container events that open a section while it
@@ -202,22 +212,22 @@ static void handle_event(struct inspector *in, struct hr_event *e)
 
 	hr_state_process_event(in->state, e);
 	if (leading_container)
-		return;
+		return false;
 
 	bool internal = info->category & HR_EC_INTERNAL;
 	/* state-only events (written by -F) are for the state, not for the user */
 	if ((e->dump_flags & HR_DF_STATE_ONLY) && !(in->opt->debug && internal))
-		return;
+		return false;
 	/* the filter (run after the state, as sysdig -d does); -D's internal
 	 * events bypass it as in sysdig */
 	in->fields.formatting = false;
 	if (in->filter && !(internal && in->opt->debug) && !hr_filter_match(in->filter, &in->fields, e))
-		return;
+		return false;
 	in->delivered++;
 	if (in->writer)
-		return; /* -w copies events instead of printing them, as sysdig -w */
+		return true; /* -w copies events instead of printing them, as sysdig -w */
 	if (internal && !in->opt->debug)
-		return;
+		return true;
 
 	struct hr_line_format *fmt = in->format;
 	if (e->type == EVT_PLUGINEVENT_E) {
@@ -236,6 +246,22 @@ static void handle_event(struct inspector *in, struct hr_event *e)
 		hr_sb_putc(&in->line, '\n');
 		fwrite(in->line.p, 1, in->line.len, stdout);
 	}
+	return true;
+}
+
+/* -w: the event as read, after the state has seen it (a filtered
+ * recording decides with the filter's answer); the section's tables are
+ * those from before its first event. Returns false on a write error. */
+static bool write_event(struct inspector *in, struct hr_event *e, bool delivered)
+{
+	uint32_t flags = e->dump_flags;
+	if (in->filter) {
+		enum hr_fatfile_choice c = hr_fatfile_choose(e, delivered);
+		if (c == HR_FATFILE_DROP)
+			return true;
+		flags = c == HR_FATFILE_WRITE_STATE_ONLY ? HR_DF_STATE_ONLY : 0;
+	}
+	return hr_writer_write_event(in->writer, e, flags) >= 0;
 }
 
 /* Reads the whole capture (file or live). Returns the exit code. */
@@ -247,9 +273,12 @@ static int inspect(struct inspector *in, struct hr_source *r)
 			return EXIT_OK;
 		enum hr_record_kind k = hr_source_next(r, &rec);
 		/* before the state sees the event: -w's tables are the section's start */
-		if (in->writer && hr_writer_write_record(in->writer, in->state, &rec) < 0) {
-			fprintf(stderr, "harrier-inspect: %s\n", hr_writer_error(in->writer));
-			return EXIT_WRITE_ERROR;
+		if (k == HR_REC_EVENT && in->section_to_write) {
+			in->section_to_write = false;
+			if (hr_writer_begin_section(in->writer, in->state) < 0) {
+				fprintf(stderr, "harrier-inspect: %s\n", hr_writer_error(in->writer));
+				return EXIT_WRITE_ERROR;
+			}
 		}
 		switch (k) {
 		case HR_REC_END:
@@ -259,11 +288,17 @@ static int inspect(struct inspector *in, struct hr_source *r)
 			fprintf(stderr, "harrier-inspect: %s: %s\n", in->opt->read_path ? in->opt->read_path : "live capture",
 				hr_source_error(r));
 			return EXIT_READ_ERROR;
-		case HR_REC_EVENT:
-			handle_event(in, &rec.event);
+		case HR_REC_EVENT: {
+			bool delivered = handle_event(in, &rec.event);
+			if (in->writer && !write_event(in, &rec.event, delivered)) {
+				fprintf(stderr, "harrier-inspect: %s\n", hr_writer_error(in->writer));
+				return EXIT_WRITE_ERROR;
+			}
 			break;
+		}
 		case HR_REC_SECTION:
 			/* sysdig restarts at each section: relative times start again */
+			in->section_to_write = in->writer != NULL;
 			in->section++;
 			in->section_leading = true;
 			in->fields.first_event_ts = 0;
@@ -300,11 +335,6 @@ int main(int argc, char **argv)
 	struct inspector in = {.opt = &opt};
 	if (opt.filter) {
 		struct hr_filter_error ferr;
-		if (opt.write_path) {
-			fputs("harrier-inspect: -w with a filter is not supported yet\n", stderr);
-			free(opt.filter);
-			return EXIT_USAGE;
-		}
 		in.filter = hr_filter_compile(opt.filter, &ferr);
 		free(opt.filter);
 		if (!in.filter) {
