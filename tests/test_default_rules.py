@@ -486,7 +486,7 @@ os.execv('/bin/true', ['true'])
 
 class DevShmExec(Scenario):
     name = "exec_from_dev_shm"
-    rule = "Execution from /dev/shm"
+    rule = "Program run from /dev/shm"
 
     def prepare(self):
         self.prog = copy_program("/bin/true", "/dev/shm", "harrier-rules-true-%d" % os.getpid())
@@ -693,7 +693,7 @@ class ContainerTty(ContainerScenario):
 
 class PacketSocket(ContainerScenario):
     name = "packet_socket_in_container"
-    rule = "Packet socket created in container"
+    rule = "Packet socket opened in container"
 
     def positive(self):
         return [self.run_container("arping", ["/bin/arping", "-c", "1", "-w", "1", "-I", "lo", "127.0.0.1"])]
