@@ -11,8 +11,9 @@ buffer, so the captures stored under tests/captures stay small and carry
 nothing of the machine's other programs nor the contents of the files the
 actions read.
 
-Run as a program, it re-records every scenario of tests/test_default_rules.py
-into tests/captures (root needed):  python3 tests/record_actions.py [BUILD]
+Run as a program, it re-records the scenarios of tests/test_default_rules.py
+(all, or those named) into tests/captures (root needed):
+    python3 tests/record_actions.py [BUILD [SCENARIO...]]
 """
 import json
 import os
@@ -295,4 +296,4 @@ if __name__ == "__main__":
     import test_default_rules
     build = sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, "build")
     ctx = harness.Context(ROOT, os.path.abspath(build))
-    test_default_rules.record_all(ctx, CAPTURES)
+    test_default_rules.record_all(ctx, CAPTURES, sys.argv[2:])

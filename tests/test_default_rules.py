@@ -942,6 +942,71 @@ def test_replay_background_only_expected_rules(ctx):
     assert not problems, "unexpected rules: %s" % problems
 
 
+# ---- the test suite's own activity ---------------------------------------------------------
+
+BACKGROUND = "suite_background"
+
+
+def suite_activity(ctx, work):
+    """What the test suite itself does all day: run Harrier's programs and
+    sysdig on captures, validate rules, write and remove scratch files."""
+    trace = ctx.traces()[0]
+    acts = [spawn([ctx.bin("harrier-inspect"), "-r", trace, "-n", "50"]),
+            spawn([ctx.bin("harrier"), "-V", RULES]),
+            spawn([ctx.bin("harrier"), "-r", RULES, "-e", trace]),
+            spawn(["/bin/bash", "-c", "mkdir -p {w}/a/b && echo x > {w}/a/b/f && cp {w}/a/b/f {w}/g && "
+                   "mv {w}/g {w}/h && chmod 600 {w}/h && rm -r {w}/a {w}/h".format(w=work)]),
+            spawn(python("import json, tempfile, os\n"
+                         "with tempfile.NamedTemporaryFile('w', delete=False) as f: json.dump({'a': 1}, f)\n"
+                         "os.unlink(f.name)"))]
+    if shutil.which("sysdig"):
+        acts.append(spawn([shutil.which("sysdig"), "-r", trace, "-n", "20"]))
+    return acts
+
+
+def record_background(ctx):
+    key = (ctx.build, BACKGROUND)
+    if key not in _RECORDED:
+        if os.geteuid() != 0:
+            raise AssertionError("live recording needs root")
+        work = tempfile.mkdtemp(prefix="harrier-rules-background-")
+        full = os.path.join(work, "full.scap")
+        whole = os.path.join(work, "whole.scap")
+        rec = ra.Recording(ctx, full)
+        try:
+            rec.marker()
+            suite_activity(ctx, work)
+            rec.stop()
+        finally:
+            rec.kill()
+        me = os.getpid()
+        ra.trim(ctx, full, whole, "(proc.pid=%d or proc.apid=%d)" % (me, me), keep_threads_of=me)
+        os.unlink(full)
+        _RECORDED[key] = whole
+    return _RECORDED[key]
+
+
+def assert_background_quiet(ctx, path):
+    alerts = ra.replay(ctx, path, RULES)
+    assert not alerts, "the suite's own activity raised: %s" % [a["output"] for a in alerts][:5]
+    # it holds the activity: harrier's programs ran in it
+    p = ctx.inspect("-r", path, "-p", "%proc.name", "evt.type=execve and evt.dir=<")
+    names = set(p.stdout.decode().split())
+    assert {"harrier-inspect", "harrier", "bash", "rm"} <= names, names
+
+
+def test_live_suite_background_raises_nothing(ctx):
+    """The test suite's own activity, recorded live, raises no default rule."""
+    assert_background_quiet(ctx, record_background(ctx))
+
+
+def test_replay_suite_background(ctx):
+    """The stored recording of the suite's own activity raises nothing."""
+    path = stored_capture(BACKGROUND)
+    assert os.path.exists(path), "%s is missing: record it with python3 tests/record_actions.py" % path
+    assert_background_quiet(ctx, path)
+
+
 def test_rules_describe_themselves(ctx):
     """harrier -L lists every default rule with its description."""
     p = ctx.run([ctx.bin("harrier"), "-r", RULES, "-L", "-o", "log_stderr=false"])
@@ -1065,13 +1130,14 @@ def test_replay_background_with_upstream_rules(ctx):
 NOT_STORED = {ContainerShell, ContainerTty, PacketSocket, ReleaseAgent, PrivilegedContainer, Hardlink}
 
 
-def record_all(ctx, directory):
-    """Records every scenario worth storing and stores its whole-test cut,
-    gzip-compressed, with the expectations its values give."""
+def record_all(ctx, directory, names=()):
+    """Records every scenario worth storing (or only those named) and stores
+    its whole-test cut, gzip-compressed, with the expectations its values
+    give."""
     import json
     values = _stored_values()
     for cls in SCENARIOS:
-        if cls in NOT_STORED:
+        if cls in NOT_STORED or (names and cls.name not in names):
             continue
         rec = record(ctx, cls)
         out = os.path.join(directory, cls.name + ".scap")
@@ -1080,6 +1146,11 @@ def record_all(ctx, directory):
         values[cls.name] = [(rule, {f: v.to_json() if isinstance(v, Contains) else v
                                     for f, v in fields.items()})
                             for rule, fields in rec.scenario.expect()]
+        print("%s: %d bytes" % (out, os.path.getsize(out)))
+    if not names or BACKGROUND in names:
+        out = os.path.join(directory, BACKGROUND + ".scap")
+        with open(record_background(ctx), "rb") as f, gzip.open(out, "wb", compresslevel=9) as g:
+            g.write(f.read())
         print("%s: %d bytes" % (out, os.path.getsize(out)))
     with open(STORED_VALUES_FILE, "w") as f:
         json.dump(values, f, indent=1, sort_keys=True)
