@@ -697,42 +697,34 @@ static bool x_ino(struct hr_field *f, struct hr_field_ctx *ctx, const struct hr_
 	return fd && hr_set_i64(out, HR_PT_INT64, (int64_t)fd->ino);
 }
 
-/* Appends `p` with runs of '/' collapsed to one (Falco's only cleaning of
- * raw names). */
-static void append_collapsing_slashes(struct hr_strbuf *out, const char *p, size_t n)
+/* fd.nameraw of an event without an fd (a failed call), as Falco: the
+ * openat calls' path argument as given, the name the other creating exits
+ * give (as fd.name), "" for other events; false for enter events. */
+static bool raw_name_from_creator(struct hr_field_ctx *ctx, const struct hr_event *e, struct hr_strbuf *out)
 {
-	for (size_t i = 0; i < n; i++)
-		if (p[i] != '/' || i == 0 || p[i - 1] != '/')
-			hr_sb_putc(out, p[i]);
-}
-
-/* The path an open-like exit names, as given (fd.nameraw of a failed open);
- * false for enter events; "" for other events, as Falco. */
-static bool raw_name_from_creator(const struct hr_event *e, struct hr_strbuf *out)
-{
+	enum { EVT_OPEN_BY_HANDLE_AT_X = 337, EVT_ACCEPT4_6_X = 389 };
 	if ((e->type & 1) == 0)
 		return false;
 	unsigned at;
 	switch (e->type) {
-	case EVT_OPEN_X: case EVT_CREAT_X: case EVT_ACCEPT_5_X: case EVT_ACCEPT4_5_X: case EVT_CONNECT_X:
-		at = 1;
-		break;
+	case EVT_OPEN_X: case EVT_CREAT_X: case EVT_ACCEPT_5_X: case EVT_ACCEPT4_6_X: case EVT_CONNECT_X:
+		if (e->nparams_indexed > 1)
+			hr_format_param(out, ctx->state, e, 1, true);
+		return true;
 	case EVT_OPENAT_2_X: case EVT_OPENAT2_X:
 		at = 2;
 		if (e->nparams_indexed <= at || e->param_len[at] == 0)
 			return false;
 		break;
+	case EVT_OPEN_BY_HANDLE_AT_X:
+		at = 3;
+		if (e->nparams_indexed <= at)
+			return true;
+		break;
 	default:
 		return true;
 	}
-	if (e->nparams_indexed <= at)
-		return true;
-	size_t n = strnlen((const char *)e->param[at], e->param_len[at]);
-	if (at == 2) {
-		append_collapsing_slashes(out, (const char *)e->param[at], n);
-		return true;
-	}
-	hr_sb_append(out, (const char *)e->param[at], n);
+	hr_sb_append(out, (const char *)e->param[at], strnlen((const char *)e->param[at], e->param_len[at]));
 	return true;
 }
 
@@ -741,13 +733,20 @@ static bool x_nameraw(struct hr_field *f, struct hr_field_ctx *ctx, const struct
 	if (!is_fd_event(e) || !e->thread)
 		return false;
 	const struct hr_fd *fd = event_fd(ctx, e);
-	hr_sb_reset(&f->storage);
-	if (!fd) {
-		if (!raw_name_from_creator(e, &f->storage))
-			return false;
-		return hr_set_storage(out, f);
-	}
-	append_collapsing_slashes(&f->storage, hr_bytes_str(&fd->name_raw), fd->name_raw.len);
+	struct hr_strbuf *b = &f->storage;
+	hr_sb_reset(b);
+	if (fd)
+		hr_sb_append(b, hr_bytes_str(&fd->name_raw), fd->name_raw.len);
+	else if (!raw_name_from_creator(ctx, e, b))
+		return false;
+	/* Falco's only cleaning of raw names: runs of '/' become one */
+	size_t w = 0;
+	for (size_t r = 0; r < b->len; r++)
+		if (b->p[r] != '/' || w == 0 || b->p[w - 1] != '/')
+			b->p[w++] = b->p[r];
+	b->len = w;
+	if (b->p)
+		b->p[w] = 0;
 	return hr_set_storage(out, f);
 }
 
