@@ -56,6 +56,7 @@ struct hr_container_runtime {
 	struct request *requests;
 	struct hr_container_answer *answers, **answers_tail;
 	atomic_bool has_answers;
+	atomic_bool stop_now; /* set by stop: a request in flight gives up */
 
 	/* The worker's own: */
 	CURL *curl;
@@ -117,6 +118,14 @@ static size_t on_data(char *data, size_t size, size_t n, void *ctx)
 	return len;
 }
 
+/* Lets hr_container_runtime_stop end a request that waits on a slow runtime. */
+static int on_progress(void *ctx, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal, curl_off_t ulnow)
+{
+	(void)dltotal, (void)dlnow, (void)ultotal, (void)ulnow;
+	struct hr_container_runtime *rt = ctx;
+	return atomic_load_explicit(&rt->stop_now, memory_order_relaxed) ? 1 : 0;
+}
+
 enum http_outcome { HTTP_ANSWERED, HTTP_UNREACHABLE };
 
 /* GET `path` from the API at `socket`: the status and body, or unreachable
@@ -140,6 +149,9 @@ static enum http_outcome http_get(struct hr_container_runtime *rt, const char *s
 	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, (long)rt->cfg.request_timeout_ms);
 	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_data);
 	curl_easy_setopt(c, CURLOPT_WRITEDATA, b);
+	curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
+	curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, on_progress);
+	curl_easy_setopt(c, CURLOPT_XFERINFODATA, rt);
 	b->len = 0;
 	b->too_big = false;
 	CURLcode rc = curl_easy_perform(c);
@@ -387,6 +399,7 @@ struct hr_container_runtime *hr_container_runtime_start(const struct hr_containe
 		rt->cfg.docker_sockets[i] = rt->cfg.podman_sockets[i] = NULL;
 	rt->answers_tail = &rt->answers;
 	atomic_init(&rt->has_answers, false);
+	atomic_init(&rt->stop_now, false);
 	rt->curl = curl_easy_init();
 	pthread_mutex_init(&rt->lock, NULL);
 	pthread_condattr_t ca;
@@ -409,6 +422,7 @@ void hr_container_runtime_stop(struct hr_container_runtime *rt)
 	if (!rt)
 		return;
 	if (rt->curl) {
+		atomic_store(&rt->stop_now, true);
 		pthread_mutex_lock(&rt->lock);
 		rt->stopping = true;
 		pthread_cond_signal(&rt->wake);

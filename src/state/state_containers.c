@@ -382,6 +382,14 @@ static bool read_proc_cgroups(struct hr_thread *t)
 void hr_containers_resolve(struct hr_state *s, struct hr_thread *t)
 {
 	bool no_cgroups = !t->cgroups.p || !memchr(t->cgroups.p, '=', t->cgroups.len);
+	if (s->container_runtime && no_cgroups && (t->flags & HR_CL_CLONE_THREAD) && t->pid != t->tid) {
+		/* A new thread starts in its process's container: no /proc read
+		 * for every thread a busy program creates. */
+		struct hr_thread *main = hr_threads_find(s, t->pid);
+		if (main && main != t)
+			memcpy(t->container_id, main->container_id, sizeof(t->container_id));
+		return;
+	}
 	if (s->container_runtime && no_cgroups && t->tid > 0 && !read_proc_cgroups(t)) {
 		/* Gone before it was seen: it stays in the container its
 		 * process (execve) or parent (clone) was in. */

@@ -244,18 +244,26 @@ static double seconds(void)
 }
 
 /* A thread record with these cgroups, as the process scan gives it. */
-static void add_thread(struct hr_state *s, int64_t tid, const char *cgroups, uint32_t cgroups_len)
+static void add_thread_of(struct hr_state *s, int64_t tid, int64_t pid, uint32_t flags, const char *cgroups,
+			  uint32_t cgroups_len)
 {
 	struct hr_record rec;
 	memset(&rec, 0, sizeof(rec));
 	rec.kind = HR_REC_THREAD;
 	hr_proc_entry_init(&rec.u.thread);
-	rec.u.thread.tid = rec.u.thread.pid = tid;
+	rec.u.thread.tid = tid;
+	rec.u.thread.pid = pid;
+	rec.u.thread.flags = flags;
 	rec.u.thread.ptid = 1;
 	rec.u.thread.comm = (struct hr_str){"bash", 4};
 	rec.u.thread.exe = (struct hr_str){"/bin/bash", 9};
 	rec.u.thread.cgroups = (struct hr_str){cgroups, cgroups_len};
 	hr_state_apply_record(s, &rec);
+}
+
+static void add_thread(struct hr_state *s, int64_t tid, const char *cgroups, uint32_t cgroups_len)
+{
+	add_thread_of(s, tid, tid, 0, cgroups, cgroups_len);
 }
 
 static const char libpod_cgroups[] = "cpu=/libpod_parent/libpod-" FULL_ID "\0memory=/libpod_parent/libpod-" FULL_ID;
@@ -338,6 +346,10 @@ static void test_runtime_down(void)
 	check(slowest < 0.05, "runtime down: taking answers does not wait", NULL);
 	check(c && c->lookup == HR_CONTAINER_LOOKUP_FAILED, "runtime down: the lookup fails after its retries", NULL);
 	check_str("runtime down: the id stays", hr_state_thread(s, 4242)->container_id, "04f085ca2161");
+	/* A thread (PPM_CL_CLONE_THREAD) without cgroups: its process's container, no /proc read. */
+	add_thread_of(s, 4243, 4242, 1u << 13, "", 0);
+	check_str("runtime: a new thread is in its process's container", hr_state_thread(s, 4243)->container_id,
+		  "04f085ca2161");
 
 	/* A thread whose record has no cgroups: read from /proc (this process). */
 	add_thread(s, (int64_t)getpid(), "", 0);
