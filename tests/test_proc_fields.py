@@ -371,10 +371,3 @@ def test_nthreads_vs_sysdig_synthetic(ctx):
     d = harness.diff_lines(exp, got)
     assert not d, d
 
-
-PENDING_TESTS = {
-    "test_nthreads_vs_sysdig_synthetic": "from event 1348 on (clone by thread 3000 of pid 0 replacing thread "
-                                         "1000) sysdig counts pid 0's threads through a main thread Harrier "
-                                         "does not reproduce (sinsp's remembered m_main_thread after execve "
-                                         "changes a thread's pid); equal before",
-}

@@ -245,7 +245,10 @@ void hr_state_parse_clone_exit(struct hr_state *s, struct hr_event *e)
 	child->clone_ts = e->ts;
 	set_pidns_init_start(s, e, child, inverted, in_container);
 	hr_threads_insert(s, child);
-	if (child->flags & HR_CL_CLONE_THREAD) {
+	/* sinsp counts the child for its main thread before putting the child
+	 * in the table: a thread that is its own main (pid == tid) is counted
+	 * on a placeholder the child then replaces, i.e. not at all. */
+	if ((child->flags & HR_CL_CLONE_THREAD) && child->pid != child->tid) {
 		struct hr_thread *main = hr_threads_get_or_placeholder(s, child->pid);
 		main->nchilds++;
 	}
