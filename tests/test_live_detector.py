@@ -15,6 +15,13 @@ import subprocess
 import threading
 import time
 
+PENDING_TESTS = {
+    "test_live_detector_startup_time": "issue 5: launch to first event measured 0.35-0.65 s (goal 0.5 s) on "
+                                       "this shared 2-CPU machine; most of it is the probe's load in "
+                                       "src/capture/live (libbpf parsing the kernel BTF for CO-RE, the "
+                                       "verifier on sys_exit) and the /proc scan before the first event",
+}
+
 WAIT_S = 20.0
 DROP_RULE = "Falco internal: syscall event drop"
 
@@ -227,6 +234,36 @@ def test_live_detector_records_only_what_the_rules_need(ctx):
     # dd made 20000 reads and 20000 writes
     assert with_reads >= 20000, with_reads
     assert without < 20000, (without, with_reads)
+
+
+def test_live_detector_startup_time(ctx):
+    """From launch to the first event delivered (the alert's evt.time, taken
+    by the kernel): at most 0.5 s. A background thread opens a marker file
+    all the time, so the first event after attaching is alerted on."""
+    marker = os.path.join(ctx.tmp, "startup-marker")
+    open(marker, "w").close()
+    stop = threading.Event()
+
+    def keep_opening():
+        while not stop.is_set():
+            open(marker).close()
+            time.sleep(0.002)
+
+    opener = threading.Thread(target=keep_opening, daemon=True)
+    opener.start()
+    try:
+        launched = time.time()
+        det = Detector(ctx, rule("Marker", "evt.type=openat and fd.name=%s" % marker, "opened (evt.time=%evt.time)"))
+        try:
+            a = det.wait_alert(lambda a: a["rule"] == "Marker", "the first marker open")
+        finally:
+            det.stop()
+    finally:
+        stop.set()
+        opener.join()
+    took = a["output_fields"]["evt.time"] / 1e9 - launched
+    print("harrier live start-up: %.3f s from launch to the first event" % took)
+    assert took <= 0.5, "start-up took %.3f s" % took
 
 
 def drop_options(*actions):
