@@ -1,7 +1,9 @@
 /*
  * The process, user and group fields (`proc.*`, `thread.*`, `user.*`,
  * `group.*`): read from the thread the event belongs to and from the tables
- * of the state, as sysdig reads them.
+ * of the state, as sysdig 0.29.3 reads them; Falco 0.44's newer process
+ * fields (ancestors' exe/args/env, group leaders, the executable's inode,
+ * capabilities, standard fds) with Falco's meaning.
  */
 #include <stdio.h>
 #include <stdlib.h>
