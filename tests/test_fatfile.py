@@ -107,3 +107,37 @@ def first_difference(want, got):
         if a != b:
             return "line %d:\n  original+filter: %s\n  recording:       %s" % (i + 1, a, b)
     return ""
+
+
+def test_fatfile_live_recording_with_a_filter(ctx):
+    """Live: `harrier-inspect -n 2 -w OUT FILTER` records until two events
+    match (a `cat` of a marker is repeated until then), keeping the opens
+    that the filter leaves out as state-only events: sysdig 0.29.3 and
+    Harrier read the recording back with the reads' file name."""
+    import subprocess
+    import time
+    marker = os.path.join(ctx.tmp, "fatfile-live-marker")
+    with open(marker, "w") as f:
+        f.write("harrier\n")
+    out = os.path.join(ctx.tmp, "live-fat.scap")
+    flt = "evt.type=read and proc.name=cat and fd.name=%s" % marker
+    rec = subprocess.Popen([ctx.bin("harrier-inspect"), "-M", "60", "-n", "2", "-w", out, flt],
+                           stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 30
+    while rec.poll() is None and time.monotonic() < deadline:
+        subprocess.run(["cat", marker], capture_output=True, check=True)
+    if rec.poll() is None:
+        rec.kill()
+    rc = rec.wait()
+    assert rc == 0, (rc, rec.stderr.read())
+    events = events_of(out)
+    assert any(e[3] == 1 for e in events), "no state-only event"
+    fmt = "*%evt.type %evt.dir %proc.name %fd.name %fd.type"
+    theirs = ctx.sysdig("-r", out, "-p", fmt).stdout.decode().splitlines()
+    ours = ctx.inspect("-r", out, "-p", fmt).stdout.decode().splitlines()
+    # the recording holds the read pairs' enters too (sysdig 0.29.3 needs them)
+    assert ours == ["read %s cat %s file" % (d, marker) for d in "><"], ours  # -n 2: one enter, one exit
+    assert theirs == ours, theirs
+    # without the state-only events the reads' fd would be unknown
+    opens = [e for e in events if e[2] in (2, 3, 102, 103, 306, 307) and e[3] == 1]
+    assert opens, "no state-only open"
