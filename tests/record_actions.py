@@ -265,11 +265,15 @@ def replay(ctx, capture, *rules_files, extra=()):
 
 
 class Action:
-    """A process tree started for a recording, with a clean environment."""
+    """A process tree started for a recording, with a clean environment, in
+    a session and process group of its own (its id is the action's pid), so
+    that live alerts can be traced back to it."""
 
     def __init__(self, args, cwd=None, stdin=subprocess.DEVNULL, env=None):
+        self.args = args
         self.proc = subprocess.Popen(args, cwd=cwd, env=env or CLEAN_ENV, stdin=stdin,
-                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                     start_new_session=True)
         self.pid = self.proc.pid
 
     def wait(self, timeout=WAIT_S, check=False):
