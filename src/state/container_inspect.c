@@ -1,13 +1,15 @@
 /*
- * Container metadata out of JSON: a Docker-compatible API's container
- * inspect answer (docker and podman write the same members), and the mounts
- * and labels that both that answer and sysdig's container records carry.
+ * Container metadata and JSON: a Docker-compatible API's container inspect
+ * answer read (docker and podman write the same members), the mounts and
+ * labels that both that answer and sysdig's container records carry, and a
+ * container written back as sysdig's container record (for recordings).
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include "format/strbuf.h"
 #include "state/container_runtime.h"
 #include "state/json_doc.h"
 #include "state/state_internal.h"
@@ -202,4 +204,70 @@ bool hr_container_inspect_running(const char *json, size_t len)
 				    strcmp(status, "dead") == 0 || strcmp(status, "removing") == 0);
 	hr_json_free(doc);
 	return running;
+}
+
+/* ---- the other way: sysdig's container record ---- */
+
+static void put_json_string(struct hr_strbuf *b, const char *s, size_t len)
+{
+	hr_sb_putc(b, '"');
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c == '"' || c == '\\') {
+			hr_sb_putc(b, '\\');
+			hr_sb_putc(b, (char)c);
+		} else if (c < 0x20) {
+			hr_sb_printf(b, "\\u%04x", c);
+		} else {
+			hr_sb_putc(b, (char)c);
+		}
+	}
+	hr_sb_putc(b, '"');
+}
+
+static void put_member(struct hr_strbuf *b, const char *key, const struct hr_bytes *v)
+{
+	hr_sb_printf(b, "\"%s\":", key);
+	put_json_string(b, v->p ? v->p : "", v->len);
+	hr_sb_putc(b, ',');
+}
+
+char *hr_container_record_json(const struct hr_container *c, size_t *len)
+{
+	struct hr_strbuf b = {0};
+	hr_sb_puts(&b, "{\"container\":{\"id\":");
+	put_json_string(&b, c->id, strlen(c->id));
+	hr_sb_putc(&b, ',');
+	put_member(&b, "full_id", &c->full_id);
+	put_member(&b, "name", &c->name);
+	put_member(&b, "image", &c->image);
+	put_member(&b, "imageid", &c->image_id);
+	put_member(&b, "imagerepo", &c->image_repository);
+	put_member(&b, "imagetag", &c->image_tag);
+	put_member(&b, "imagedigest", &c->image_digest);
+	put_member(&b, "ip", &c->ip);
+	hr_sb_printf(&b, "\"type\":%d,\"privileged\":%s,\"lookup_state\":1,\"created_time\":%llu,\"Mounts\":[",
+		     (int)c->type_id, c->privileged ? "true" : "false",
+		     (unsigned long long)(c->start_ts / 1000000000ull));
+	for (uint32_t i = 0; i < c->nmounts; i++) {
+		const struct hr_container_mount *m = &c->mounts[i];
+		hr_sb_puts(&b, i ? ",{" : "{");
+		put_member(&b, "Source", &m->source);
+		put_member(&b, "Destination", &m->dest);
+		put_member(&b, "Mode", &m->mode);
+		put_member(&b, "Propagation", &m->propagation);
+		hr_sb_printf(&b, "\"RW\":%s}", m->rdwr ? "true" : "false");
+	}
+	hr_sb_puts(&b, "],\"labels\":{");
+	for (uint32_t i = 0; i < c->nlabels; i++) {
+		if (i)
+			hr_sb_putc(&b, ',');
+		const struct hr_container_label *l = &c->labels[i];
+		put_json_string(&b, l->key.p ? l->key.p : "", l->key.len);
+		hr_sb_putc(&b, ':');
+		put_json_string(&b, l->value.p ? l->value.p : "", l->value.len);
+	}
+	hr_sb_puts(&b, "}}}");
+	*len = b.len;
+	return b.p;
 }

@@ -40,6 +40,7 @@ struct known {
 	char id[80];
 	enum hr_runtime_engine engine;
 	const char *socket;
+	uint64_t ended_ns; /* when it was first seen ended, 0 while it runs */
 	struct known *next;
 };
 
@@ -84,6 +85,7 @@ void hr_container_runtime_config_default(struct hr_container_runtime_config *c)
 	c->retry_ms = 250;
 	c->max_attempts = 5;
 	c->refresh_ms = 1000;
+	c->evict_after_ms = 5000;
 }
 
 /* ---- HTTP over a unix socket ---- */
@@ -300,7 +302,8 @@ static void serve(struct hr_container_runtime *rt, struct request *rq)
 }
 
 /* Rechecks the known containers: those the runtime no longer has, or has
- * as ended, are evicted. An unreachable runtime evicts nothing. */
+ * as ended, are evicted evict_after_ms later. An unreachable runtime
+ * evicts nothing. */
 static void refresh(struct hr_container_runtime *rt)
 {
 	struct body b = {0};
@@ -313,7 +316,10 @@ static void refresh(struct hr_container_runtime *rt)
 		bool ended = false;
 		if (http_get(rt, k->socket, path, &status, &b, why, sizeof(why)) == HTTP_ANSWERED)
 			ended = status == 404 || (status == 200 && !hr_container_inspect_running(b.p, b.len));
-		if (ended) {
+		uint64_t now = now_ns();
+		if (ended && !k->ended_ns)
+			k->ended_ns = now;
+		if (ended && now - k->ended_ns >= (uint64_t)rt->cfg.evict_after_ms * 1000000ull) {
 			post(rt, k->id, NULL, false);
 			*link = k->next;
 			free(k);

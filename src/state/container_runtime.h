@@ -30,7 +30,9 @@ struct hr_container_runtime_config {
 	uint32_t request_timeout_ms; /* one API request at most this long */
 	uint32_t retry_ms;           /* a failed lookup is tried again after this (doubling) */
 	uint32_t max_attempts;       /* tries per lookup before it counts as failed */
-	uint32_t refresh_ms;         /* known containers are checked this often; ended ones are evicted */
+	uint32_t refresh_ms;         /* known containers are checked this often */
+	uint32_t evict_after_ms;     /* an ended container is evicted this long after it was seen ended,
+				      * so that its last events, still queued, keep their metadata */
 	bool quiet;                  /* no warnings on stderr (unreachable sockets) */
 };
 

@@ -147,6 +147,7 @@ struct hr_container {
 	bool has_metadata;
 	uint8_t lookup;           /* enum hr_container_lookup */
 	uint64_t lookup_failed_ns; /* CLOCK_MONOTONIC of the last failed lookup */
+	uint64_t serial;          /* when its runtime metadata arrived (see hr_state_container_serial) */
 };
 
 struct hr_state;
@@ -206,6 +207,14 @@ void hr_state_attach_container_runtime(struct hr_state *s, struct hr_container_r
 /* Takes the runtime's answers now (the state also does this before each
  * event); for consumers that look at containers while no events flow. */
 void hr_state_poll_containers(struct hr_state *s);
+/* The serial of the newest runtime answer taken (0: none yet). A recorder
+ * remembers it and, when it grows, writes a container event (324, see
+ * hr_container_record_json) for each container whose `serial` is newer. */
+uint64_t hr_state_container_serial(const struct hr_state *s);
+/* The container as sysdig's container JSON record (the parameter of a
+ * container event, 324), which sysdig 0.29.3 and Harrier read back;
+ * malloc'd and NUL-terminated, *len without the NUL. */
+char *hr_container_record_json(const struct hr_container *c, size_t *len);
 
 /* The environment proc.env shows, as sinsp's get_env finds it: a main
  * thread's own, else its main thread's (followed as far as it goes). */

@@ -451,6 +451,11 @@ void hr_state_poll_containers(struct hr_state *s)
 	hr_containers_poll(s);
 }
 
+uint64_t hr_state_container_serial(const struct hr_state *s)
+{
+	return s->container_serial;
+}
+
 /* Puts the runtime's container in place of the entry with its id (keeping
  * its place in the list), or adds it. */
 static void install(struct hr_state *s, struct hr_container *info)
@@ -476,6 +481,7 @@ void hr_containers_poll(struct hr_state *s)
 	struct hr_container_answer *answers = hr_container_runtime_take(s->container_runtime);
 	for (struct hr_container_answer *a = answers; a; a = a->next) {
 		if (a->info) {
+			a->info->serial = ++s->container_serial;
 			install(s, a->info);
 			a->info = NULL;
 			continue;

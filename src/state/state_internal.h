@@ -61,6 +61,7 @@ struct hr_state {
 	uint32_t nifaces, ifaces_cap;
 	struct hr_container *containers; /* list; there are few */
 	struct hr_container_runtime *container_runtime; /* live metadata lookups, NULL when none */
+	uint64_t container_serial;  /* of the newest runtime answer taken */
 
 	struct hr_machine_info machine;
 	bool has_machine;

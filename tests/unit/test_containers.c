@@ -7,6 +7,7 @@
  * and a socket that is down (the state never waits).
  */
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -140,6 +141,26 @@ static void test_podman_answer(void)
 	check(c->start_ts == 1795841512528793273ull, "podman answer: start time in ns", NULL);
 	check(c->has_metadata && c->lookup == HR_CONTAINER_LOOKUP_DONE, "podman answer: complete", NULL);
 	check(hr_container_inspect_running(podman_answer, sizeof(podman_answer) - 1), "podman answer: running", NULL);
+
+	/* Written back as sysdig's container record, for recordings. */
+	size_t len;
+	char *record = hr_container_record_json(c, &len);
+	struct hr_json *doc = hr_json_parse(record, len);
+	const struct hr_json *r = hr_json_member(doc, "container");
+	check(r != NULL, "record: valid JSON with a container member", record);
+	check_str("record: id", hr_json_string(hr_json_member(r, "id")), "04f085ca2161");
+	check_str("record: name", hr_json_string(hr_json_member(r, "name")), "harrier-ct-probe-7048");
+	check_str("record: imagerepo", hr_json_string(hr_json_member(r, "imagerepo")), "localhost/harrier-containers");
+	check(hr_json_int(hr_json_member(r, "type"), -1) == 11, "record: podman's type number", NULL);
+	check(hr_json_bool(hr_json_member(r, "privileged"), false), "record: privileged", NULL);
+	check(hr_json_int(hr_json_member(r, "created_time"), 0) == 1795841512, "record: created_time in s", NULL);
+	check_str("record: mount destination",
+		  hr_json_string(hr_json_member(hr_json_member(r, "Mounts") ? hr_json_member(r, "Mounts")->child : NULL,
+						"Destination")),
+		  "/data");
+	check_str("record: label", hr_json_string(hr_json_path(r, "labels", "team", NULL)), "blue");
+	hr_json_free(doc);
+	free(record);
 	hr_container_free(c);
 }
 
@@ -185,8 +206,7 @@ struct fake_api {
 	char path[108];
 	int fd;
 	pthread_t thread;
-	volatile bool removed;    /* the container is gone: 404 from now on */
-	volatile int requests;
+	atomic_bool removed;    /* the container is gone: 404 from now on */
 };
 
 static void *serve_api(void *arg)
@@ -199,9 +219,8 @@ static void *serve_api(void *arg)
 		char req[2048];
 		ssize_t n = read(c, req, sizeof(req) - 1);
 		req[n > 0 ? n : 0] = 0;
-		api->requests++;
 		char resp[8192];
-		bool known = strstr(req, "GET /v1.40/containers/" FULL_ID "/json ") && !api->removed;
+		bool known = strstr(req, "GET /v1.40/containers/" FULL_ID "/json ") && !atomic_load(&api->removed);
 		if (known)
 			snprintf(resp, sizeof(resp),
 				 "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: %zu\r\n\r\n%s",
@@ -277,6 +296,7 @@ static struct hr_container_runtime *start_runtime(const char *podman_socket)
 	cfg.retry_ms = 20;
 	cfg.max_attempts = 3;
 	cfg.refresh_ms = 50;
+	cfg.evict_after_ms = 200;
 	cfg.quiet = true;
 	return hr_container_runtime_start(&cfg);
 }
@@ -309,13 +329,15 @@ static void test_runtime_lookup_and_eviction(void)
 	check_str("runtime: name from the answer", c ? str(&c->name) : NULL, "harrier-ct-probe-7048");
 	check_str("runtime: type of the engine that answered", c ? str(&c->type) : NULL, "podman");
 
-	api.removed = true;
+	atomic_store(&api.removed, true);
 	start = seconds();
 	while (hr_state_container(s, "04f085ca2161") && seconds() - start < 5) {
 		hr_state_poll_containers(s);
 		usleep(1000);
 	}
+	double evicted_after = seconds() - start;
 	check(hr_state_container(s, "04f085ca2161") == NULL, "runtime: a container that ended is evicted", NULL);
+	check(evicted_after >= 0.2, "runtime: not before evict_after_ms", NULL);
 	check_str("runtime: its threads keep the id", t ? t->container_id : NULL, "04f085ca2161");
 
 	hr_state_free(s);
