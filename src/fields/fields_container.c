@@ -138,19 +138,31 @@ static bool x_ip(struct hr_field *f, struct hr_field_ctx *ctx, const struct hr_e
 	return c->ip.len ? hr_set_str(out, c->ip.p, c->ip.len) : hr_set_cstr(out, "0.0.0.0");
 }
 
+/* When the container started: as Falco, the start of the init process of
+ * the thread's PID namespace when known, else the runtime's (or a
+ * container record's) start time. */
+static uint64_t container_start(struct hr_field_ctx *ctx, const struct hr_thread *t)
+{
+	const struct hr_container *c = container_of(ctx, t);
+	if (!t->container_id[0])
+		return 0;
+	if (t->pidns_init_start_ts)
+		return t->pidns_init_start_ts;
+	return c ? c->start_ts : 0;
+}
 static bool x_start_ts(struct hr_field *f, struct hr_field_ctx *ctx, const struct hr_event *e, struct hr_value *out)
 {
 	(void)f;
 	THREAD_OR_MISSING();
-	const struct hr_container *c = container_of(ctx, t);
-	return c && c->start_ts && hr_set_u64(out, HR_PT_ABSTIME, c->start_ts);
+	uint64_t start = container_start(ctx, t);
+	return start && hr_set_u64(out, HR_PT_ABSTIME, start);
 }
 static bool x_duration(struct hr_field *f, struct hr_field_ctx *ctx, const struct hr_event *e, struct hr_value *out)
 {
 	(void)f;
 	THREAD_OR_MISSING();
-	const struct hr_container *c = container_of(ctx, t);
-	return c && c->start_ts && e->ts >= c->start_ts && hr_set_u64(out, HR_PT_RELTIME, e->ts - c->start_ts);
+	uint64_t start = container_start(ctx, t);
+	return start && e->ts >= start && hr_set_u64(out, HR_PT_RELTIME, e->ts - start);
 }
 
 /* ---- mounts ---- */
@@ -270,21 +282,34 @@ static bool x_label(struct hr_field *f, struct hr_field_ctx *ctx, const struct h
 	return set_label(out, label(c, key_arg(f, digits, sizeof(digits))));
 }
 
-/* "key:value" pairs, comma-separated; `skip_k8s` leaves out Kubernetes'
- * own bookkeeping labels (for pod labels). */
-static void put_labels(struct hr_strbuf *b, const struct hr_container *c, bool skip_k8s)
+/*
+ * The labels as Falco (and sysdig 0.29.3's k8s.pod.labels) list them:
+ * sorted by key, "key:value" ("key" alone for an empty value), joined by
+ * ", ", without Kubernetes' own io.kubernetes.* and annotation.* labels.
+ * Containers have few labels: each round picks the next key in order.
+ */
+static void put_labels(struct hr_strbuf *b, const struct hr_container *c)
 {
-	bool first = true;
-	for (uint32_t i = 0; i < c->nlabels; i++) {
-		const char *k = hr_bytes_str(&c->labels[i].key);
-		if (skip_k8s && (strncmp(k, "io.kubernetes.", 14) == 0 || strncmp(k, "annotation.", 11) == 0))
-			continue;
-		if (!first)
-			hr_sb_putc(b, ',');
-		first = false;
-		hr_sb_puts(b, k);
-		hr_sb_putc(b, ':');
-		hr_sb_puts(b, hr_bytes_str(&c->labels[i].value));
+	const char *last = NULL;
+	for (;;) {
+		const struct hr_container_label *next = NULL;
+		for (uint32_t i = 0; i < c->nlabels; i++) {
+			const char *k = hr_bytes_str(&c->labels[i].key);
+			if (strncmp(k, "io.kubernetes.", 14) == 0 || strncmp(k, "annotation.", 11) == 0)
+				continue;
+			if ((!last || strcmp(k, last) > 0) && (!next || strcmp(k, hr_bytes_str(&next->key)) < 0))
+				next = &c->labels[i];
+		}
+		if (!next)
+			return;
+		if (last)
+			hr_sb_puts(b, ", ");
+		last = hr_bytes_str(&next->key);
+		hr_sb_puts(b, last);
+		if (next->value.len) {
+			hr_sb_putc(b, ':');
+			hr_sb_puts(b, hr_bytes_str(&next->value));
+		}
 	}
 }
 
@@ -292,7 +317,7 @@ static bool x_labels(struct hr_field *f, struct hr_field_ctx *ctx, const struct 
 {
 	CONTAINER_WITH_METADATA();
 	hr_sb_reset(&f->storage);
-	put_labels(&f->storage, c, false);
+	put_labels(&f->storage, c);
 	return hr_set_storage(out, f);
 }
 
@@ -363,7 +388,7 @@ static bool x_k8s_pod_labels(struct hr_field *f, struct hr_field_ctx *ctx, const
 	if (!sb)
 		return false;
 	hr_sb_reset(&f->storage);
-	put_labels(&f->storage, sb, true);
+	put_labels(&f->storage, sb);
 	return hr_set_storage(out, f);
 }
 static bool x_k8s_pod_ip(struct hr_field *f, struct hr_field_ctx *ctx, const struct hr_event *e, struct hr_value *out)
@@ -425,7 +450,7 @@ const struct hr_field_def hr_fields_container[] = {
 	{"container.label", HR_PT_CHARBUF, HR_FMT_NA, KEY_ARG, HR_FA_KEY, x_label, NULL,
 	 "a container label, e.g. container.label[maintainer]."},
 	{"container.labels", HR_PT_CHARBUF, HR_FMT_NA, 0, HR_FA_NONE, x_labels, NULL,
-	 "the container labels as key:value, comma-separated."},
+	 "the container labels as key:value, sorted, joined by ', ' (without io.kubernetes.* ones)."},
 	{"k8s.pod.name", HR_PT_CHARBUF, HR_FMT_NA, 0, HR_FA_NONE, x_k8s_pod_name, NULL,
 	 "the Kubernetes pod name (from the container's io.kubernetes labels)."},
 	{"k8s.ns.name", HR_PT_CHARBUF, HR_FMT_NA, 0, HR_FA_NONE, x_k8s_ns_name, NULL, "the Kubernetes namespace name."},
@@ -439,7 +464,7 @@ const struct hr_field_def hr_fields_container[] = {
 	{"k8s.pod.label", HR_PT_CHARBUF, HR_FMT_NA, KEY_ARG, HR_FA_KEY, x_k8s_pod_label, NULL,
 	 "a pod label, e.g. k8s.pod.label[app] (from the pod's sandbox container)."},
 	{"k8s.pod.labels", HR_PT_CHARBUF, HR_FMT_NA, 0, HR_FA_NONE, x_k8s_pod_labels, NULL,
-	 "the pod labels as key:value, comma-separated."},
+	 "the pod labels as key:value, sorted, joined by ', '."},
 	{"k8s.pod.ip", HR_PT_CHARBUF, HR_FMT_NA, 0, HR_FA_NONE, x_k8s_pod_ip, NULL, "the pod's IPv4 address."},
 	UNSUPPORTED("container.cni.json", HR_PT_CHARBUF),
 	UNSUPPORTED("k8s.pod.cni.json", HR_PT_CHARBUF),
