@@ -206,6 +206,11 @@ static void check_drops(struct hr_detector *d, const struct hr_event *e)
 
 static void on_event(struct hr_detector *d, struct hr_event *e)
 {
+	/* the capture reader numbers events in file order; the live source
+	 * leaves evt.num to its consumer (rules use it, e.g. evt.num=0 as
+	 * "never") */
+	if (d->live)
+		e->num = ++d->live_events;
 	hr_state_process_event(d->state, e);
 	if (is_paired_enter(e->type) || is_container_event(e->type))
 		return;

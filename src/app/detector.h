@@ -38,6 +38,7 @@ struct hr_detector {
 	bool live;           /* events come from the probe (drop alerts say ebpf_enabled=1) */
 	struct hr_drop_monitor drops;
 	bool exit_requested; /* the drop monitor's exit action */
+	uint64_t live_events; /* events read from the probe: their evt.num */
 	uint64_t captured, detected;
 	uint64_t by_priority[8];
 	uint64_t *by_rule;

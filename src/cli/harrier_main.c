@@ -358,6 +358,11 @@ static int run(const struct options *o, const struct hr_config *c)
 	const char *kind = engine_kind(o, c);
 	if (!kind)
 		return 1;
+	if (!o->nrules && !o->list_rules && !o->describe_rule) {
+		fprintf(stderr, "Error: You must specify at least one rules file/directory via -r or a rules_file entry "
+				"in the configuration%s\n", c->path ? "" : " (no configuration file was found: give -c CONFIG)");
+		return 1;
+	}
 	struct hr_ruleset *rs = hr_ruleset_new();
 	for (unsigned i = 0; i < o->nrules; i++) {
 		if (!load_rules_path(rs, c, o->rules[i])) {
