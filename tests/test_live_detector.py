@@ -394,3 +394,55 @@ def test_live_detector_start_errors_have_exit_codes(ctx):
     assert r.returncode == 1 and "power of two" in r.stderr, r.stderr
     r = run_plain(ctx, "-r", rules, "-M", "1", "-o", "engine.kind=kmod")
     assert r.returncode == 1 and "engine.kind 'kmod'" in r.stderr, r.stderr
+
+
+NO_BPF_CAPS = ["setpriv", "--bounding-set=-bpf,-perfmon,-sys_admin"]
+
+
+def test_live_missing_capabilities_exit_code(ctx):
+    """root without CAP_BPF/CAP_PERFMON/CAP_SYS_ADMIN (as in a restricted
+    container): exit 3 with the missing capabilities named, both programs."""
+    rules = os.path.join(ctx.tmp, "r.yaml")
+    with open(rules, "w") as f:
+        f.write(rule("Nothing", "evt.type=openat and fd.name=/never", "never"))
+    for cmd in ([ctx.bin("harrier"), "-r", rules, "-M", "1"], [ctx.bin("harrier-inspect"), "-M", "1"]):
+        r = subprocess.run(NO_BPF_CAPS + cmd, capture_output=True, text=True, timeout=60)
+        assert r.returncode == 3, (cmd, r.returncode, r.stderr)
+        assert "lacks CAP_BPF CAP_PERFMON CAP_SYS_ADMIN" in r.stderr, r.stderr
+
+
+class MemoryCgroup:
+    """A memory cgroup (v2 or v1) with a limit, for a child to run in."""
+
+    def __init__(self, name, limit):
+        v2 = "/sys/fs/cgroup/cgroup.controllers"
+        if os.path.exists(v2):
+            self.path, limit_file = "/sys/fs/cgroup/" + name, "memory.max"
+        else:
+            self.path, limit_file = "/sys/fs/cgroup/memory/" + name, "memory.limit_in_bytes"
+        os.makedirs(self.path, exist_ok=True)
+        with open(os.path.join(self.path, limit_file), "w") as f:
+            f.write(str(limit))
+
+    def run(self, cmd):
+        procs = os.path.join(self.path, "cgroup.procs")
+        return subprocess.run(["sh", "-c", 'echo $$ > "$0" && exec "$@"', procs, *cmd], capture_output=True,
+                              text=True, timeout=60)
+
+    def remove(self):
+        os.rmdir(self.path)
+
+
+def test_live_ring_that_cannot_be_created_exit_code(ctx):
+    """Rings of 256 MiB per CPU in a cgroup allowed 100 MiB: the kernel
+    refuses the ring (its memory is charged to the cgroup): exit 6."""
+    rules = os.path.join(ctx.tmp, "r.yaml")
+    with open(rules, "w") as f:
+        f.write(rule("Nothing", "evt.type=openat and fd.name=/never", "never"))
+    cg = MemoryCgroup("harrier-ring-test-%d" % os.getpid(), 100 << 20)
+    try:
+        r = cg.run([ctx.bin("harrier"), "-r", rules, "-M", "1", "-o", "engine.modern_ebpf.ring_bytes=%d" % (256 << 20)])
+    finally:
+        cg.remove()
+    assert r.returncode == 6, (r.returncode, r.stderr)
+    assert "cannot create the ring of CPU 0 (268435456 bytes): Cannot allocate memory" in r.stderr, r.stderr

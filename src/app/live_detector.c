@@ -7,6 +7,7 @@
 #include <syslog.h>
 #include <unistd.h>
 
+#include "app/live_privileges.h"
 #include "capture/live/live_source.h"
 
 /* Falco's buf_size_preset sizes; index 0 is reserved. */
@@ -103,6 +104,12 @@ struct hr_source *hr_live_detector_open(struct hr_detector *d, const struct hr_c
 					int *exit_code)
 {
 	char err[4096];
+	if (geteuid() == 0 && !hr_live_privileges_ok(err, sizeof err)) {
+		fprintf(stderr, "Error: live capture needs CAP_BPF and CAP_PERFMON, or CAP_SYS_ADMIN; this process lacks %s\n",
+			err);
+		*exit_code = HR_LIVE_NOT_ROOT;
+		return NULL;
+	}
 	long online = sysconf(_SC_NPROCESSORS_ONLN);
 	uint32_t ring = hr_live_ring_bytes(c, online > 0 ? (unsigned)online : 1, err, sizeof err);
 	if (!ring) {

@@ -10,8 +10,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "app/fatfile.h"
+#include "app/live_privileges.h"
 #include "capture/live/live_source.h"
 #include "capture/scap_reader.h"
 #include "capture/scap_writer.h"
@@ -355,8 +357,13 @@ int main(int argc, char **argv)
 					       .for_2022_recording = opt.write_path != NULL,
 					       .want_event = in.filter ? filter_wants : NULL,
 					       .want_ctx = in.filter};
-		enum hr_live_status status;
-		r = hr_live_open(&live, &status, err, sizeof err);
+		enum hr_live_status status = HR_LIVE_NOT_ROOT;
+		char missing[128];
+		if (geteuid() == 0 && !hr_live_privileges_ok(missing, sizeof missing))
+			snprintf(err, sizeof err, "live capture needs CAP_BPF and CAP_PERFMON, or CAP_SYS_ADMIN; this process lacks %s",
+				 missing);
+		else
+			r = hr_live_open(&live, &status, err, sizeof err);
 		if (!r) {
 			fprintf(stderr, "harrier-inspect: %s\n", err);
 			hr_line_format_free(in.format);
