@@ -30,6 +30,7 @@
 #define DEFAULT_SNAPLEN 80
 #define DEFAULT_RING_BYTES (8u << 20)
 #define LOG_TAIL 4096
+#define HRP_LOG_LINES 12
 
 /* BPF ring record header bits (include/uapi/linux/bpf.h). */
 #define RING_BUSY (1u << 31)
@@ -97,21 +98,33 @@ static int collect_libbpf_log(enum libbpf_print_level level, const char *fmt, va
 {
 	if (level == LIBBPF_DEBUG)
 		return 0;
-	char line[1024];
-	int n = vsnprintf(line, sizeof line, fmt, ap);
-	if (n <= 0)
+	/* the verifier's log arrives as one message of many lines: its end
+	 * says why the probe was refused */
+	va_list again;
+	va_copy(again, ap);
+	int n = vsnprintf(NULL, 0, fmt, ap);
+	char *line = n > 0 ? malloc((size_t)n + 1) : NULL;
+	if (!line) {
+		va_end(again);
 		return 0;
-	size_t len = (size_t)n < sizeof line ? (size_t)n : sizeof line - 1;
-	if (len >= LOG_TAIL)
+	}
+	vsnprintf(line, (size_t)n + 1, fmt, again);
+	va_end(again);
+	size_t len = (size_t)n;
+	const char *text = line;
+	if (len >= LOG_TAIL) {
+		text += len - (LOG_TAIL - 1);
 		len = LOG_TAIL - 1;
+	}
 	if (log_len + len >= LOG_TAIL) { /* keep the newest text */
 		size_t drop = log_len + len - (LOG_TAIL - 1);
 		memmove(log_tail, log_tail + drop, log_len - drop);
 		log_len -= drop;
 	}
-	memcpy(log_tail + log_len, line, len);
+	memcpy(log_tail + log_len, text, len);
 	log_len += len;
 	log_tail[log_len] = 0;
+	free(line);
 	return 0;
 }
 
@@ -347,7 +360,7 @@ struct hr_source *hr_live_open(const struct hr_live_options *opt, enum hr_live_s
 	int rc = hr_probe__load(ls->skel);
 	if (rc) {
 		fail(status, HR_LIVE_BPF_REFUSED, err, errlen, "the kernel refused the probe (%s); last lines:\n%s",
-		     strerror(-rc), log_last_lines(12));
+		     strerror(-rc), log_last_lines(HRP_LOG_LINES));
 		goto fail;
 	}
 	if (install_rings(ls, status, err, errlen) < 0)
@@ -365,7 +378,7 @@ struct hr_source *hr_live_open(const struct hr_live_options *opt, enum hr_live_s
 	rc = hr_probe__attach(ls->skel);
 	if (rc) {
 		fail(status, HR_LIVE_BPF_REFUSED, err, errlen, "cannot attach the probe (%s); last lines:\n%s",
-		     strerror(-rc), log_last_lines(12));
+		     strerror(-rc), log_last_lines(HRP_LOG_LINES));
 		goto fail;
 	}
 	ls->boot_to_epoch_ns = clock_ns(CLOCK_REALTIME) - clock_ns(CLOCK_BOOTTIME);

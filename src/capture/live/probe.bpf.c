@@ -38,8 +38,17 @@ struct {
 	__array(values, struct ring_map);
 } rings SEC(".maps");
 
+/* Paths are assembled backwards (leaf first) in a side area, then copied
+ * into the event; the area is twice PATH_AREA so that masked offsets plus
+ * a bounded copy stay inside. */
+#define PATH_AREA 4096
+#define PATH_DEPTH 32    /* path components followed; deeper paths keep their tail */
+#define NAME_MAX_LEN 256
+
 struct scratch {
 	__u8 buf[2 * HRP_EVENT_MAX];
+	__u8 path[2 * PATH_AREA];
+	__u8 name[NAME_MAX_LEN];
 	__u32 pos;     /* where the next parameter's bytes go */
 	__u32 idx;     /* index of the next parameter */
 	__u32 nparams;
@@ -376,9 +385,237 @@ static __always_inline void push_fdlimit_to_vm(struct scratch *s, struct task_st
 	push_u32(s, swap > 0 ? (__u32)(swap << 2) : 0);
 }
 
-static __always_inline __s64 pid_nr_of(struct pid *p)
+/* The number of pid `p` in the namespace at `level` (0 = the host's), 0
+ * when it has none there. */
+static __always_inline __s64 pid_nr_at(struct pid *p, __u32 level)
 {
-	return p ? BPF_CORE_READ(p, numbers[0].nr) : 0;
+	if (!p || BPF_CORE_READ(p, level) < level)
+		return 0;
+	return BPF_CORE_READ(p, numbers[level & 31].nr);
+}
+
+/* The pid namespace level of task `t` (0 on the host). */
+static __always_inline __u32 task_ns_level(struct task_struct *t)
+{
+	struct pid *p = BPF_CORE_READ(t, thread_pid);
+	return p ? BPF_CORE_READ(p, level) : 0;
+}
+
+/* Start time (ns since boot) of the init process of `t`'s pid namespace. */
+static __always_inline __u64 pidns_init_start(struct task_struct *t)
+{
+	struct pid *p = BPF_CORE_READ(t, thread_pid);
+	if (!p)
+		return 0;
+	__u32 level = BPF_CORE_READ(p, level);
+	struct pid_namespace *ns = BPF_CORE_READ(p, numbers[level & 31].ns);
+	return ns ? BPF_CORE_READ(ns, child_reaper, start_time) : 0;
+}
+
+/* Copies the path assembled in s->path from `end` into the event as a
+ * NUL-terminated string ("/" when no component was added). */
+static __always_inline void push_assembled_path(struct scratch *s, __u32 end)
+{
+	__u32 base = s->pos & MASK;
+	__u32 n = PATH_AREA - end;
+	if (n == 0 || n >= PATH_AREA) {
+		s->buf[base] = '/';
+		s->buf[(base + 1) & (2 * HRP_EVENT_MAX - 1)] = 0;
+		set_len(s, 2);
+		return;
+	}
+	barrier_var(n); /* keep the mask below: the verifier needs it */
+	n &= PATH_AREA - 1;
+	bpf_probe_read_kernel(&s->buf[base], n, &s->path[end & (PATH_AREA - 1)]);
+	s->buf[base + n] = 0;
+	set_len(s, (__u16)(n + 1));
+}
+
+/* Puts "/" + `len` bytes of `name` (kernel memory) in front of the path
+ * assembled so far; false when the area is full. */
+static __always_inline bool path_prepend(struct scratch *s, __u32 *end, const void *name, __u32 len)
+{
+	if (len >= NAME_MAX_LEN || *end < len + 2)
+		return false;
+	*end -= len;
+	bpf_probe_read_kernel(&s->path[*end & (PATH_AREA - 1)], len & (NAME_MAX_LEN - 1), name);
+	*end -= 1;
+	s->path[*end & (PATH_AREA - 1)] = '/';
+	return true;
+}
+
+/* One step of the walk from a dentry up to the root (a bpf_loop callback:
+ * the verifier checks its body once instead of once per iteration). */
+struct dentry_walk {
+	struct scratch *s;
+	struct dentry *d;
+	struct vfsmount *vm;
+	struct mount *mnt;
+	__u32 end;
+};
+
+static long dentry_step(__u64 i, void *ctx)
+{
+	/* (the walk's own struct is not a kernel type: copy its members out
+	 * before CO-RE reads, which relocate every access in their argument) */
+	struct dentry_walk *w = ctx;
+	struct dentry *d = w->d;
+	struct vfsmount *vm = w->vm;
+	struct mount *mnt = w->mnt;
+	struct dentry *root = BPF_CORE_READ(vm, mnt_root);
+	struct dentry *parent = BPF_CORE_READ(d, d_parent);
+	if (d == root) {
+		struct mount *up = BPF_CORE_READ(mnt, mnt_parent);
+		if (!up || up == mnt)
+			return 1; /* the root of the initial mount namespace */
+		w->d = BPF_CORE_READ(mnt, mnt_mountpoint);
+		w->mnt = up;
+		w->vm = &up->mnt;
+		return 0;
+	}
+	if (d == parent || !parent)
+		return 1;
+	if (!path_prepend(w->s, &w->end, BPF_CORE_READ(d, d_name.name), BPF_CORE_READ(d, d_name.len)))
+		return 1;
+	w->d = parent;
+	return 0;
+}
+
+/* The absolute path of (dentry, vfsmount) as d_path gives it from the
+ * initial root, crossing mount points; empty when unknown. */
+static __always_inline void push_dentry_path(struct scratch *s, struct dentry *d, struct vfsmount *vm)
+{
+	if (!d || !vm) {
+		push_empty(s);
+		return;
+	}
+	struct dentry_walk w = {s, d, vm, container_of(vm, struct mount, mnt), PATH_AREA};
+	bpf_loop(PATH_DEPTH, dentry_step, &w, 0);
+	push_assembled_path(s, w.end);
+}
+
+/* kernfs_node's parent was renamed __parent in 6.15. */
+struct kernfs_node___new {
+	struct kernfs_node *__parent;
+} __attribute__((preserve_access_index));
+struct kernfs_node___old {
+	struct kernfs_node *parent;
+} __attribute__((preserve_access_index));
+
+static __always_inline struct kernfs_node *kn_parent(struct kernfs_node *kn)
+{
+	if (bpf_core_field_exists(((struct kernfs_node___new *)0)->__parent))
+		return BPF_CORE_READ((struct kernfs_node___new *)kn, __parent);
+	return BPF_CORE_READ((struct kernfs_node___old *)kn, parent);
+}
+
+#define CGROUPS_MAX 3072 /* bytes of "controller=path" items kept */
+
+/* A cgroup's path from the root of its hierarchy, one kernfs node per
+ * step (a bpf_loop callback). */
+struct kernfs_walk {
+	struct scratch *s;
+	struct kernfs_node *kn;
+	__u32 end;
+};
+
+static long kernfs_step(__u64 i, void *ctx)
+{
+	struct kernfs_walk *w = ctx;
+	struct kernfs_node *kn = w->kn;
+	struct kernfs_node *up = kn ? kn_parent(kn) : NULL;
+	if (!up)
+		return 1; /* the hierarchy's root */
+	long l = bpf_probe_read_kernel_str(w->s->name, NAME_MAX_LEN, BPF_CORE_READ(kn, name));
+	if (l <= 1 || !path_prepend(w->s, &w->end, w->s->name, (__u32)l - 1))
+		return 1;
+	w->kn = up;
+	return 0;
+}
+
+/* One controller's "controller=path" item (a bpf_loop callback over the
+ * controllers). */
+struct cgroups_walk {
+	struct scratch *s;
+	struct css_set *cs;
+	__u32 base, off;
+};
+
+static long cgroup_item(__u64 i, void *ctx)
+{
+	struct cgroups_walk *w = ctx;
+	struct scratch *s = w->s;
+	struct css_set *cs = w->cs;
+	struct cgroup_subsys_state *css = BPF_CORE_READ(cs, subsys[i & 15]);
+	if (!css || w->off > CGROUPS_MAX)
+		return 0;
+	__u32 base = w->base & MASK, off = w->off;
+	const char *ctrl = BPF_CORE_READ(css, ss, legacy_name);
+	long n = bpf_probe_read_kernel_str(&s->buf[base + (off & 4095)], 64, ctrl);
+	if (n <= 1)
+		return 0;
+	__u32 at = off + (__u32)n; /* past the controller's NUL, which becomes '=' */
+	s->buf[base + ((at - 1) & 4095)] = '=';
+	struct kernfs_walk k = {s, BPF_CORE_READ(css, cgroup, kn), PATH_AREA};
+	bpf_loop(PATH_DEPTH, kernfs_step, &k, 0);
+	__u32 plen = PATH_AREA - k.end;
+	if (plen == 0 || plen >= 1024) {
+		s->buf[base + (at & 4095)] = '/';
+		plen = 1;
+	} else {
+		barrier_var(plen);
+		plen &= 1023;
+		bpf_probe_read_kernel(&s->buf[base + (at & 4095)], plen, &s->path[k.end & (PATH_AREA - 1)]);
+	}
+	at += plen;
+	s->buf[base + (at & 4095)] = 0;
+	w->off = at + 1;
+	return 0;
+}
+
+/* The task's cgroups as scap carries them: "controller=path\0" for every
+ * controller (v1 names, as /proc/PID/cgroup shows them), path from the
+ * root of its hierarchy. */
+static __always_inline void push_cgroups(struct scratch *s, struct task_struct *t)
+{
+	struct cgroups_walk w = {s, BPF_CORE_READ(t, cgroups), s->pos, 0};
+	if (w.cs)
+		bpf_loop(CGROUP_SUBSYS_COUNT < 16 ? CGROUP_SUBSYS_COUNT : 16, cgroup_item, &w, 0);
+	set_len(s, (__u16)(w.off & 0xffff));
+}
+
+/* PPM_EXE_* flags of the executable `f` run by task `t`. */
+static __always_inline __u32 exe_flags(struct task_struct *t, struct file *f)
+{
+	if (!f)
+		return 0;
+	__u32 flags = 0;
+	struct inode *ino = BPF_CORE_READ(f, f_inode);
+	struct dentry *d = BPF_CORE_READ(f, f_path.dentry);
+	/* writable by the task: the owner, or mode bits for its group or others
+	 * (no supplementary groups or ACLs), or root; never on a read-only
+	 * mount or an immutable file */
+	__u16 mode = BPF_CORE_READ(ino, i_mode);
+	__u32 uid = BPF_CORE_READ(ino, i_uid.val), gid = BPF_CORE_READ(ino, i_gid.val);
+	__u32 fsuid = BPF_CORE_READ(t, cred, fsuid.val), fsgid = BPF_CORE_READ(t, cred, fsgid.val);
+	bool ro = (BPF_CORE_READ(ino, i_sb, s_flags) & 1 /* SB_RDONLY */) ||
+		  (BPF_CORE_READ(ino, i_flags) & 8 /* S_IMMUTABLE */);
+	bool w = fsuid == uid || fsuid == 0 || (fsgid == gid ? (mode & 0020) : (mode & 0002));
+	if (!ro && w)
+		flags |= 1; /* PPM_EXE_WRITABLE */
+	if (BPF_CORE_READ(d, d_sb, s_magic) == 0x794c7630 /* OVERLAYFS_SUPER_MAGIC */) {
+		struct ovl_inode *oi = container_of(BPF_CORE_READ(d, d_inode), struct ovl_inode, vfs_inode);
+		flags |= BPF_CORE_READ(oi, __upperdentry) ? 2 /* PPM_EXE_UPPER_LAYER */ : 8 /* PPM_EXE_LOWER_LAYER */;
+	}
+	/* memfd_create's files are unlinked dentries named "memfd:..." */
+	if (d == BPF_CORE_READ(d, d_parent)) {
+		char prefix[7] = {};
+		bpf_probe_read_kernel(prefix, 6, BPF_CORE_READ(d, d_name.name));
+		if (prefix[0] == 'm' && prefix[1] == 'e' && prefix[2] == 'm' && prefix[3] == 'f' && prefix[4] == 'd' &&
+		    prefix[5] == ':')
+			flags |= 4; /* PPM_EXE_FROM_MEMFD */
+	}
+	return flags;
 }
 
 /* ---- process events ---- */
@@ -400,16 +637,17 @@ static __always_inline int on_clone_exit(struct task_struct *t, __u16 type, long
 	push_u64(s, BPF_CORE_READ(t, pid));
 	push_u64(s, BPF_CORE_READ(t, tgid));
 	push_u64(s, BPF_CORE_READ(t, real_parent, pid));
-	push_empty(s); /* cwd: the consumer keeps the parent's */
+	push_dentry_path(s, BPF_CORE_READ(t, fs, pwd.dentry), BPF_CORE_READ(t, fs, pwd.mnt));
 	push_fdlimit_to_vm(s, t, mm);
 	push_kernel_str(s, &t->comm[0]);
-	push_empty(s); /* cgroups */
+	push_cgroups(s, t);
 	push_u32(s, flags);
 	push_u32(s, BPF_CORE_READ(t, cred, euid.val));
 	push_u32(s, BPF_CORE_READ(t, cred, egid.val));
-	push_u64(s, BPF_CORE_READ(t, pid));
-	push_u64(s, BPF_CORE_READ(t, tgid));
-	push_u64(s, 0);
+	__u32 level = task_ns_level(t);
+	push_u64(s, pid_nr_at(BPF_CORE_READ(t, thread_pid), level));
+	push_u64(s, pid_nr_at(BPF_CORE_READ(t, signal, pids[PIDTYPE_TGID]), level));
+	push_u64(s, ret == 0 ? pidns_init_start(t) : 0);
 	return event_submit(s);
 }
 
@@ -430,10 +668,10 @@ int BPF_PROG(hr_sched_exec, struct task_struct *p, pid_t old_pid, struct linux_b
 	push_u64(s, BPF_CORE_READ(t, pid));
 	push_u64(s, BPF_CORE_READ(t, tgid));
 	push_u64(s, BPF_CORE_READ(t, real_parent, pid));
-	push_empty(s); /* cwd: the consumer keeps the thread's */
+	push_dentry_path(s, BPF_CORE_READ(t, fs, pwd.dentry), BPF_CORE_READ(t, fs, pwd.mnt));
 	push_fdlimit_to_vm(s, t, mm);
 	push_kernel_str(s, &t->comm[0]);
-	push_empty(s); /* cgroups */
+	push_cgroups(s, t);
 	push_env(s, mm);
 	__u32 tty = 0;
 	struct tty_struct *tt = BPF_CORE_READ(t, signal, tty);
@@ -443,14 +681,16 @@ int BPF_PROG(hr_sched_exec, struct task_struct *p, pid_t old_pid, struct linux_b
 		tty = encode_dev((major << 20) | minor);
 	}
 	push_u32(s, tty);
-	__s64 pgid = pid_nr_of(BPF_CORE_READ(t, signal, pids[PIDTYPE_PGID]));
-	push_u64(s, pgid); /* vpgid: host view (no pid namespaces followed yet) */
+	struct pid *pgrp = BPF_CORE_READ(t, signal, pids[PIDTYPE_PGID]);
+	__s64 pgid = pid_nr_at(pgrp, 0);
+	push_u64(s, pid_nr_at(pgrp, task_ns_level(t)));
 	push_u32(s, BPF_CORE_READ(t, loginuid.val));
-	push_u32(s, 0);    /* flags */
+	struct file *exe = BPF_CORE_READ(mm, exe_file);
+	push_u32(s, exe_flags(t, exe));
 	push_u64(s, BPF_CORE_READ(t, cred, cap_inheritable.val));
 	push_u64(s, BPF_CORE_READ(t, cred, cap_permitted.val));
 	push_u64(s, BPF_CORE_READ(t, cred, cap_effective.val));
-	struct inode *ino = BPF_CORE_READ(mm, exe_file, f_inode);
+	struct inode *ino = exe ? BPF_CORE_READ(exe, f_inode) : NULL;
 	push_u64(s, ino ? BPF_CORE_READ(ino, i_ino) : 0);
 	__u64 ctime = 0, mtime = 0;
 	if (ino) {
@@ -460,7 +700,7 @@ int BPF_PROG(hr_sched_exec, struct task_struct *p, pid_t old_pid, struct linux_b
 	push_u64(s, ctime);
 	push_u64(s, mtime);
 	push_u32(s, BPF_CORE_READ(t, cred, euid.val));
-	push_empty(s); /* trusted_exepath: needs d_path, not callable here */
+	push_dentry_path(s, exe ? BPF_CORE_READ(exe, f_path.dentry) : NULL, exe ? BPF_CORE_READ(exe, f_path.mnt) : NULL);
 	push_u64(s, pgid);
 	push_u32(s, BPF_CORE_READ(t, cred, egid.val));
 	push_kernel_str(s, BPF_CORE_READ(bprm, filename));
