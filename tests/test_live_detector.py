@@ -396,6 +396,45 @@ def test_live_detector_start_errors_have_exit_codes(ctx):
     assert r.returncode == 1 and "engine.kind 'kmod'" in r.stderr, r.stderr
 
 
+def test_live_ring_size_from_falco_keys(ctx):
+    """Falco's buf_size_preset and cpus_for_each_buffer become the per-CPU
+    ring size: the preset's bytes divided by the CPUs sharing a buffer (0 =
+    all online CPUs; more than online is lowered to online, with Falco's
+    warning), rounded down to a power of two."""
+    rules = os.path.join(ctx.tmp, "r.yaml")
+    with open(rules, "w") as f:
+        f.write(rule("Nothing", "evt.type=openat and fd.name=/never", "never"))
+    online = os.sysconf("SC_NPROCESSORS_ONLN")
+
+    def pow2_floor(n):
+        p = 1
+        while p * 2 <= n:
+            p *= 2
+        return p
+
+    cases = [("1", "1", 1 << 20), ("1", "0", pow2_floor((1 << 20) // online)),
+             ("6", "1", 32 << 20), ("2", str(online + 3), pow2_floor((2 << 20) // online))]
+    for preset, cpus, want in cases:
+        r = subprocess.run([ctx.bin("harrier"), "-r", rules, "-M", "0.2", "-o", "engine.modern_ebpf.buf_size_preset=" + preset,
+                            "-o", "engine.modern_ebpf.cpus_for_each_buffer=" + cpus], capture_output=True, text=True,
+                           timeout=60)
+        assert r.returncode == 0, (preset, cpus, r.stderr)
+        assert "(one %d-byte ring per CPU)" % want in r.stderr, (preset, cpus, want, r.stderr)
+        if int(cpus) > online:
+            assert "there are only '%d' online CPUs" % online in r.stderr, r.stderr
+
+
+def test_live_memlock_limit_is_not_fatal(ctx):
+    """RLIMIT_MEMLOCK at 0 that cannot be raised: the probe still loads."""
+    rules = os.path.join(ctx.tmp, "r.yaml")
+    with open(rules, "w") as f:
+        f.write(rule("Nothing", "evt.type=openat and fd.name=/never", "never"))
+    r = subprocess.run(["prlimit", "--memlock=0:0", ctx.bin("harrier"), "-r", rules, "-M", "1"],
+                       capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0, (r.returncode, r.stderr)
+    assert "Events detected: 0" in r.stdout, r.stdout
+
+
 NO_BPF_CAPS = ["setpriv", "--bounding-set=-bpf,-perfmon,-sys_admin"]
 
 
