@@ -1,7 +1,8 @@
 /*
  * Unit tests of the live capture's user-side conversions: Linux open flags
  * to PPM bits, and recorded exits made readable by sysdig 0.29.3 (2022 ids,
- * enter events built from the exit's parameters).
+ * parameter counts of converter-managed ids, enter events built from the
+ * exit's parameters, generic events for syscalls 2022 has no id for).
  */
 #include <stdio.h>
 #include <string.h>
@@ -100,6 +101,71 @@ static void test_dup_maps_to_2022(void)
 	int64_t fd = 0;
 	check(en.type == 124 && !hr_event_decode(&en, buf, len) && hr_param_i64(&en, 0, &fd) && fd == 3,
 	      "DUP_E fd is the exit's oldfd");
+	check(x.nparams == 1, "DUP_X keeps only the parameter its table has (oldfd is in the enter)");
+}
+
+static void test_dup2_maps_to_dup(void)
+{
+	int64_t res = 9, oldfd = 3, newfd = 9;
+	struct param ps[] = {{&res, 8}, {&oldfd, 8}, {&newfd, 8}};
+	struct hr_event x, en;
+	uint8_t buf[256];
+	uint32_t len = 0;
+	int64_t fd = 0, got = 0;
+	check(make_event(&x, 363 /* DUP2_X */, ps, 3), "dup2 exit decodes");
+	check(!hr_record_2022_needs_generic(363), "dup2 has a 2022 id");
+	check(hr_record_2022(&x, buf, sizeof buf, &len) && x.type == 125 && x.nparams == 1, "dup2 becomes DUP_X");
+	check(hr_param_i64(&x, 0, &got) && got == 9, "DUP_X res is dup2's");
+	memset(&en, 0, sizeof en);
+	memcpy(&en.type, buf + 20, 2);
+	check(en.type == 124 && !hr_event_decode(&en, buf, len) && hr_param_i64(&en, 0, &fd) && fd == 3,
+	      "dup2's DUP_E fd is oldfd");
+}
+
+static void test_accept4_keeps_five(void)
+{
+	int64_t res = 5;
+	uint8_t tuple[13] = {2};
+	uint8_t qpct = 0;
+	uint32_t qlen = 0, qmax = 128, flags = 0x800;
+	struct param ps[] = {{&res, 8}, {tuple, 13}, {&qpct, 1}, {&qlen, 4}, {&qmax, 4}, {&flags, 4}};
+	struct hr_event x, en;
+	uint8_t buf[256];
+	uint32_t len = 0, got = 0;
+	check(make_event(&x, 389 /* ACCEPT4_6_X */, ps, 6), "accept4 exit decodes");
+	check(hr_record_2022(&x, buf, sizeof buf, &len) && x.type == 249 && x.nparams == 5,
+	      "accept4 becomes ACCEPT4_5_X with its five parameters");
+	memset(&en, 0, sizeof en);
+	memcpy(&en.type, buf + 20, 2);
+	check(en.type == 248 && !hr_event_decode(&en, buf, len) && hr_param_u32(&en, 0, &got) && got == 0x800,
+	      "accept4's flags move to its enter");
+}
+
+static void test_memfd_as_generic(void)
+{
+	int64_t fd = 3;
+	uint32_t flags = 1;
+	struct param ps[] = {{&fd, 8}, {"x", 2}, {&flags, 4}};
+	struct hr_event x, g, en;
+	check(make_event(&x, 405 /* MEMFD_CREATE_X */, ps, 3), "memfd_create exit decodes");
+	check(hr_record_2022_needs_generic(405) && hr_record_2022_needs_generic(411) &&
+	      hr_record_2022_needs_generic(413), "memfd_create, init_module, finit_module have no 2022 id");
+	check(!hr_record_2022_needs_generic(3) && !hr_record_2022_needs_generic(327) && !hr_record_2022_needs_generic(1),
+	      "open, openat2 and generic events keep their ids");
+	uint8_t gbuf[64], buf[256];
+	uint32_t glen = hr_record_2022_generic(&x, 314 /* finit_module's code */, 313, gbuf, sizeof gbuf), len = 0;
+	memset(&g, 0, sizeof g);
+	memcpy(&g.ts, gbuf, 8);
+	memcpy(&g.tid, gbuf + 8, 8);
+	memcpy(&g.type, gbuf + 20, 2);
+	check(glen && g.type == 1 && !hr_event_decode(&g, gbuf, glen) && g.ts == 1000 && g.tid == 42,
+	      "generic exit record is valid, with the exit's time and thread");
+	check(hr_record_2022(&g, buf, sizeof buf, &len), "the generic exit gets its enter");
+	uint16_t id = 0, native = 0;
+	memset(&en, 0, sizeof en);
+	memcpy(&en.type, buf + 20, 2);
+	check(en.type == 0 && !hr_event_decode(&en, buf, len) && hr_param_u16(&en, 0, &id) && id == 314 &&
+	      hr_param_u16(&en, 1, &native) && native == 313, "GENERIC_E carries the code and the syscall number");
 }
 
 static void test_no_enter(void)
@@ -145,6 +211,9 @@ void unit_live(unsigned *passed, unsigned *failed)
 	test_open_flags();
 	test_read_enter();
 	test_dup_maps_to_2022();
+	test_dup2_maps_to_dup();
+	test_accept4_keeps_five();
+	test_memfd_as_generic();
 	test_no_enter();
 	test_generic_code_unknown_to_2022();
 	*passed += n_passed;

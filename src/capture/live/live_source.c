@@ -74,9 +74,8 @@ struct live_source {
 	bool for_2022_recording;
 	bool draining;            /* stop seen: delivering what the rings held then */
 	unsigned since_stop_check;
-	bool exit_pending;        /* ls->event is an exit whose enter was just handed out */
-	uint32_t exit_len;
-	uint16_t exit_cpu;
+	bool exit_pending;        /* pending_exit (params in ls->event) follows the enter just handed out */
+	struct hr_event pending_exit;
 	uint8_t event[HRP_EVENT_MAX];
 	uint8_t enter[HRP_EVENT_MAX];
 	char error[256];
@@ -597,11 +596,26 @@ static bool decode(struct hr_record *rec, const uint8_t *buf, uint32_t len, uint
 	return len >= HRP_HEADER_LEN && e->type < HR_EVENT_MAX && !hr_event_decode(e, buf, len);
 }
 
+/* Replaces exit rec->event by the generic exit of its syscall (recordings
+ * for sysdig 0.29.3, record_2022.h); false if it cannot be. */
+static bool as_generic(struct live_source *ls, struct hr_record *rec, uint16_t cpu)
+{
+	for (size_t i = 0; i < sizeof probe_syscalls / sizeof probe_syscalls[0]; i++) {
+		if (probe_syscalls[i].event != rec->event.type)
+			continue;
+		uint16_t nr = (uint16_t)probe_syscalls[i].nr;
+		uint32_t len = hr_record_2022_generic(&rec->event, ppm_sc_of_native[nr], nr, ls->event, sizeof ls->event);
+		return len && decode(rec, ls->event, len, cpu);
+	}
+	return false;
+}
+
 static enum hr_record_kind next_event(struct live_source *ls, struct hr_record *rec)
 {
 	if (ls->exit_pending) {
 		ls->exit_pending = false;
-		decode(rec, ls->event, ls->exit_len, ls->exit_cpu);
+		rec->kind = HR_REC_EVENT;
+		rec->event = ls->pending_exit;
 		return HR_REC_EVENT;
 	}
 	for (;;) {
@@ -633,13 +647,12 @@ static enum hr_record_kind next_event(struct live_source *ls, struct hr_record *
 		convert_params(&rec->event);
 		if (!ls->for_2022_recording)
 			return HR_REC_EVENT;
+		if (hr_record_2022_needs_generic(rec->event.type) && !as_generic(ls, rec, cpu))
+			continue;
 		uint32_t enter_len;
-		bool with_enter = hr_record_2022(&rec->event, ls->enter, sizeof ls->enter, &enter_len);
-		memcpy(ls->event + 20, &rec->event.type, 2);
-		if (with_enter) {
+		if (hr_record_2022(&rec->event, ls->enter, sizeof ls->enter, &enter_len)) {
 			ls->exit_pending = true;
-			ls->exit_len = len;
-			ls->exit_cpu = cpu;
+			ls->pending_exit = rec->event;
 			decode(rec, ls->enter, enter_len, cpu);
 		}
 		return HR_REC_EVENT;

@@ -14,6 +14,8 @@ static void exit_to_2022(struct hr_event *x)
 		x->type = 249;
 		break;
 	case 367: /* dup (DUP_1_X): DUP_X plus oldfd */
+	case 363: /* dup2 (DUP2_X) and dup3 (DUP3_X): 2022 drivers sent DUP_X for all three */
+	case 365:
 		x->type = 125;
 		break;
 	case 393: /* pipe2 (PIPE2_X): PIPE_X plus flags */
@@ -30,6 +32,51 @@ static void exit_to_2022(struct hr_event *x)
 	default:
 		break;
 	}
+}
+
+/* The newest reader converts old ids by their parameter count: never more
+ * parameters than its table has for a converter-managed id (the dropped
+ * ones are carried by the enter event). */
+static void trim_to_table(struct hr_event *x)
+{
+	const struct hr_event_info *info = hr_event_info_of(x->type);
+	if (info && (info->flags & HR_EF_CONVERTER_MANAGED) && x->nparams > info->nparams) {
+		x->nparams = info->nparams;
+		if (x->nparams_indexed > x->nparams)
+			x->nparams_indexed = x->nparams;
+	}
+}
+
+/* Exit ids exit_to_2022 maps to a 2022 id. */
+static bool has_2022_id(uint16_t type)
+{
+	return type == 389 || type == 367 || type == 363 || type == 365 || type == 393;
+}
+
+bool hr_record_2022_needs_generic(uint16_t type)
+{
+	const struct hr_event_info *info = hr_event_info_of(type);
+	return info && type != 1 && !info->is_enter && !info->known_2022 && !has_2022_id(type);
+}
+
+uint32_t hr_record_2022_generic(const struct hr_event *x, uint16_t ppm_sc, uint16_t native, uint8_t *buf,
+				size_t cap)
+{
+	const uint32_t nparams = 2, len = HR_EVENT_HEADER_V2_LEN + 2 * 2 + 2 + 2;
+	if (cap < len)
+		return 0;
+	uint64_t tid = (uint64_t)x->tid;
+	uint16_t type = 1, two = 2; /* GENERIC_X */
+	memcpy(buf, &x->ts, 8);
+	memcpy(buf + 8, &tid, 8);
+	memcpy(buf + 16, &len, 4);
+	memcpy(buf + 20, &type, 2);
+	memcpy(buf + 22, &nparams, 4);
+	memcpy(buf + HR_EVENT_HEADER_V2_LEN, &two, 2);
+	memcpy(buf + HR_EVENT_HEADER_V2_LEN + 2, &two, 2);
+	memcpy(buf + HR_EVENT_HEADER_V2_LEN + 4, &ppm_sc, 2);
+	memcpy(buf + HR_EVENT_HEADER_V2_LEN + 6, &native, 2);
+	return len;
 }
 
 /* Wire size of a fixed-size parameter type, 0 for variable ones. */
@@ -71,13 +118,11 @@ static int exit_param(const struct hr_event *x, const struct hr_event_info *xi, 
 	return -1;
 }
 
-bool hr_record_2022(struct hr_event *x, uint8_t *buf, size_t cap, uint32_t *len)
+/* The 2022 enter of exit `x` (already given its 2022 id), its parameters
+ * taken by name from the exit's layout `xi`. */
+static bool build_enter(const struct hr_event *x, const struct hr_event_info *xi, uint8_t *buf, size_t cap,
+			uint32_t *len)
 {
-	if ((x->type & 1) == 0 || x->type >= HR_EVENT_MAX)
-		return false;
-	/* parameter names come from the layout the exit was built with */
-	const struct hr_event_info *xi = hr_event_info_of(x->type);
-	exit_to_2022(x);
 	const struct hr_event_info *ei = hr_event_info_of((uint16_t)(x->type - 1));
 	if (!xi || !ei || !ei->known_2022 || !ei->is_enter || (ei->flags & HR_EF_UNUSED) ||
 	    hr_event_len_size((uint16_t)(x->type - 1)) != 2)
@@ -117,4 +162,16 @@ bool hr_record_2022(struct hr_event *x, uint8_t *buf, size_t cap, uint32_t *len)
 	memcpy(buf + 22, &np, 4);
 	*len = total;
 	return true;
+}
+
+bool hr_record_2022(struct hr_event *x, uint8_t *buf, size_t cap, uint32_t *len)
+{
+	if ((x->type & 1) == 0 || x->type >= HR_EVENT_MAX)
+		return false;
+	/* parameter names come from the layout the exit was built with */
+	const struct hr_event_info *xi = hr_event_info_of(x->type);
+	exit_to_2022(x);
+	bool with_enter = build_enter(x, xi, buf, cap, len);
+	trim_to_table(x);
+	return with_enter;
 }

@@ -25,4 +25,17 @@
  * 0.29.3 knows for it. */
 bool hr_record_2022(struct hr_event *x, uint8_t *buf, size_t cap, uint32_t *len);
 
+/* True when exit type `type` has no 2022 id (nor one whose layout it
+ * extends: memfd_create, init_module, finit_module...): sysdig 0.29.3 sees
+ * such a syscall only as a generic `syscall` event, so a recording carries
+ * it as one (spec section 13, rule 7), its own parameters dropped. */
+bool hr_record_2022_needs_generic(uint16_t type);
+
+/* Writes into `buf` (of `cap` bytes) the v2 record of the generic exit
+ * standing for exit `x` (same time and thread): ID = `ppm_sc` (the PPM_SC
+ * code), nativeID = `native` (the syscall number). Returns its length, 0
+ * if it does not fit. hr_record_2022 then gives it 2022's code and enter. */
+uint32_t hr_record_2022_generic(const struct hr_event *x, uint16_t ppm_sc, uint16_t native, uint8_t *buf,
+				size_t cap);
+
 #endif
