@@ -137,6 +137,8 @@ RECORD = ('{"container":{"id":"%s","name":"web","image":"registry.local:5000/tea
           '{"Source":"/srv/data","Destination":"/data","Mode":"z","RW":true,"Propagation":"rprivate"},'
           '{"Source":"/var/run/docker.sock","Destination":"/var/run/docker.sock","Mode":"","RW":false,'
           '"Propagation":"rslave"}],'
+          '"Healthcheck":{"exe":"/bin/sh","args":["-c","curl -f http://localhost/"]},'
+          '"LivenessProbe":{"exe":"/probe","args":[]},'
           '"labels":{"team":"blue","app":"web"}}}' % HEX[:12])
 
 RECORD_FIELDS = ["container.id", "container.name", "container.image", "container.image.repository",
@@ -145,7 +147,8 @@ RECORD_FIELDS = ["container.id", "container.name", "container.image", "container
                  "container.mount[2]", "container.mount[/var/run/*]", "container.mount.source[/data]",
                  "container.mount.source[1]", "container.mount.dest[/srv/*]", "container.mount.mode[0]",
                  "container.mount.rdwr[0]", "container.mount.rdwr[/var/run/docker.sock]",
-                 "container.mount.propagation[1]"]
+                 "container.mount.propagation[1]", "container.healthcheck", "container.liveness_probe",
+                 "container.readiness_probe"]
 
 
 def record_capture(ctx, record=RECORD):

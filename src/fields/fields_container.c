@@ -401,6 +401,36 @@ static bool x_k8s_pod_ip(struct hr_field *f, struct hr_field_ctx *ctx, const str
 	return sb->ip.len ? hr_set_str(out, sb->ip.p, sb->ip.len) : hr_set_cstr(out, "0.0.0.0");
 }
 
+/* sysdig's health probe fields: the probe's command, "NONE" for a
+ * container without one. */
+static bool probe_text(struct hr_field_ctx *ctx, const struct hr_event *e, size_t member, struct hr_value *out)
+{
+	THREAD_OR_MISSING();
+	const struct hr_container *c = container_of(ctx, t);
+	if (!c)
+		return false;
+	const struct hr_bytes *b = (const struct hr_bytes *)((const char *)c + member);
+	return b->len ? hr_set_str(out, b->p, b->len) : hr_set_cstr(out, "NONE");
+}
+static bool x_healthcheck(struct hr_field *f, struct hr_field_ctx *ctx, const struct hr_event *e,
+			  struct hr_value *out)
+{
+	(void)f;
+	return probe_text(ctx, e, offsetof(struct hr_container, healthcheck), out);
+}
+static bool x_liveness_probe(struct hr_field *f, struct hr_field_ctx *ctx, const struct hr_event *e,
+			     struct hr_value *out)
+{
+	(void)f;
+	return probe_text(ctx, e, offsetof(struct hr_container, liveness_probe), out);
+}
+static bool x_readiness_probe(struct hr_field *f, struct hr_field_ctx *ctx, const struct hr_event *e,
+			      struct hr_value *out)
+{
+	(void)f;
+	return probe_text(ctx, e, offsetof(struct hr_container, readiness_probe), out);
+}
+
 #define KEY_ARG (HR_FF_REQUIRES_ARG)
 
 const struct hr_field_def hr_fields_container[] = {
@@ -468,8 +498,11 @@ const struct hr_field_def hr_fields_container[] = {
 	{"k8s.pod.ip", HR_PT_CHARBUF, HR_FMT_NA, 0, HR_FA_NONE, x_k8s_pod_ip, NULL, "the pod's IPv4 address."},
 	UNSUPPORTED("container.cni.json", HR_PT_CHARBUF),
 	UNSUPPORTED("k8s.pod.cni.json", HR_PT_CHARBUF),
-	UNSUPPORTED("container.healthcheck", HR_PT_CHARBUF),
-	UNSUPPORTED("container.liveness_probe", HR_PT_CHARBUF),
-	UNSUPPORTED("container.readiness_probe", HR_PT_CHARBUF),
+	{"container.healthcheck", HR_PT_CHARBUF, HR_FMT_NA, 0, HR_FA_NONE, x_healthcheck, NULL,
+	 "the container's health check command ('NONE' without one)."},
+	{"container.liveness_probe", HR_PT_CHARBUF, HR_FMT_NA, 0, HR_FA_NONE, x_liveness_probe, NULL,
+	 "the container's liveness probe command ('NONE' without one)."},
+	{"container.readiness_probe", HR_PT_CHARBUF, HR_FMT_NA, 0, HR_FA_NONE, x_readiness_probe, NULL,
+	 "the container's readiness probe command ('NONE' without one)."},
 	{0},
 };

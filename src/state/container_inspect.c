@@ -68,6 +68,78 @@ void hr_container_set_labels(struct hr_container *c, const struct hr_json *label
 	}
 }
 
+/* "exe arg arg..." from a probe's words. */
+static void set_probe(struct hr_bytes *dst, const char *exe, const struct hr_json *args)
+{
+	struct hr_strbuf b = {0};
+	hr_sb_puts(&b, exe);
+	for (const struct hr_json *a = args ? args->child : NULL; a; a = a->next) {
+		if (a->kind != HR_JSON_STRING)
+			continue;
+		hr_sb_putc(&b, ' ');
+		hr_sb_append(&b, a->text, a->text_len);
+	}
+	hr_bytes_set(dst, b.p, (uint32_t)b.len);
+	hr_sb_free(&b);
+}
+
+static const char *const probe_keys[] = {"Healthcheck", "LivenessProbe", "ReadinessProbe"};
+
+static struct hr_bytes *probe_of(struct hr_container *c, int i)
+{
+	return i == 0 ? &c->healthcheck : i == 1 ? &c->liveness_probe : &c->readiness_probe;
+}
+
+void hr_container_set_record_probes(struct hr_container *c, const struct hr_json *record)
+{
+	for (int i = 0; i < 3; i++) {
+		const struct hr_json *p = hr_json_member(record, probe_keys[i]);
+		const char *exe = hr_json_string(hr_json_member(p, "exe"));
+		if (exe)
+			set_probe(probe_of(c, i), exe, hr_json_member(p, "args"));
+	}
+}
+
+/* A quoted argument loses its pairs of surrounding quotes, as sinsp's do. */
+static void unquote(const char **s, size_t *len)
+{
+	while (*len >= 2 && ((*s)[0] == '"' || (*s)[0] == '\'') && (*s)[*len - 1] == (*s)[0]) {
+		(*s)++;
+		*len -= 2;
+	}
+}
+
+/* Docker's Config.Healthcheck.Test: ["CMD", exe, args...] or
+ * ["CMD-SHELL", command] (run by /bin/sh -c); ["NONE"] disables it. */
+static void set_api_healthcheck(struct hr_container *c, const struct hr_json *test)
+{
+	if (!test || test->kind != HR_JSON_ARRAY || !test->child || !test->child->next)
+		return;
+	const char *kind = hr_json_string(test->child);
+	const struct hr_json *first = test->child->next;
+	if (!kind || first->kind != HR_JSON_STRING)
+		return;
+	struct hr_strbuf b = {0};
+	if (strcmp(kind, "CMD-SHELL") == 0) {
+		hr_sb_puts(&b, "/bin/sh -c ");
+		hr_sb_append(&b, first->text, first->text_len);
+	} else if (strcmp(kind, "CMD") == 0) {
+		for (const struct hr_json *a = first; a; a = a->next) {
+			if (a->kind != HR_JSON_STRING)
+				continue;
+			const char *w = a->text;
+			size_t n = a->text_len;
+			unquote(&w, &n);
+			if (a != first)
+				hr_sb_putc(&b, ' ');
+			hr_sb_append(&b, w, n);
+		}
+	}
+	if (b.len)
+		hr_bytes_set(&c->healthcheck, b.p, (uint32_t)b.len);
+	hr_sb_free(&b);
+}
+
 /*
  * An image reference split as sinsp does: [host[:port]/]name[:tag][@digest].
  * The repository is everything before the tag; an image named without tag
@@ -182,6 +254,7 @@ struct hr_container *hr_container_from_inspect(const char *json, size_t len, con
 
 	hr_container_set_mounts(c, hr_json_member(doc, "Mounts"));
 	hr_container_set_labels(c, hr_json_member(config, "Labels"), label_max_len);
+	set_api_healthcheck(c, hr_json_path(config, "Healthcheck", "Test", NULL));
 	set_json_str(&c->ip, hr_json_path(doc, "NetworkSettings", "IPAddress", NULL));
 
 	const char *started = hr_json_string(hr_json_path(doc, "State", "StartedAt", NULL));
@@ -258,7 +331,17 @@ char *hr_container_record_json(const struct hr_container *c, size_t *len)
 		put_member(&b, "Propagation", &m->propagation);
 		hr_sb_printf(&b, "\"RW\":%s}", m->rdwr ? "true" : "false");
 	}
-	hr_sb_puts(&b, "],\"labels\":{");
+	hr_sb_putc(&b, ']');
+	for (int i = 0; i < 3; i++) {
+		const struct hr_bytes *p = probe_of((struct hr_container *)c, i);
+		if (!p->len)
+			continue;
+		/* The whole command as exe: read back, it prints the same. */
+		hr_sb_printf(&b, ",\"%s\":{\"exe\":", probe_keys[i]);
+		put_json_string(&b, p->p, p->len);
+		hr_sb_puts(&b, ",\"args\":[]}");
+	}
+	hr_sb_puts(&b, ",\"labels\":{");
 	for (uint32_t i = 0; i < c->nlabels; i++) {
 		if (i)
 			hr_sb_putc(&b, ',');

@@ -86,6 +86,9 @@ struct hr_container *hr_container_from_inspect(const char *json, size_t len, con
 struct hr_json;
 void hr_container_set_mounts(struct hr_container *c, const struct hr_json *mounts);
 void hr_container_set_labels(struct hr_container *c, const struct hr_json *labels, uint32_t label_max_len);
+/* The health probes of sysdig's container record ("Healthcheck",
+ * "LivenessProbe", "ReadinessProbe": {"exe", "args"}). */
+void hr_container_set_record_probes(struct hr_container *c, const struct hr_json *record);
 
 /* The container's state in the same answer: false once it has ended. */
 bool hr_container_inspect_running(const char *json, size_t len);

@@ -148,6 +148,9 @@ struct hr_container {
 	uint8_t lookup;           /* enum hr_container_lookup */
 	uint64_t lookup_failed_ns; /* CLOCK_MONOTONIC of the last failed lookup */
 	uint64_t serial;          /* when its runtime metadata arrived (see hr_state_container_serial) */
+	/* Health probes as "exe arg arg..." (sysdig's container.healthcheck,
+	 * .liveness_probe, .readiness_probe); empty when the container has none. */
+	struct hr_bytes healthcheck, liveness_probe, readiness_probe;
 };
 
 struct hr_state;

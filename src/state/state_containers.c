@@ -50,7 +50,8 @@ static struct hr_container *find(struct hr_state *s, const char *id)
 void hr_container_free(struct hr_container *c)
 {
 	struct hr_bytes *fields[] = {&c->name,     &c->image, &c->image_repository, &c->image_tag, &c->image_digest,
-				     &c->image_id, &c->type,  &c->json,             &c->full_id,   &c->ip};
+				     &c->image_id, &c->type,  &c->json,             &c->full_id,   &c->ip,
+				     &c->healthcheck, &c->liveness_probe, &c->readiness_probe};
 	for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)
 		hr_bytes_free(fields[i]);
 	for (uint32_t i = 0; i < c->nmounts; i++) {
@@ -733,6 +734,7 @@ static void add_json_details(struct hr_container *c)
 	if (cj) {
 		hr_container_set_mounts(c, hr_json_member(cj, "Mounts"));
 		hr_container_set_labels(c, hr_json_member(cj, "labels"), 0);
+		hr_container_set_record_probes(c, cj);
 		const char *ip = hr_json_string(hr_json_member(cj, "ip"));
 		if (ip)
 			hr_bytes_set_str(&c->ip, ip);

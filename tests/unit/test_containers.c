@@ -72,7 +72,8 @@ static const char docker_answer[] =
 	"\"State\":{\"Status\":\"exited\",\"StartedAt\":\"2024-01-02T03:04:05.5+01:00\"},"
 	"\"Image\":\"sha256:aaaabbbbccccdddd\",\"HostConfig\":{\"Privileged\":false,\"PidMode\":\"host\","
 	"\"NetworkMode\":\"host\",\"IpcMode\":\"host\"},\"Mounts\":[],"
-	"\"Config\":{\"Image\":\"registry.example:5000/team/web@sha256:0123abcd\",\"Labels\":{"
+	"\"Config\":{\"Image\":\"registry.example:5000/team/web@sha256:0123abcd\","
+	"\"Healthcheck\":{\"Test\":[\"CMD\",\"\\\"/bin/check\\\"\",\"--fast\"]},\"Labels\":{"
 	"\"io.kubernetes.pod.name\":\"web-1\",\"io.kubernetes.pod.namespace\":\"prod\","
 	"\"io.kubernetes.pod.uid\":\"3e41dc6b\",\"io.kubernetes.sandbox.id\":\"63060edc2d3aa803ab559f23\","
 	"\"long\":\"0123456789\"}},\"NetworkSettings\":{\"IPAddress\":\"172.17.0.2\"}}";
@@ -124,6 +125,7 @@ static void test_podman_answer(void)
 	check_str("podman answer: image id without sha256:", str(&c->image_id),
 		  "6fbb949e4dcf0cc49d861cdc0e8814ad7238f11d120f3c1cc9941379e2292b53");
 	check_str("podman answer: no digest", str(&c->image_digest), "");
+	check_str("podman answer: no health check", str(&c->healthcheck), "");
 	check_str("podman answer: type", str(&c->type), "podman");
 	check(c->privileged, "podman answer: privileged", NULL);
 	check(!c->host_pid && !c->host_network && !c->host_ipc, "podman answer: own namespaces", NULL);
@@ -189,7 +191,24 @@ static void test_docker_answer(void)
 	check(!long_label, "docker answer: a label value longer than label_max_len is left out", NULL);
 	check(pod_name && c->nlabels == 3, "docker answer: shorter label values are kept", NULL);
 	check(!hr_container_inspect_running(docker_answer, sizeof(docker_answer) - 1), "docker answer: exited", NULL);
+	check_str("docker answer: health check command, its quotes removed", str(&c->healthcheck),
+		  "/bin/check --fast");
 	hr_container_free(c);
+
+	struct {
+		const char *json, *want;
+	} probes[] = {
+		{"{\"Id\":\"ab\",\"Config\":{\"Healthcheck\":{\"Test\":[\"CMD-SHELL\",\"curl -f x\"]}}}",
+		 "/bin/sh -c curl -f x"},
+		{"{\"Id\":\"ab\",\"Config\":{\"Healthcheck\":{\"Test\":[\"NONE\"]}}}", ""},
+		{"{\"Id\":\"ab\",\"Config\":{\"Healthcheck\":{\"Test\":\"CMD\"}}}", ""},
+	};
+	for (size_t i = 0; i < sizeof(probes) / sizeof(probes[0]); i++) {
+		struct hr_container *x = hr_container_from_inspect(probes[i].json, strlen(probes[i].json), "docker", 100);
+		check_str(probes[i].json, x ? str(&x->healthcheck) : NULL, probes[i].want);
+		if (x)
+			hr_container_free(x);
+	}
 
 	const char *not_answers[] = {"{}", "{\"message\":\"no such container\"}", "[]", "not json", "{\"Id\":\"\"}"};
 	for (size_t i = 0; i < sizeof(not_answers) / sizeof(not_answers[0]); i++) {
