@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "capture/live/live_source.h"
+#include "event/event_merge.h"
 #include "format/json_output.h"
 #include "state/state.h"
 
@@ -97,6 +98,7 @@ bool hr_detector_init(struct hr_detector *d, const struct hr_config *c, struct h
 		free(d->by_rule);
 		return false;
 	}
+	d->merge = hr_event_merge_new();
 	hr_rule_engine_init(&d->engine, rs, sel);
 	hr_alert_formats_init(&d->formats, hr_ruleset_count(rs));
 	hr_field_ctx_init(&d->fields, d->state);
@@ -204,16 +206,9 @@ static void check_drops(struct hr_detector *d, const struct hr_event *e)
 	}
 }
 
-static void on_event(struct hr_detector *d, struct hr_event *e)
+/* The rules on one event as Falco delivers it. */
+static void match_rules(struct hr_detector *d, const struct hr_event *e)
 {
-	/* the capture reader numbers events in file order; the live source
-	 * leaves evt.num to its consumer (rules use it, e.g. evt.num=0 as
-	 * "never") */
-	if (d->live)
-		e->num = ++d->live_events;
-	hr_state_process_event(d->state, e);
-	if (is_paired_enter(e->type) || is_container_event(e->type))
-		return;
 	d->captured++;
 	if (d->monitor_drops)
 		check_drops(d, e);
@@ -233,6 +228,28 @@ static void on_event(struct hr_detector *d, struct hr_event *e)
 		if (!d->match_all)
 			return;
 	}
+}
+
+static void on_event(struct hr_detector *d, struct hr_event *e)
+{
+	if (d->live) {
+		/* the capture reader numbers events in file order; the live
+		 * source leaves evt.num to its consumer (rules use it, e.g.
+		 * evt.num=0 as "never") */
+		e->num = ++d->live_events;
+		hr_state_process_event(d->state, e);
+		/* live exits carry every parameter; an enter (none are sent
+		 * unless recording for 2022) is folded as on replay */
+		if (!is_paired_enter(e->type) && !is_container_event(e->type))
+			match_rules(d, e);
+		return;
+	}
+	hr_state_process_event(d->state, e);
+	/* a capture's events as Falco's rules get them: enters folded into
+	 * their exits, old layouts converted to the newest */
+	const struct hr_event *m = hr_event_merge(d->merge, d->state, e);
+	if (m && !is_container_event(m->type))
+		match_rules(d, m);
 }
 
 static void print_summary(const struct hr_detector *d)
@@ -320,6 +337,7 @@ void hr_detector_free(struct hr_detector *d)
 	hr_alert_channels_close(&d->channels);
 	free(d->by_rule);
 	hr_state_free(d->state);
+	hr_event_merge_free(d->merge);
 	hr_alert_formats_free(&d->formats);
 	hr_sb_free(&d->out);
 	hr_rule_engine_free(&d->engine);

@@ -1,7 +1,8 @@
 /*
  * The detector's run: every record of a source (a capture file or the live
  * probe) goes through the state engine, each syscall once (the enter half
- * of a pair is folded into its exit, as Falco does) through the rules, and
+ * of a pair folded into its exit and old layouts converted, as Falco's
+ * libs do: src/event/event_merge.h) through the rules, and
  * alerts go out on the configured channels; drop monitoring, the
  * end-of-run summary and the exit code are decided here.
  */
@@ -31,6 +32,7 @@ struct hr_detector {
 	char hostname[256];
 	struct hr_alert_channels channels;
 	struct hr_state *state;
+	struct hr_event_merge *merge; /* replay: Falco's view of a capture's events */
 	struct hr_field_ctx fields;
 	struct hr_strbuf out;
 	bool match_all;      /* rule_matching: all (else the first matching rule only) */
