@@ -391,6 +391,18 @@ void hr_containers_resolve(struct hr_state *s, struct hr_thread *t)
 			memcpy(t->container_id, main->container_id, sizeof(t->container_id));
 		return;
 	}
+	if (s->container_runtime && no_cgroups && hr_threads_find(s, t->tid) != t) {
+		/* A clone's child, not in the table yet: it starts in its
+		 * parent's cgroups. Only an exec (or the process scan) reads
+		 * /proc (about 70 us a read here), which is where a container's
+		 * first program shows its cgroups (runc init moves itself first). */
+		struct hr_thread *parent = t->ptid > 0 ? hr_threads_find(s, t->ptid) : NULL;
+		if (parent && parent != t) {
+			hr_bytes_copy(&t->cgroups, &parent->cgroups);
+			memcpy(t->container_id, parent->container_id, sizeof(t->container_id));
+		}
+		return;
+	}
 	if (s->container_runtime && no_cgroups && t->tid > 0 && !read_proc_cgroups(t)) {
 		/* Gone before it was seen: it stays in the container its
 		 * process (execve) or parent (clone) was in. */
