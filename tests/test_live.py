@@ -409,3 +409,223 @@ def test_live_udp_sendto_recvfrom_on_loopback(ctx):
         ("0.0.0.0", str(tport), "127.0.0.1", str(rport)), snd
     assert (rcv["fd.cip"], rcv["fd.cport"], rcv["fd.sip"], rcv["fd.sport"]) == \
         ("127.0.0.1", str(tport), "127.0.0.1", str(rport)), rcv
+
+
+# The actions of the recorded-everything test, run by a child python from a
+# file (its command line selects the events compared). argv: --wait workdir.
+ACTIONS_SCRIPT = r'''
+import ctypes, os, signal, socket, sys, threading, time
+if sys.argv[1] == "--wait":
+    # exec again once the parent has returned from its fork: 2022's libsinsp
+    # (and so Harrier's reader) builds a child from its parent's clone exit,
+    # which a fast child can precede with its first exec
+    sys.stdin.readline()
+    os.execv(sys.executable, [sys.executable, sys.argv[0], sys.argv[2]])
+libc = ctypes.CDLL(None, use_errno=True)
+os.chdir(sys.argv[1])
+open("a.txt", "w").close()
+os.rename("a.txt", "b.txt")
+os.mkdir("sub")
+os.symlink("b.txt", "link")
+os.chmod("b.txt", 0o600)
+os.unlink("link")
+os.memfd_create("harrier-rec-memfd")
+t = threading.Thread(target=lambda: open("from-thread.txt", "w").close())
+t.start(); t.join()
+# a traced child: attach, wait for its stop, detach; it then exits with 3
+r, w = os.pipe()
+pid = os.fork()
+if pid == 0:
+    os.close(w)
+    os.read(r, 1)
+    os._exit(3)
+assert libc.ptrace(16, pid, 0, 0) == 0, ctypes.get_errno()   # PTRACE_ATTACH
+os.waitpid(pid, 0)
+libc.ptrace(17, pid, 0, 0)                                    # PTRACE_DETACH
+os.write(w, b"x")
+os.waitpid(pid, 0)
+# UDP on loopback: bind, sendto, recvfrom
+rx = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+rx.bind(("127.0.0.1", 0))
+tx = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+tx.sendto(b"harrier-rec-udp", rx.getsockname())
+rx.recvfrom(100)
+# TCP on loopback
+srv = socket.socket()
+srv.bind(("127.0.0.1", 0))
+srv.listen(1)
+cli = socket.create_connection(srv.getsockname())
+conn, _ = srv.accept()
+for s in (conn, cli, srv, tx, rx):
+    s.close()
+os.setuid(65534)
+'''
+
+# Fields compared between Harrier's reader and sysdig 0.29.3 on the recording.
+COMPARED = ["evt.rawtime", "thread.tid", "evt.dir", "evt.type", "proc.pid", "proc.name", "proc.args", "proc.pname",
+            "proc.exepath", "fd.name", "fd.sip", "fd.sport", "fd.cip", "fd.cport", "fd.l4proto", "evt.rawres",
+            "user.uid"]
+RECORDED_TYPES = ("openat", "execve", "clone", "clone3", "procexit", "rename", "mkdir", "symlink", "chmod",
+                  "unlink", "setuid", "ptrace", "bind", "sendto", "recvfrom", "connect", "accept", "accept4")
+
+
+def test_live_recording_of_every_action_read_by_sysdig(ctx):
+    """-w while a child does file changes, memfd_create, a thread, a traced
+    fork that exits, UDP and TCP on loopback and setuid: sysdig 0.29.3 and
+    Harrier's reader show the same values for the events of the child's
+    tree (matched by time, thread and direction). memfd_create has no 2022
+    id: it is recorded as a generic syscall pair, checked against Harrier's
+    own expectation (exempt from the comparison, spec section 13)."""
+    out = os.path.join(ctx.tmp, "live-rec-all.scap")
+    d = os.path.join(ctx.tmp, "live-rec-all")
+    os.makedirs(d, exist_ok=True)
+    rec = subprocess.Popen([ctx.bin("harrier-inspect"), "-M", "60", "-w", out], stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + WAIT_S
+    while bpf_links_attached(rec.pid) < 3:
+        assert rec.poll() is None, "recorder ended: %s" % rec.stderr.read()
+        assert time.monotonic() < deadline, "probe not attached within %.0f s" % WAIT_S
+        time.sleep(0.02)
+    script = os.path.join(ctx.tmp, "harrier-rec-memfd-actions.py")  # (one line of proc.args)
+    with open(script, "w") as f:
+        f.write(ACTIONS_SCRIPT)
+    try:
+        child = subprocess.Popen(["python3", script, "--wait", d], stdin=subprocess.PIPE)
+        child.communicate(b"go\n", timeout=WAIT_S)
+        assert child.returncode == 0, child.returncode
+    finally:
+        rec.send_signal(signal.SIGINT)
+        rc = rec.wait(timeout=WAIT_S)
+        err = rec.stderr.read()
+    assert rc == 0, err
+    # a lost event would make the comparison below meaningless
+    assert "lost" not in err, err
+
+    fmt = "*" + SEP.join("%" + f for f in COMPARED)
+    flt = "proc.cmdline contains harrier-rec-memfd and evt.type in (%s)" % ", ".join(RECORDED_TYPES)
+    mine = ctx.inspect("-r", out, "-p", fmt, flt).stdout.decode(errors="replace").splitlines()
+    theirs = ctx.sysdig("-r", out, "-p", fmt, flt).stdout.decode(errors="replace").splitlines()
+
+    def rows(lines):
+        return {(r["evt.rawtime"], r["thread.tid"], r["evt.dir"]): r
+                for r in (dict(zip(COMPARED, l.split(SEP))) for l in lines)}
+    mine_r, theirs_r = rows(mine), rows(theirs)
+    types = {r["evt.type"] for r in mine_r.values()}
+    want = {"openat", "clone", "procexit", "rename", "mkdir", "symlink", "chmod", "unlink", "setuid", "ptrace",
+            "bind", "sendto", "recvfrom", "connect"}
+    assert want <= types and types & {"accept", "accept4"}, "missing %s in:\n%s" % (want - types, "\n".join(mine))
+    for key, r in mine_r.items():
+        assert key in theirs_r, "sysdig lacks the event %s %s" % (key, r)
+        ref = theirs_r[key]
+        for f in COMPARED:
+            if f == "user.uid" and r["evt.type"] == "execve" and ref[f] == "4294967295":
+                # Deviation: a child whose exec precedes its parent's clone exit
+                # (vfork) is unknown to 2022's libsinsp at the exec, which has no
+                # uid in its 2022 layout; Harrier takes the uid the newer layout
+                # appends (we run as root).
+                assert r[f] == str(os.geteuid()), r
+                continue
+            assert r[f] == ref[f], "%s differs on %s %s: sysdig %r, harrier %r\nsysdig: %s\nharrier: %s" % (
+                f, key, r["evt.type"], ref[f], r[f], ref, r)
+    assert len(mine_r) == len(theirs_r), "sysdig shows %d events, harrier %d" % (len(theirs_r), len(mine_r))
+
+    # what the events say, on top of agreeing
+    exits = [r for r in mine_r.values() if r["evt.dir"] == "<"]
+
+    def one(pred, what):
+        got = [r for r in exits if pred(r)]
+        assert got, "no %s in:\n%s" % (what, "\n".join(map(str, exits[-30:])))
+        return got[0]
+    assert one(lambda r: r["evt.type"] == "ptrace", "ptrace")["evt.rawres"] == "0"
+    thread_open = one(lambda r: r["evt.type"] == "openat" and r["fd.name"].endswith("from-thread.txt"),
+                      "the thread's openat")
+    assert thread_open["thread.tid"] != thread_open["proc.pid"], thread_open
+    assert thread_open["fd.name"] == os.path.join(d, "from-thread.txt"), thread_open
+    forked = one(lambda r: r["evt.type"] == "clone" and r["evt.rawres"] == "0" and
+                 r["thread.tid"] == r["proc.pid"], "the fork's child clone")
+    assert any(r["evt.type"] == "procexit" and r["thread.tid"] == forked["thread.tid"] for r in mine_r.values()), \
+        "no procexit of the forked child %s" % forked["thread.tid"]
+    snd = one(lambda r: r["evt.type"] == "sendto", "sendto")
+    assert snd["fd.l4proto"] == "udp" and snd["fd.sip"] == "127.0.0.1", snd
+    assert one(lambda r: r["evt.type"] == "setuid", "setuid")["user.uid"] == "65534"
+
+    # memfd_create: a generic pair of the child's thread, nothing else in between
+    # (2022 has no PPM_SC code for memfd_create: ID 0, shown <unknown>; the
+    # enter's nativeID is the x86_64 syscall number, 319)
+    gen = ctx.inspect("-r", out, "-p", "*%evt.dir %evt.type %evt.arg.nativeID",
+                      "proc.cmdline contains harrier-rec-memfd and evt.arg.nativeID=319")
+    lines = gen.stdout.decode(errors="replace").splitlines()
+    assert lines == ["> <unknown> 319"], lines
+    pair = ctx.inspect("-r", out, "-p", "*%evt.dir %evt.type %evt.rawtime",
+                       "proc.cmdline contains harrier-rec-memfd and evt.type=<unknown>").stdout.decode().splitlines()
+    enter_at = [l.split()[2] for l in pair if l.startswith(">")]
+    assert any(l == "< <unknown> " + t for l in pair for t in enter_at), pair
+
+
+
+PTRACE_SCRIPT = r'''
+import ctypes, os, sys
+libc = ctypes.CDLL(None, use_errno=True)
+r, w = os.pipe()
+pid = os.fork()
+if pid == 0:
+    os.read(r, 1)
+    os._exit(0)
+assert libc.ptrace(16, pid, 0, 0) == 0, ctypes.get_errno()   # PTRACE_ATTACH
+os.waitpid(pid, 0)
+libc.ptrace(17, pid, 0, 0)                                    # PTRACE_DETACH
+os.write(w, b"x")
+os.waitpid(pid, 0)
+print(pid, os.getpid(), flush=True)
+'''
+
+
+def test_live_ptrace_attach_recorded(ctx):
+    """ptrace(PTRACE_ATTACH) and PTRACE_DETACH of a child, recorded with -w:
+    the request by name and the target's pid (in the 2022 enter event built
+    from the probe's exit), the result; sysdig 0.29.3 reads the same."""
+    out = os.path.join(ctx.tmp, "live-ptrace.scap")
+    rec = subprocess.Popen([ctx.bin("harrier-inspect"), "-M", "60", "-w", out], stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + WAIT_S
+    while bpf_links_attached(rec.pid) < 3:
+        assert rec.poll() is None, "recorder ended: %s" % rec.stderr.read()
+        assert time.monotonic() < deadline, "probe not attached within %.0f s" % WAIT_S
+        time.sleep(0.02)
+    try:
+        target, tracer = subprocess.run(["python3", "-c", PTRACE_SCRIPT], check=True, capture_output=True,
+                                        text=True).stdout.split()
+    finally:
+        rec.send_signal(signal.SIGINT)
+        rc = rec.wait(timeout=WAIT_S)
+    assert rc == 0, rec.stderr.read()
+    fmt = "*%evt.rawtime %thread.tid %evt.dir %evt.rawres %evt.arg.request %evt.args"
+    flt = "evt.type=ptrace and thread.tid=%s" % tracer
+    mine = ctx.inspect("-r", out, "-p", fmt, flt).stdout.decode().splitlines()
+    theirs = ctx.sysdig("-r", out, "-p", fmt, flt).stdout.decode().splitlines()
+    assert mine == theirs, "harrier:\n%s\nsysdig:\n%s" % ("\n".join(mine), "\n".join(theirs))
+    enters = [l.split(" ", 5)[4:] for l in mine if l.split()[2] == ">"]
+    for request in ("PTRACE_ATTACH", "PTRACE_DETACH"):
+        assert any(r == request and args.startswith("request=") and " pid=%s(" % target in args
+                   for r, args in enters), (request, mine)
+    assert len(mine) == 4 and all(l.split()[3] == "0" for l in mine if l.split()[2] == "<"), mine
+
+
+def test_live_ptrace_request_on_the_exit(ctx):
+    """Live (no recording), the probe's ptrace exit carries request and pid
+    (newest layout), as Falco's modern probe sends them."""
+    cap = start(ctx, ["evt.rawres", "evt.arg.request", "evt.arg.pid"], "evt.type in (ptrace, openat)")
+    try:
+        target = subprocess.run(["python3", "-c", PTRACE_SCRIPT], check=True, capture_output=True,
+                                text=True).stdout.split()[0]
+        att = cap.wait_for(lambda e: e["evt.type"] == "ptrace" and e["evt.arg.request"] == "PTRACE_ATTACH",
+                           "attach")
+    finally:
+        cap.stop()
+    assert att["evt.arg.pid"].startswith(target) and att["evt.rawres"] == "0", att
+
+
+PENDING_TESTS = {
+    "test_live_ptrace_request_on_the_exit":
+        "evt.arg.NAME and evt.args of an exit follow the 2022 layout for ids 2022 knows (fields/format, "
+        "issue 3): ptrace's exit has only res, addr, data there, so request and pid, which the probe sends "
+        "as the newest layout's 4th and 5th parameters, print <NA> live",
+}

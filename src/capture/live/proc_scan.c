@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 /* PPM clone flags a listed non-main thread carries. */
@@ -41,6 +42,7 @@ struct hr_proc_scan {
 	size_t nsocks, capsocks;
 	/* the current record's strings */
 	char comm[64], exe[4096], exepath[4096], cwd[4096], root_dir[4096], fdname[4096];
+	char cgroups[8192];
 	char *cmdline, *env;
 };
 
@@ -277,6 +279,53 @@ static int64_t status_last(const char *status, const char *key)
 	return r;
 }
 
+size_t hr_proc_cgroups_items(char *text, char *out, size_t cap)
+{
+	size_t used = 0;
+	const char *unified = NULL;
+	for (char *line = text, *nl; line && *line; line = nl) {
+		nl = strchr(line, '\n');
+		if (nl)
+			*nl++ = 0;
+		char *c1 = strchr(line, ':');
+		char *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
+		if (!c2)
+			continue;
+		*c2 = 0;
+		if (c2 == c1 + 1) {
+			unified = c2 + 1;
+			continue;
+		}
+		for (char *save, *ctrl = strtok_r(c1 + 1, ",", &save); ctrl; ctrl = strtok_r(NULL, ",", &save)) {
+			int w = snprintf(out + used, cap - used, "%s=%s", ctrl, c2 + 1);
+			if (w < 0 || (size_t)w >= cap - used)
+				return used;
+			used += (size_t)w + 1;
+		}
+	}
+	static const char *const v2_controllers[] = {"cpu", "memory", "cpuset"};
+	for (size_t i = 0; !used && unified && i < 3; i++) {
+		int w = snprintf(out + used, cap - used, "%s=%s", v2_controllers[i], unified);
+		if (w < 0 || (size_t)w >= cap - used)
+			break;
+		used += (size_t)w + 1;
+	}
+	return used;
+}
+
+/* Whether the thread (`uid`, `gid`) may write its executable `st` on a
+ * mount that is not read-only: as the probe judges it (owner, root, or
+ * the mode bits of its group or of others). */
+static bool exe_writable(const struct stat *st, const char *exe, uint32_t uid, uint32_t gid)
+{
+	struct statvfs vfs;
+	if (statvfs(exe, &vfs) == 0 && (vfs.f_flag & ST_RDONLY))
+		return false;
+	if (st->st_uid == uid || uid == 0)
+		return true;
+	return st->st_gid == gid ? (st->st_mode & S_IWGRP) != 0 : (st->st_mode & S_IWOTH) != 0;
+}
+
 /* Fills a thread record for `tid` of process `pid`; false if it vanished. */
 static bool read_thread(struct hr_proc_scan *ps, int64_t pid, int64_t tid, struct hr_record *rec)
 {
@@ -363,6 +412,22 @@ static bool read_thread(struct hr_proc_scan *ps, int64_t pid, int64_t tid, struc
 		p->exe_ino = st.st_ino;
 		p->exe_ino_ctime = (uint64_t)st.st_ctim.tv_sec * 1000000000u + (uint64_t)st.st_ctim.tv_nsec;
 		p->exe_ino_mtime = (uint64_t)st.st_mtim.tv_sec * 1000000000u + (uint64_t)st.st_mtim.tv_nsec;
+		p->exe_writable = exe_writable(&st, path, p->uid, p->gid);
+	}
+	p->exe_from_memfd = strncmp(ps->exepath, "/memfd:", 7) == 0;
+
+	/* as scap: the pid namespace's init started when its /proc/1 appeared */
+	snprintf(path, sizeof path, "%s/%" PRId64 "/root/proc/1/cmdline", ps->root, pid);
+	if (stat(path, &st) == 0)
+		p->pidns_init_start_ts = (uint64_t)st.st_ctim.tv_sec * 1000000000u + (uint64_t)st.st_ctim.tv_nsec;
+
+	snprintf(path, sizeof path, "%s/cgroup", dir);
+	char cgtext[4096];
+	n = read_file(path, cgtext, sizeof cgtext - 1);
+	if (n > 0) {
+		cgtext[n] = 0;
+		size_t used = hr_proc_cgroups_items(cgtext, ps->cgroups, sizeof ps->cgroups);
+		p->cgroups = (struct hr_str){ps->cgroups, (uint32_t)used};
 	}
 
 	snprintf(path, sizeof path, "%s/cwd", dir);

@@ -1,6 +1,7 @@
 /*
  * The initial state of a live capture, read from /proc: every thread
- * (exe, cmdline, env, cwd, ids, limits, memory, caps, tty, loginuid) and the
+ * (exe, cmdline, env, cwd, ids, limits, memory, caps, tty, loginuid,
+ * cgroups, exe inode and flags, pid namespace start) and the
  * fds of every process (files, directories, pipes, sockets with tuples from
  * /proc/net/{tcp,udp,tcp6,udp6,unix}, anonymous inodes), delivered one by
  * one as the same HR_REC_THREAD / HR_REC_FD records the file reader gives.
@@ -26,6 +27,12 @@ struct hr_proc_scan *hr_proc_scan_open(const char *proc_root, char *err, size_t 
 bool hr_proc_scan_next(struct hr_proc_scan *ps, struct hr_record *rec);
 
 void hr_proc_scan_close(struct hr_proc_scan *ps);
+
+/* The text of /proc/PID/cgroup (modified in place) as scap's
+ * "controller=path" items, each NUL-terminated, into `out`: one item per
+ * controller of each v1 line; the unified (v2) line counts for cpu, memory
+ * and cpuset when there are no v1 lines. Returns the bytes used. */
+size_t hr_proc_cgroups_items(char *text, char *out, size_t cap);
 
 /* Linux open(2) flags to the PPM_O_* bits of scap files. */
 uint32_t hr_linux_open_flags_to_ppm(uint32_t flags);
