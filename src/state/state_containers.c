@@ -325,7 +325,7 @@ static void note_container(struct hr_state *s, const char *id, int32_t type, boo
 }
 
 /*
- * Live threads whose events carry no cgroups (the probe sends none): read
+ * Live threads whose events or process-scan records carry no cgroups: read
  * /proc/<tid>/cgroup as scap's process scan does, one "controller=path"
  * item per controller of each v1 line; the unified (v2) line counts for
  * cpu, memory and cpuset only when there are no v1 lines. False when the
