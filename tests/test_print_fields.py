@@ -41,6 +41,10 @@ MORE_FIELDS = [
     "evt.deltatime.ns", "thread.vmsize.b", "thread.vmrss.b", "thread.nametid", "proc.is_container_healthcheck",
     "proc.is_container_liveness_probe", "proc.is_container_readiness_probe", "fd.sockfamily", "fd.uid",
     "fd.containername", "fd.containerdirectory", "fd.cproto", "fd.sproto",
+    # thread.totexectime is compared in tests/test_proc_fields.py (sysdig
+    # stops at the container events of the synthetic capture)
+    "proc.nthreads", "proc.nchilds", "proc.fdopencount", "proc.fdusage", "thread.exectime", "thread.cpu",
+    "thread.cpu.user", "thread.cpu.system",
     # Last: sysdig 0.29.3 compares all the rest of the format with the type
     # name, so evt.type.is.NAME only parses at the end of a format.
     "evt.type.is.open",
@@ -365,7 +369,13 @@ def test_json_fields_hand_built(ctx):
     path = test_inspect_cli.inspect_capture(ctx)
     name = os.path.basename(path)
     as_json = {"true": True, "false": False}
-    for fields in (ISSUE_FIELDS, MORE_FIELDS):
+    # sysdig 0.29.3 cannot put a PT_DOUBLE value in JSON: it stops with
+    # "wrong event type 33" (rawval_to_json has no case for it), so the
+    # double fields are left out here while sysdig still fails on them.
+    r = ctx.sysdig("-r", path, "-j", "-p", "*%evt.num %proc.fdusage", check=False)
+    assert r.returncode != 0 and b"wrong event type 33" in r.stdout + r.stderr, "sysdig renders doubles now"
+    doubles = {"proc.fdusage", "thread.cpu", "thread.cpu.user", "thread.cpu.system"}
+    for fields in (ISSUE_FIELDS, [f for f in MORE_FIELDS if f not in doubles]):
         fmt = "*" + " ".join("%" + f for f in fields)
         exp = ctx.sysdig("-r", path, "-j", "-p", fmt).stdout.decode().splitlines()
         got = ctx.inspect("-r", path, "-j", "-p", fmt).stdout.decode().splitlines()
