@@ -226,6 +226,9 @@ struct fake_api {
 	int fd;
 	pthread_t thread;
 	atomic_bool removed;    /* the container is gone: 404 from now on */
+	atomic_int not_yet;     /* this many lookups answer 404 first (a container still being created) */
+	atomic_int lookups;     /* inspect requests for the container */
+	atomic_int found_at;    /* which of them first answered 200 */
 };
 
 static void *serve_api(void *arg)
@@ -239,7 +242,11 @@ static void *serve_api(void *arg)
 		ssize_t n = read(c, req, sizeof(req) - 1);
 		req[n > 0 ? n : 0] = 0;
 		char resp[8192];
-		bool known = strstr(req, "GET /v1.40/containers/" FULL_ID "/json ") && !atomic_load(&api->removed);
+		bool asked = strstr(req, "GET /v1.40/containers/" FULL_ID "/json ") != NULL;
+		int nth = asked ? atomic_fetch_add(&api->lookups, 1) + 1 : 0;
+		bool known = asked && !atomic_load(&api->removed) && atomic_fetch_sub(&api->not_yet, 1) <= 0;
+		if (known && atomic_load(&api->found_at) == 0)
+			atomic_store(&api->found_at, nth);
 		if (known)
 			snprintf(resp, sizeof(resp),
 				 "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: %zu\r\n\r\n%s",
@@ -327,6 +334,7 @@ static void test_runtime_lookup_and_eviction(void)
 		check(false, "runtime: fake API could start", api.path);
 		return;
 	}
+	atomic_store(&api.not_yet, 2);
 	struct hr_container_runtime *rt = start_runtime(api.path);
 	struct hr_state *s = hr_state_new();
 	hr_state_attach_container_runtime(s, rt);
@@ -345,6 +353,8 @@ static void test_runtime_lookup_and_eviction(void)
 		usleep(1000);
 	}
 	check(c && c->lookup == HR_CONTAINER_LOOKUP_DONE, "runtime: the answer arrives", NULL);
+	check(atomic_load(&api.found_at) == 3, "runtime: a lookup that found nothing is retried (3rd try answers)",
+	      NULL);
 	check_str("runtime: name from the answer", c ? str(&c->name) : NULL, "harrier-ct-probe-7048");
 	check_str("runtime: type of the engine that answered", c ? str(&c->type) : NULL, "podman");
 
