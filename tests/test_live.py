@@ -429,6 +429,7 @@ os.mkdir("sub")
 os.symlink("b.txt", "link")
 os.chmod("b.txt", 0o600)
 os.unlink("link")
+os.link("b.txt", "hard")
 os.memfd_create("harrier-rec-memfd")
 t = threading.Thread(target=lambda: open("from-thread.txt", "w").close())
 t.start(); t.join()
@@ -466,11 +467,12 @@ COMPARED = ["evt.rawtime", "thread.tid", "evt.dir", "evt.type", "proc.pid", "pro
             "proc.exepath", "fd.name", "fd.sip", "fd.sport", "fd.cip", "fd.cport", "fd.l4proto", "evt.rawres",
             "user.uid"]
 RECORDED_TYPES = ("openat", "execve", "clone", "clone3", "procexit", "rename", "mkdir", "symlink", "chmod",
-                  "unlink", "setuid", "ptrace", "bind", "sendto", "recvfrom", "connect", "accept", "accept4")
+                  "unlink", "link", "linkat", "setuid", "ptrace", "bind", "sendto", "recvfrom", "connect", "accept",
+                  "accept4")
 
 
 def test_live_recording_of_every_action_read_by_sysdig(ctx):
-    """-w while a child does file changes, memfd_create, a thread, a traced
+    """-w while a child does file changes (a hard link too), memfd_create, a thread, a traced
     fork that exits, UDP and TCP on loopback and setuid: sysdig 0.29.3 and
     Harrier's reader show the same values for the events of the child's
     tree (matched by time, thread and direction). memfd_create has no 2022
@@ -512,7 +514,8 @@ def test_live_recording_of_every_action_read_by_sysdig(ctx):
     types = {r["evt.type"] for r in mine_r.values()}
     want = {"openat", "clone", "procexit", "rename", "mkdir", "symlink", "chmod", "unlink", "setuid", "ptrace",
             "bind", "sendto", "recvfrom", "connect"}
-    assert want <= types and types & {"accept", "accept4"}, "missing %s in:\n%s" % (want - types, "\n".join(mine))
+    assert want <= types and types & {"accept", "accept4"} and types & {"link", "linkat"}, \
+        "missing %s in:\n%s" % (want - types, "\n".join(mine))
     for key, r in mine_r.items():
         assert key in theirs_r, "sysdig lacks the event %s %s" % (key, r)
         ref = theirs_r[key]

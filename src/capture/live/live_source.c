@@ -254,7 +254,7 @@ static const struct {
 	{HRP_NR_chmod, HRP_CHMOD_X}, {HRP_NR_fchmod, HRP_FCHMOD_X}, {HRP_NR_ptrace, HRP_PTRACE_X},
 	{HRP_NR_setuid, HRP_SETUID_X}, {HRP_NR_setgid, HRP_SETGID_X}, {HRP_NR_init_module, HRP_INIT_MODULE_X},
 	{HRP_NR_openat, HRP_OPENAT_2_X}, {HRP_NR_mkdirat, HRP_MKDIRAT_X}, {HRP_NR_unlinkat, HRP_UNLINKAT_2_X},
-	{HRP_NR_renameat, HRP_RENAMEAT_X}, {HRP_NR_symlinkat, HRP_SYMLINKAT_X},
+	{HRP_NR_renameat, HRP_RENAMEAT_X}, {HRP_NR_link, HRP_LINK_2_X}, {HRP_NR_linkat, HRP_LINKAT_2_X}, {HRP_NR_symlinkat, HRP_SYMLINKAT_X},
 	{HRP_NR_fchmodat, HRP_FCHMODAT_X}, {HRP_NR_accept4, HRP_ACCEPT4_6_X}, {HRP_NR_dup3, HRP_DUP3_X},
 	{HRP_NR_pipe2, HRP_PIPE2_X}, {HRP_NR_finit_module, HRP_FINIT_MODULE_X},
 	{HRP_NR_renameat2, HRP_RENAMEAT2_X}, {HRP_NR_memfd_create, HRP_MEMFD_CREATE_X},

@@ -1000,7 +1000,8 @@ int BPF_PROG(hr_sys_exit, struct pt_regs *regs, long ret)
 		return event_submit(s);
 	case HRP_NR_rename:
 	case HRP_NR_symlink:
-		if (!(s = event_begin(nr == HRP_NR_rename ? HRP_RENAME_X : HRP_SYMLINK_X, 3)))
+	case HRP_NR_link:
+		if (!(s = event_begin(nr == HRP_NR_rename ? HRP_RENAME_X : nr == HRP_NR_link ? HRP_LINK_2_X : HRP_SYMLINK_X, 3)))
 			return 0;
 		push_u64(s, ret);
 		push_user_str(s, (void *)a.a[0]);
@@ -1008,15 +1009,16 @@ int BPF_PROG(hr_sys_exit, struct pt_regs *regs, long ret)
 		return event_submit(s);
 	case HRP_NR_renameat:
 	case HRP_NR_renameat2:
-		if (!(s = event_begin(nr == HRP_NR_renameat ? HRP_RENAMEAT_X : HRP_RENAMEAT2_X,
-				      nr == HRP_NR_renameat ? 5 : 6)))
+	case HRP_NR_linkat: /* the same shape: res, olddir, oldpath, newdir, newpath[, flags] */
+		if (!(s = event_begin(nr == HRP_NR_renameat ? HRP_RENAMEAT_X : nr == HRP_NR_linkat ? HRP_LINKAT_2_X
+				      : HRP_RENAMEAT2_X, nr == HRP_NR_renameat ? 5 : 6)))
 			return 0;
 		push_u64(s, ret);
 		push_u64(s, (int)a.a[0]);
 		push_user_str(s, (void *)a.a[1]);
 		push_u64(s, (int)a.a[2]);
 		push_user_str(s, (void *)a.a[3]);
-		if (nr == HRP_NR_renameat2)
+		if (nr != HRP_NR_renameat)
 			push_u32(s, (__u32)a.a[4]);
 		return event_submit(s);
 	case HRP_NR_symlinkat:
