@@ -373,6 +373,38 @@ def test_live_detector_simulated_drops_live(ctx):
     assert int(a["output_fields"]["n_drops"]) >= 1, a
 
 
+def test_live_detector_drop_alert_text(ctx):
+    """Text output: Falco's internal alert line, its fields as key="value"
+    in sorted order after the message."""
+    import re
+    marker = os.path.join(ctx.tmp, "sim-text")
+    stop = threading.Event()
+
+    def keep_opening():
+        while not stop.is_set():
+            open(marker, "w").close()
+            time.sleep(0.01)
+
+    opener = threading.Thread(target=keep_opening, daemon=True)
+    opener.start()
+    try:
+        r = subprocess.run([ctx.bin("harrier"), "-c", os.path.join(ctx.root, "config", "harrier.yaml"), "-M", "3", "-o", "syscall_event_drops.simulate_drops=true",
+                            "-o", "syscall_event_drops.rate=10", "-o", "syscall_event_drops.max_burst=10"],
+                           capture_output=True, text=True, timeout=60)
+    finally:
+        stop.set()
+        opener.join()
+    assert r.returncode == 0, r.stderr[-2000:]
+    pat = re.compile(r'^\d\d:\d\d:\d\d\.\d{9}: Debug Falco internal: syscall event drop\. (\d+) system calls dropped '
+                     r'in last second\. \(ebpf_enabled="1" n_drops="(\d+)" n_drops_bug="0" .*'
+                     r'n_drops_buffer_total="\d+" n_drops_page_faults="\d+" n_drops_scratch_map="0" n_evts="\d+"\)$')
+    lines = [l for l in r.stdout.splitlines() if "Falco internal" in l]
+    assert lines, r.stdout[-2000:]
+    for l in lines:
+        m = pat.match(l)
+        assert m and m.group(1) == m.group(2), l
+
+
 def run_plain(ctx, *args, user=None):
     cmd = [ctx.bin("harrier"), *args]
     if user:
