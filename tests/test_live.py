@@ -7,6 +7,7 @@ printed, then stops the capture with SIGINT and checks events and fields.
 Needs root, like the capture itself; without it the tests fail.
 """
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -361,7 +362,12 @@ def test_live_process_started_before_has_proc_scan_fields(ctx):
                             stdout=subprocess.PIPE, text=True, cwd=ctx.tmp)
     try:
         assert proc.stdout.readline() == "ready\n"
-        cap = start(ctx, ["proc.name", "proc.args", "proc.cwd", "proc.pname", "fd.name", "fd.num"],
+        exe_ino = os.stat("/proc/%d/exe" % proc.pid).st_ino
+        with open("/proc/%d/status" % proc.pid) as f:
+            cap_eff = int([l.split()[1] for l in f if l.startswith("CapEff:")][0], 16)
+        cap = start(ctx, ["proc.name", "proc.args", "proc.cwd", "proc.pname", "fd.name", "fd.num", "proc.exe_ino",
+                          "thread.cap_effective", "proc.is_exe_writable", "proc.vpid", "proc.pid",
+                          "container.id", "proc.pidns_init_start_ts"],
                     "evt.type in (write, openat)")
         try:
             proc.stdin.write("go\n")
@@ -377,6 +383,14 @@ def test_live_process_started_before_has_proc_scan_fields(ctx):
     assert ev["proc.args"].endswith("scan-marker-arg"), ev
     assert ev["proc.cwd"] == ctx.tmp.rstrip("/") + "/", ev
     assert ev["fd.name"] == path, ev
+    # the executable, capabilities and namespaces as /proc gives them
+    assert ev["proc.exe_ino"] == str(exe_ino), ev
+    caps = ev["thread.cap_effective"].split()
+    assert cap_eff and len(caps) == bin(cap_eff).count("1") and "CAP_SYS_ADMIN" in caps, (ev, hex(cap_eff))
+    assert ev["proc.is_exe_writable"] == "true", ev     # root may write any executable
+    assert ev["proc.vpid"] == ev["proc.pid"] == str(proc.pid), ev
+    assert ev["container.id"] == "host", ev
+    assert int(ev["proc.pidns_init_start_ts"]) > 0, ev
 
 
 def test_live_udp_sendto_recvfrom_on_loopback(ctx):
@@ -632,3 +646,37 @@ PENDING_TESTS = {
         "issue 3): ptrace's exit has only res, addr, data there, so request and pid, which the probe sends "
         "as the newest layout's 4th and 5th parameters, print <NA> live",
 }
+
+
+def test_live_exec_carries_cwd_cgroups_and_exe_facts(ctx):
+    """The probe's execve exit: cwd (made from the kernel's dentries, across
+    mounts), cgroups as /proc shows them, the executable's inode and flags,
+    its kernel path; and an exec from a memfd is flagged as such."""
+    d = os.path.join(ctx.tmp, "live-exec", "deeper")
+    os.makedirs(d, exist_ok=True)
+    prog = os.path.join(ctx.tmp, "live-exec", "harrier-true")
+    shutil.copy("/bin/true", prog)
+    from_memfd = ("import os; fd = os.memfd_create('harrier-memexe'); "
+                  "os.write(fd, open('/bin/true', 'rb').read()); os.execv('/proc/self/fd/%d' % fd, ['memexe'])")
+    cap = start(ctx, ["proc.name", "proc.exepath", "proc.exe_ino", "proc.is_exe_writable",
+                      "proc.is_exe_from_memfd", "evt.rawres", "thread.cgroups"], "evt.type in (execve, openat)")
+    try:
+        subprocess.run([prog], cwd=d, check=True)
+        subprocess.run(["python3", "-c", from_memfd], check=True)
+        ev = cap.wait_for(lambda e: e["evt.type"] == "execve" and e["proc.name"] == "harrier-true", "exec")
+        mem = cap.wait_for(lambda e: e["evt.type"] == "execve" and e["proc.is_exe_from_memfd"] == "true",
+                           "exec from a memfd")
+    finally:
+        cap.stop()
+    assert " cwd=%s " % d in ev["evt.args"], ev
+    with open("/proc/self/cgroup") as f:
+        mine = [l.strip().split(":", 2) for l in f]
+    # the child is in our cgroups: every v1 controller's (named hierarchies
+    # such as name=systemd have no controller, and the probe lists controllers)
+    v1 = {"%s=%s" % (ctrl, path) for _, ctrls, path in mine if ctrls
+          for ctrl in ctrls.split(",") if not ctrl.startswith("name=")}
+    assert v1 and v1 <= set(ev["thread.cgroups"].split()), (v1, ev["thread.cgroups"])
+    assert ev["proc.exepath"] == prog and ev["proc.exe_ino"] == str(os.stat(prog).st_ino), ev
+    assert ev["proc.is_exe_writable"] == "true" and ev["proc.is_exe_from_memfd"] == "false", ev
+    assert ev["evt.rawres"] == "0", ev
+    assert mem["proc.exepath"].startswith("/memfd:harrier-memexe"), mem

@@ -473,9 +473,12 @@ static long dentry_step(__u64 i, void *ctx)
 		w->vm = &up->mnt;
 		return 0;
 	}
-	if (d == parent || !parent)
+	if (!parent)
 		return 1;
-	if (!path_prepend(w->s, &w->end, BPF_CORE_READ(d, d_name.name), BPF_CORE_READ(d, d_name.len)))
+	/* an unlinked dentry (memfd, deleted file) is its own parent: its name
+	 * is all the path there is, as d_path shows it */
+	if (!path_prepend(w->s, &w->end, BPF_CORE_READ(d, d_name.name), BPF_CORE_READ(d, d_name.len)) ||
+	    d == parent)
 		return 1;
 	w->d = parent;
 	return 0;
