@@ -2,16 +2,13 @@
 sysdig -l's layout, every field Harrier computes and nothing else, and the
 same types as sysdig 0.29.3 for the fields both have.
 
-Until the lead wires `-l` into harrier-inspect, the listing is printed by a
-tiny program linked against the build's libharrier.a."""
+The listing is printed by a tiny program linked against the build's
+libharrier.a, and `harrier-inspect -l/-lv/--list-markdown` must print the
+same."""
 import os
 import re
 import subprocess
 
-PENDING_TESTS = {
-    "test_inspect_dash_l_prints_the_listing":
-        "issue 3: harrier-inspect -l/-lv is not wired to hr_fields_print_list yet (src/cli, the lead)",
-}
 
 PROGRAM = r"""
 #include <string.h>
@@ -142,6 +139,6 @@ def test_markdown_tables(ctx):
 
 
 def test_inspect_dash_l_prints_the_listing(ctx):
-    for opt, mine in (("-l", ""), ("-lv", "v")):
+    for opt, mine in (("-l", ""), ("-lv", "v"), ("--list-markdown", "m")):
         got = ctx.inspect(opt).stdout.decode()
         assert got == listing(ctx, mine), opt

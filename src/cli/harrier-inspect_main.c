@@ -40,6 +40,9 @@ struct inspect_options {
 
 enum { EXIT_OK = 0, EXIT_READ_ERROR = 1, EXIT_USAGE = 2, EXIT_WRITE_ERROR = 1 };
 
+/* Long options without a short letter. */
+enum { LIST_MARKDOWN = 256 };
+
 enum {
 	EVT_CONTAINER_E = 228,
 	EVT_CONTAINER_JSON_E = 272,
@@ -70,6 +73,9 @@ static const char usage_text[] =
 	"  -F, --fatfile        accepted for sysdig's command lines: a filtered -w\n"
 	"                       recording always keeps the state-changing events\n"
 	"  -z, --compress       gzip the -w capture\n"
+	"  -l, --list           list the fields filters and -p formats can use\n"
+	"                       (-lv: with their types; --list-markdown: as tables)\n"
+	"  -v, --verbose        with -l: show each field's type\n"
 	"  -h, --help           print this help\n"
 	"\n"
 	"Default format: " HR_DEFAULT_FORMAT "\n";
@@ -90,11 +96,14 @@ static int parse_options(int argc, char **argv, struct inspect_options *o)
 		{"numevents", required_argument, 0, 'n'}, {"json", no_argument, 0, 'j'},
 		{"debug", no_argument, 0, 'D'}, {"help", no_argument, 0, 'h'},
 		{"writefile", required_argument, 0, 'w'}, {"compress", no_argument, 0, 'z'},
-		{"fatfile", no_argument, 0, 'F'}, {0, 0, 0, 0},
+		{"fatfile", no_argument, 0, 'F'}, {"list", no_argument, 0, 'l'},
+		{"verbose", no_argument, 0, 'v'}, {"list-markdown", no_argument, 0, LIST_MARKDOWN},
+		{0, 0, 0, 0},
 	};
+	bool list = false, verbose = false, markdown = false;
 	memset(o, 0, sizeof *o);
 	int c;
-	while ((c = getopt_long(argc, argv, "r:p:n:jDhw:zFM:", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "r:p:n:jDhw:zFM:lv", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'r':
 			o->read_path = optarg;
@@ -146,6 +155,15 @@ static int parse_options(int argc, char **argv, struct inspect_options *o)
 			}
 			break;
 		}
+		case 'l':
+			list = true;
+			break;
+		case LIST_MARKDOWN:
+			list = markdown = true;
+			break;
+		case 'v':
+			verbose = true;
+			break;
 		case 'h':
 			fputs(usage_text, stdout);
 			return EXIT_OK;
@@ -153,6 +171,10 @@ static int parse_options(int argc, char **argv, struct inspect_options *o)
 			fputs("Try 'harrier-inspect -h' for help.\n", stderr);
 			return EXIT_USAGE;
 		}
+	}
+	if (list) { /* after the loop: -v may follow -l */
+		hr_fields_print_list(stdout, verbose, markdown);
+		return EXIT_OK;
 	}
 	if (optind < argc) {
 		size_t len = 0;
