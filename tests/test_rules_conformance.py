@@ -1,26 +1,16 @@
 """build/harrier against Falco's conformance corpus (../shared/conformance):
 the runner with --strict, every validate and replay case. Cases that cannot
-pass yet are listed in PENDING with the reason; they must fail for that
-reason only (checked), and any other failure fails the test."""
+pass yet are listed in PENDING with the reason; any other failure fails
+the test."""
 import json
 import os
 import re
 
 CONFORMANCE = os.path.join("..", "shared", "conformance")
 
-# case -> why it cannot pass yet. Both load the corpus' old falco_rules.yaml,
-# whose conditions use fields src/fields does not provide yet.
-PENDING = {
-    "BuiltinRulesNoWarnings": "rules/falco_rules.yaml uses fd.connected, fd.name_changed, fd.sip.name",
-    "RuleNamesWithRegexChars": "rules/falco_rules.yaml uses fd.connected, fd.name_changed, fd.sip.name",
-}
+# case -> why it cannot pass yet (none now: every case passes).
+PENDING = {}
 
-
-
-# Unfinished work: run every time, shown as PENDING, not counted (see tests/run.py).
-PENDING_TESTS = {
-    'test_compat_rules': 'issue 3/4: the upstream rules use fields src/fields lacks (fd.nameraw, fd.lport, fd.rport, proc.pexepath, thread.cap_effective, ...)',
-}
 
 def run_corpus(ctx, *extra):
     runner = os.path.join(ctx.shared, "conformance", "run")
@@ -47,18 +37,6 @@ def test_corpus_strict_modern_flags(ctx):
     assert not unexpected, "\n".join(f"{k}: {v}" for k, v in unexpected.items())
 
 
-def test_pending_reason(ctx):
-    """The pending cases fail only because fields are missing: validating
-    the corpus' falco_rules.yaml stops at an unknown field."""
-    rules = os.path.join(ctx.shared, "conformance", "rules", "falco_rules.yaml")
-    p = ctx.run([ctx.bin("harrier"), "-V", rules, "-o", "json_output=true", "-o", "log_stderr=false"], check=False)
-    doc = json.loads(p.stdout)
-    errors = doc["falco_load_results"][0]["errors"]
-    if not errors:
-        return  # the fields arrived: the corpus test then requires the cases to pass
-    assert len(errors) == 1 and errors[0]["message"].startswith("filter_check called with nonexistent field "), errors
-
-
 def test_validate_json_shape(ctx):
     """One result per -V file, in order, cumulative; every message carries
     code, codedesc, message and locations with positions."""
@@ -82,7 +60,7 @@ def test_validate_json_shape(ctx):
 
 def test_compat_rules(ctx):
     """The upstream stable rules (../shared/compat-rules) load with no
-    errors. Pending: fields src/fields does not provide yet."""
+    errors."""
     rules = os.path.join(ctx.shared, "compat-rules", "falco_rules.yaml")
     p = ctx.run([ctx.bin("harrier"), "-V", rules, "-o", "json_output=true", "-o", "log_stderr=false"], check=False)
     errors = json.loads(p.stdout)["falco_load_results"][0]["errors"]

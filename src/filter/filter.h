@@ -41,4 +41,31 @@ bool hr_filter_match(struct hr_filter *f, struct hr_field_ctx *ctx, const struct
  * combined through and/or/not). */
 bool hr_filter_may_match_type(const struct hr_filter *f, uint16_t type);
 
+/*
+ * Many filters over the same events (a rules engine): fields are shared
+ * between the filters given to the cache, so a field is extracted at most
+ * once per event whatever the number of filters using it, and `=`/`in`
+ * comparisons of one field with constants, across all those filters, are
+ * answered by one hash lookup per event.
+ */
+struct hr_field_cache;
+
+struct hr_field_cache *hr_field_cache_new(void);
+/* Detach every filter shared with the cache before freeing it. */
+void hr_field_cache_free(struct hr_field_cache *c);
+
+/* Makes `f` read its fields through `c` (identical fields become one);
+ * NULL detaches it again. */
+void hr_filter_share_fields(struct hr_filter *f, struct hr_field_cache *c);
+
+/* Once every filter is shared: picks the grouped checks one of which must
+ * hold for `f` to match, so that most events are turned away with the
+ * group lookups alone (the most selective such set, judged by how many
+ * constants all the shared filters compare each field with). */
+void hr_filter_choose_guard(struct hr_filter *f);
+
+/* Starts a new event: every filter sharing `c` extracts afresh. Call it
+ * once per event, before matching any of them. */
+void hr_field_cache_next_event(struct hr_field_cache *c);
+
 #endif

@@ -176,6 +176,8 @@ static const struct {
 	{"fd.net", "fd.cip", "fd.sip", VCLS_NET},
 	{"fd.cnet", "fd.cip", NULL, VCLS_NET},
 	{"fd.snet", "fd.sip", NULL, VCLS_NET},
+	{"fd.lnet", "fd.lip", NULL, VCLS_NET},
+	{"fd.rnet", "fd.rip", NULL, VCLS_NET},
 };
 
 bool hr_filter_bind_lhs(struct hr_filter *f, struct hr_filter_check *c, char *err, size_t errlen)
@@ -219,7 +221,7 @@ bool hr_filter_bind_lhs(struct hr_filter *f, struct hr_filter_check *c, char *er
 		}
 		return true;
 	}
-	if (!strcmp(name, "fd.lnet") || !strcmp(name, "fd.rnet") || !strcmp(name, "evt.around")) {
+	if (!strcmp(name, "evt.around")) {
 		snprintf(err, errlen, "field '%s' is not supported by harrier yet", name);
 		return false;
 	}
@@ -533,6 +535,8 @@ void hr_filter_free(struct hr_filter *f)
 		hr_field_free(&f->slots[i].field);
 	free(f->checks);
 	free(f->slots);
+	free(f->slot_map);
+	free(f->guard);
 	free(f->nodes);
 	free(f);
 }

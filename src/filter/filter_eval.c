@@ -13,6 +13,8 @@
 static bool slot_value(struct hr_filter *f, uint32_t i, struct hr_field_ctx *ctx, const struct hr_event *e,
 		       struct hr_value *out)
 {
+	if (f->cache)
+		return hr_field_cache_value(f->cache, f->slot_map[i], ctx, e, out);
 	struct hr_filter_slot *s = &f->slots[i];
 	if (s->generation != f->generation) {
 		s->generation = f->generation;
@@ -117,7 +119,7 @@ static bool operand_value(struct hr_filter *f, struct hr_filter_operand *o, stru
 	return true;
 }
 
-static int64_t as_i64(const struct hr_value *v)
+int64_t hr_filter_value_i64(const struct hr_value *v)
 {
 	switch (hr_filter_class_of_type(v->type)) {
 	case VCLS_SIGNED: return v->v.i64;
@@ -127,7 +129,7 @@ static int64_t as_i64(const struct hr_value *v)
 	}
 }
 
-static uint64_t as_u64(const struct hr_value *v)
+uint64_t hr_filter_value_u64(const struct hr_value *v)
 {
 	switch (hr_filter_class_of_type(v->type)) {
 	case VCLS_SIGNED: return (uint64_t)v->v.i64;
@@ -275,13 +277,13 @@ static bool test_scalar(uint8_t cls, uint8_t op, const struct hr_value *x, const
 {
 	switch (cls) {
 	case VCLS_SIGNED:
-		return v->has_signed && order(op, CMP3(as_i64(x), v->i64));
+		return v->has_signed && order(op, CMP3(hr_filter_value_i64(x), v->i64));
 	case VCLS_UNSIGNED:
-		return v->has_unsigned && order(op, CMP3(as_u64(x), v->u64));
+		return v->has_unsigned && order(op, CMP3(hr_filter_value_u64(x), v->u64));
 	case VCLS_DOUBLE:
 		return v->has_double && order(op, CMP3(as_double(x), v->d));
 	case VCLS_BOOL: {
-		bool b = hr_filter_class_of_type(x->type) == VCLS_BOOL ? x->v.b : as_u64(x) != 0;
+		bool b = hr_filter_class_of_type(x->type) == VCLS_BOOL ? x->v.b : hr_filter_value_u64(x) != 0;
 		return v->has_bool && (op == OP_NE ? b != v->b : b == v->b);
 	}
 	case VCLS_IP: case VCLS_NET:
@@ -307,10 +309,10 @@ static bool test_value(struct hr_filter *f, struct hr_filter_check *c, const str
 		if (cls == VCLS_DOUBLE || ycls == VCLS_DOUBLE)
 			return order(c->op, CMP3(as_double(x), as_double(&y)));
 		if (cls == VCLS_UNSIGNED && ycls == VCLS_UNSIGNED)
-			return order(c->op, CMP3(as_u64(x), as_u64(&y)));
+			return order(c->op, CMP3(hr_filter_value_u64(x), hr_filter_value_u64(&y)));
 		if (cls == VCLS_IP)
 			return (x->len == y.len && memcmp(x->v.ip, y.v.ip, x->len) == 0) == (c->op != OP_NE);
-		return order(c->op, CMP3(as_i64(x), as_i64(&y)));
+		return order(c->op, CMP3(hr_filter_value_i64(x), hr_filter_value_i64(&y)));
 	}
 	if (cls == VCLS_STRING || cls == VCLS_BYTES) {
 		if (!is_text(x->type))
@@ -330,17 +332,27 @@ static bool test_value(struct hr_filter *f, struct hr_filter_check *c, const str
 static bool any_ancestor(struct hr_filter *f, struct hr_filter_check *c, struct hr_field_ctx *ctx,
 			 const struct hr_event *e)
 {
-	struct hr_filter_slot *s = &f->slots[c->lhs.slot];
+	struct hr_field *field;
+	uint64_t *generation;
+	if (f->cache) {
+		struct hr_cache_slot *s = &f->cache->slots[f->slot_map[c->lhs.slot]];
+		field = &s->field;
+		generation = &s->generation;
+	} else {
+		struct hr_filter_slot *s = &f->slots[c->lhs.slot];
+		field = &s->field;
+		generation = &s->generation;
+	}
 	bool found = false;
 	for (int32_t i = 1; i <= 256 && !found; i++) {
 		struct hr_value x;
-		s->field.arg_index = i;
-		if (!hr_field_extract(&s->field, ctx, e, &x))
+		field->arg_index = i;
+		if (!hr_field_extract(field, ctx, e, &x))
 			break;
 		found = c->op == OP_EXISTS || test_value(f, c, &x, ctx, e);
 	}
-	s->field.arg_index = -1;
-	s->generation = 0; /* the cached value (if any) was overwritten */
+	field->arg_index = -1;
+	*generation = 0; /* the cached value (if any) was overwritten */
 	return found;
 }
 
@@ -389,6 +401,8 @@ static bool either_side(struct hr_filter *f, struct hr_filter_check *c, struct h
 static bool eval_check(struct hr_filter *f, struct hr_filter_check *c, struct hr_field_ctx *ctx,
 		       const struct hr_event *e)
 {
+	if (c->group)
+		return hr_filter_grouped_check(f->cache, c, ctx, e);
 	if (c->special == SP_ANY_ANCESTOR)
 		return any_ancestor(f, c, ctx, e);
 	if (c->special == SP_EITHER)
@@ -424,6 +438,9 @@ bool hr_filter_match(struct hr_filter *f, struct hr_field_ctx *ctx, const struct
 {
 	if (!hr_filter_may_match_type(f, e->type))
 		return false;
-	f->generation++;
+	if (!f->cache) /* a shared cache moves on with hr_field_cache_next_event */
+		f->generation++;
+	else if (f->nguard && !hr_filter_guard_holds(f, ctx, e))
+		return false;
 	return eval_node(f, f->root, ctx, e);
 }

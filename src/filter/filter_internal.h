@@ -91,6 +91,11 @@ struct hr_filter_check {
 	struct hr_filter_strset set;
 	pcre2_code *re;
 	pcre2_match_data *match;
+	/* With a shared field cache: the constant group this `=`/`in` check
+	 * is answered by (index + 1; 0 when it is evaluated alone) and its
+	 * id among all grouped checks. */
+	uint32_t group;
+	uint32_t gid;
 };
 
 enum hr_filter_node_kind { NODE_AND, NODE_OR, NODE_NOT, NODE_CHECK };
@@ -112,6 +117,69 @@ struct hr_filter {
 	uint32_t root;
 	uint64_t generation;
 	uint8_t types[(HR_EVENT_MAX + 7) / 8]; /* event types that may match */
+	/* With a shared cache: grouped checks one of which must hold for the
+	 * filter to match (none: no such set was found). */
+	uint32_t *guard;
+	uint32_t nguard;
+	/* Set by hr_filter_share_fields: slots are read from the cache
+	 * (slot_map[i] is slot i's index there). */
+	struct hr_field_cache *cache;
+	uint32_t *slot_map;
+};
+
+/* A field of the shared cache, extracted at most once per event. */
+struct hr_cache_slot {
+	struct hr_field field;
+	uint64_t generation;
+	bool present;
+	struct hr_value value;
+};
+
+/* Checks comparing one field with constants (`=`, `in`), answered by one
+ * lookup per event: the constant's entry lists every check it satisfies. */
+struct hr_const_entry {
+	const char *str;  /* a value as written (owned by a check) */
+	uint32_t len;
+	uint32_t first;   /* first satisfied check in hr_const_group.refs (+1), 0 none */
+};
+
+struct hr_const_ref {
+	uint32_t gid;
+	uint32_t next;    /* +1, 0 at the end */
+};
+
+/* How a group keys its constants. */
+enum hr_group_kind {
+	GK_TEXT,   /* `=`/`in` on strings: the bytes */
+	GK_PREFIX, /* `startswith`: prefixes of the value, one probe per length */
+	GK_SUFFIX, /* `endswith`: suffixes, one probe per length */
+	GK_SUBSTR, /* `contains`: every substring of each constant's length */
+	GK_BOOL,   /* `=` on booleans: one byte */
+	GK_INT,    /* `=`/`in` on signed numbers: the int64 */
+	GK_UINT,   /* `=`/`in` on unsigned numbers: the uint64 */
+};
+
+struct hr_const_group {
+	uint32_t slot;              /* the cache slot compared */
+	uint8_t kind;               /* enum hr_group_kind */
+	uint32_t *lengths;          /* GK_PREFIX/SUFFIX/SUBSTR: the distinct lengths */
+	uint32_t nlengths, cap_lengths;
+	uint64_t generation;        /* the event the marks below belong to */
+	struct hr_const_entry *entries; /* open addressing by value */
+	uint32_t cap, nentries;
+	struct hr_const_ref *refs;
+	uint32_t nrefs, cap_refs;
+};
+
+struct hr_field_cache {
+	struct hr_cache_slot *slots;
+	uint32_t nslots, cap_slots;
+	struct hr_const_group *groups;
+	uint32_t ngroups, cap_groups;
+	uint64_t *satisfied;        /* per grouped check: the event it last held on */
+	uint32_t *gid_group;        /* per grouped check: its group */
+	uint32_t ngids, cap_gids, cap_gid_groups;
+	uint64_t generation;
 };
 
 /* ---- filter_compile.c: typing and building the compiled form ---- */
@@ -140,7 +208,21 @@ void hr_filter_analyze_types(struct hr_filter *f);
 uint64_t hr_filter_hash(const char *s, uint32_t len);
 const char *hr_filter_op_name(uint8_t op);
 
+/* ---- filter_shared.c ---- */
+/* Is grouped check `c` true for the cache's current event? */
+bool hr_filter_grouped_check(struct hr_field_cache *cache, const struct hr_filter_check *c,
+			     struct hr_field_ctx *ctx, const struct hr_event *e);
+/* False when none of the filter's guard checks holds (it cannot match). */
+bool hr_filter_guard_holds(struct hr_filter *f, struct hr_field_ctx *ctx, const struct hr_event *e);
+/* The value of cache slot `i` for the current event. */
+bool hr_field_cache_value(struct hr_field_cache *cache, uint32_t i, struct hr_field_ctx *ctx,
+			  const struct hr_event *e, struct hr_value *out);
+
 /* ---- filter_eval.c ---- */
+/* A numeric or boolean value as a signed / unsigned integer, as the
+ * comparisons convert it. */
+int64_t hr_filter_value_i64(const struct hr_value *v);
+uint64_t hr_filter_value_u64(const struct hr_value *v);
 /* A string check (class VCLS_STRING) against the string `s`. */
 bool hr_filter_compare_string(struct hr_filter_check *c, const char *s, uint32_t len);
 

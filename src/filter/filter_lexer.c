@@ -162,6 +162,9 @@ int hr_lex_quoted(struct hr_lexer *lx, char **out, uint32_t *out_len)
 		case '\\': case '/': case '"': case '\'':
 			buf[n++] = e;
 			break;
+		case ' ': /* a backslash: Falco's rules once wrote one this way */
+			buf[n++] = '\\';
+			break;
 		case 'x': {
 			int h = hex_digit(lx->text[i + 2]), l = h < 0 ? -1 : hex_digit(lx->text[i + 3]);
 			if (h < 0 || l < 0) {

@@ -74,8 +74,15 @@ void hr_rule_engine_init(struct hr_rule_engine *en, struct hr_ruleset *rs, const
 	en->enabled = calloc(n + 1, sizeof *en->enabled);
 	if (!en->enabled)
 		abort();
-	for (uint32_t i = 0; i < n; i++)
+	en->fields = hr_field_cache_new();
+	for (uint32_t i = 0; i < n; i++) {
 		en->enabled[i] = selected(hr_ruleset_rule(rs, i), sel);
+		if (en->enabled[i])
+			hr_filter_share_fields(hr_ruleset_rule(rs, i)->filter, en->fields);
+	}
+	for (uint32_t i = 0; i < n; i++)
+		if (en->enabled[i])
+			hr_filter_choose_guard(hr_ruleset_rule(rs, i)->filter);
 	for (unsigned t = 0; t < HR_EVENT_MAX; t++) {
 		for (uint32_t i = 0; i < n; i++) {
 			if (!en->enabled[i] || !hr_filter_may_match_type(hr_ruleset_rule(rs, i)->filter, (uint16_t)t))
@@ -95,6 +102,10 @@ void hr_rule_engine_free(struct hr_rule_engine *en)
 {
 	for (unsigned t = 0; t < HR_EVENT_MAX; t++)
 		free(en->by_type[t]);
+	for (uint32_t i = 0; i < hr_ruleset_count(en->rs); i++)
+		if (en->enabled[i])
+			hr_filter_share_fields(hr_ruleset_rule(en->rs, i)->filter, NULL);
+	hr_field_cache_free(en->fields);
 	free(en->enabled);
 	memset(en, 0, sizeof *en);
 }
@@ -104,6 +115,8 @@ int32_t hr_rule_engine_match(struct hr_rule_engine *en, struct hr_field_ctx *ctx
 {
 	if (e->type >= HR_EVENT_MAX)
 		return -1;
+	if (from == 0)
+		hr_field_cache_next_event(en->fields);
 	const uint32_t *rules = en->by_type[e->type];
 	for (uint32_t i = from; i < en->nby_type[e->type]; i++) {
 		if (hr_filter_match(hr_ruleset_rule(en->rs, rules[i])->filter, ctx, e)) {

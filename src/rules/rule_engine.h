@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "event/event_table.h"
+#include "filter/filter.h"
 #include "rules/rules_loader.h"
 
 /* One entry of Falco's `rules:` configuration list, applied in order:
@@ -36,6 +37,9 @@ struct hr_rule_selection {
 
 struct hr_rule_engine {
 	struct hr_ruleset *rs;
+	/* The enabled rules' fields, extracted once per event for all of
+	 * them; their constant comparisons grouped per field. */
+	struct hr_field_cache *fields;
 	bool *enabled;                  /* per compiled rule */
 	uint32_t *by_type[HR_EVENT_MAX]; /* enabled rules that may match, in load order */
 	uint32_t nby_type[HR_EVENT_MAX];
@@ -46,7 +50,7 @@ void hr_rule_engine_free(struct hr_rule_engine *en);
 
 /* The first enabled rule (in load order) from position `from` of the
  * event type's list matching `e`, or -1; `*next` is where to continue
- * for `rule_matching: all`. */
+ * for `rule_matching: all` (a call with `from` 0 starts a new event). */
 int32_t hr_rule_engine_match(struct hr_rule_engine *en, struct hr_field_ctx *ctx, const struct hr_event *e,
 			     uint32_t from, uint32_t *next);
 
