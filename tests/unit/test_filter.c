@@ -2,7 +2,8 @@
  * Unit tests of the filter language (src/filter): evaluation of every
  * operator and transformer on an event whose fields need no state
  * (evt.num, evt.type, evt.dir), the all-or-nothing compile, error
- * positions, and the event types a filter can match.
+ * positions, the event types a filter can match, and filters sharing a
+ * field cache (grouped constants, guards) answering exactly as alone.
  */
 #include <stdio.h>
 #include <string.h>
@@ -152,11 +153,94 @@ static void test_event_types(void)
 	types("evt.num > 3", "close", true, true);
 }
 
+/* Conditions whose checks fall in every kind of constant group (text,
+ * prefix, suffix, substring, numbers), with guards from and/or, checks no
+ * group answers (transformers, ranges, negations), and constants shared
+ * by several filters. */
+static const char *const shared_conditions[] = {
+	"evt.type = open and evt.num = 42",
+	"evt.type in (open, read) and evt.num in (1, 42, 7)",
+	"evt.type startswith op and not evt.num = 3",
+	"evt.type endswith en or evt.num = 5",
+	"evt.type contains ea and evt.num > 2",
+	"(evt.num = 1 or evt.num = 2) and evt.type != close",
+	"evt.type = read and (evt.type startswith re or evt.type contains x)",
+	"evt.num in (3, 3) and evt.dir = '<'",
+	"evt.type contains '' and evt.num = 9",
+	"evt.type startswith '' and evt.num = 10",
+	"evt.type endswith at and evt.num in (4, 42)",
+	"toupper(evt.type) = OPEN and evt.num = 42",
+	"evt.num = 42 and evt.type pmatch (open, /x)",
+	"evt.num = 42",
+	"evt.num = 43 or evt.type = close",
+	"not evt.type in (open, openat) and evt.num = 6",
+};
+
+static void test_shared_cache(void)
+{
+	enum { N = sizeof shared_conditions / sizeof shared_conditions[0] };
+	struct hr_filter *alone[N], *shared[N];
+	struct hr_field_cache *cache = hr_field_cache_new();
+	bool compiled = true;
+	for (unsigned i = 0; i < N; i++) {
+		struct hr_filter_error err;
+		alone[i] = hr_filter_compile(shared_conditions[i], &err);
+		shared[i] = hr_filter_compile(shared_conditions[i], &err);
+		compiled &= alone[i] && shared[i];
+		if (!alone[i] || !shared[i]) {
+			check(false, shared_conditions[i], err.msg);
+			hr_filter_free(alone[i]);
+			hr_filter_free(shared[i]);
+			alone[i] = shared[i] = NULL;
+		}
+	}
+	for (unsigned i = 0; i < N; i++)
+		if (shared[i])
+			hr_filter_share_fields(shared[i], cache);
+	for (unsigned i = 0; i < N; i++)
+		if (shared[i])
+			hr_filter_choose_guard(shared[i]);
+	static const char *const names[] = {"open", "read", "close", "openat", "write"};
+	struct hr_field_ctx ctx;
+	hr_field_ctx_init(&ctx, NULL);
+	unsigned differences = 0, matches = 0;
+	char first[300] = "";
+	for (unsigned t = 0; t < 5; t++)
+		for (int enter = 0; enter < 2; enter++)
+			for (uint64_t num = 1; num <= 44; num++) {
+				struct hr_event e;
+				memset(&e, 0, sizeof e);
+				e.type = event_id(names[t], enter);
+				e.num = num;
+				hr_field_cache_next_event(cache);
+				for (unsigned i = 0; i < N; i++) {
+					if (!alone[i])
+						continue;
+					bool want = hr_filter_match(alone[i], &ctx, &e);
+					bool got = hr_filter_match(shared[i], &ctx, &e);
+					matches += want;
+					if (want != got && !differences++)
+						snprintf(first, sizeof first, "%s on %s%s num %llu: alone %d shared %d",
+							 shared_conditions[i], names[t], enter ? ">" : "<",
+							 (unsigned long long)num, want, got);
+				}
+			}
+	check(compiled && differences == 0 && matches > 20, "filters sharing a cache answer as alone", first);
+	for (unsigned i = 0; i < N; i++) {
+		if (shared[i])
+			hr_filter_share_fields(shared[i], NULL);
+		hr_filter_free(alone[i]);
+		hr_filter_free(shared[i]);
+	}
+	hr_field_cache_free(cache);
+}
+
 void unit_filter(unsigned *passed, unsigned *failed)
 {
 	test_operators();
 	test_errors();
 	test_event_types();
+	test_shared_cache();
 	*passed += n_passed;
 	*failed += n_failed;
 }

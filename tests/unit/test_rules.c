@@ -2,11 +2,13 @@
  * Unit tests of the rules loader (src/rules): every load error and warning
  * code it emits (with Falco's message and item), exceptions turned into
  * condition text, list substitution and macro expansion, overrides and
- * appends, and multi-file late binding.
+ * appends, multi-file late binding, and the events rules see (enter
+ * halves folded into their exits as Falco 0.44 reads captures).
  */
 #include <stdio.h>
 #include <string.h>
 
+#include "event/event_merge.h"
 #include "rules/rules_condition.h"
 #include "rules/rules_loader.h"
 
@@ -110,6 +112,8 @@ static const struct expect_msg messages[] = {
 	{"- list: l\n  items: [a]", false, "LOAD_UNUSED_LIST", "list", "List not referred to by any other rule/macro"},
 	{"- macro: m\n  condition: evt.type=open", false, "LOAD_UNUSED_MACRO", "macro",
 	 "Macro not referred to by any other rule/macro"},
+	{"- list: 'a b'\n  items: [x]\n", false, "LOAD_INVALID_LIST_NAME", "list",
+	 "List has an invalid name. List names should match a regular expression: ([^()\"'[:space:]=,]+)"},
 	{"- macro: m.x\n  condition: evt.type=open", false, "LOAD_INVALID_MACRO_NAME", "macro",
 	 "Macro has an invalid name. Macro names should match a regular expression: ([a-zA-Z]+[a-zA-Z0-9_]*)"},
 	{"- rule: r\n  desc: d\n  condition: evt.type=open\n  output: o\n  priority: info\n  source: k8s_audit", false,
@@ -259,12 +263,83 @@ static void test_priorities(void)
 	      "Informational, short Info", NULL);
 }
 
+/* An event of `type` with `n` parameters (bytes and lengths as given). */
+static void make_event(struct hr_event *e, uint16_t type, int64_t tid, unsigned n, const void *const *p,
+		       const uint32_t *len)
+{
+	memset(e, 0, sizeof *e);
+	e->type = type;
+	e->tid = tid;
+	e->nparams = e->nparams_indexed = n;
+	for (unsigned i = 0; i < n; i++) {
+		e->param[i] = p[i];
+		e->param_len[i] = len[i];
+	}
+}
+
+static bool param_is(const struct hr_event *e, unsigned i, const void *want, uint32_t len)
+{
+	return i < e->nparams_indexed && e->param_len[i] == len && (!len || !memcmp(e->param[i], want, len));
+}
+
+enum { READ_E = 6, READ_X = 7, OPENAT_E = 102, OPENAT_X = 103, OPENAT_2_X = 307, OPEN_E = 2, CLOSE_X = 5 };
+
+static void test_event_merge(void)
+{
+	struct hr_event_merge *m = hr_event_merge_new();
+	struct hr_state *st = hr_state_new();
+	struct hr_event e;
+	int64_t fd = 3, res = 5, dirfd = -100;
+	uint32_t size = 100, flags = 1, mode = 0;
+	/* read: the enter is kept, its fd and size appended to the exit */
+	const void *pe[] = {&fd, &size};
+	const uint32_t le[] = {8, 4};
+	make_event(&e, READ_E, 7, 2, pe, le);
+	check(!hr_event_merge(m, st, &e), "a read enter is not delivered", NULL);
+	const void *px[] = {&res, "hello"};
+	const uint32_t lx[] = {8, 5};
+	make_event(&e, READ_X, 7, 2, px, lx);
+	const struct hr_event *x = hr_event_merge(m, st, &e);
+	check(x && x->type == READ_X && x->nparams == 4 && param_is(x, 0, &res, 8) && param_is(x, 1, "hello", 5) &&
+		      param_is(x, 2, &fd, 8) && param_is(x, 3, &size, 4) && x->newest_layout && x->num == 1,
+	      "the read exit carries the enter's fd and size", NULL);
+	/* an old openat exit (1 parameter) becomes the newest id with the
+	 * enter's dirfd, name, flags and mode, dev and ino empty */
+	const void *po[] = {&dirfd, "/etc/passwd", &flags, &mode};
+	const uint32_t lo[] = {8, 12, 4, 4};
+	make_event(&e, OPENAT_E, 7, 4, po, lo);
+	check(!hr_event_merge(m, st, &e), "an openat enter is not delivered", NULL);
+	const void *pox[] = {&fd};
+	const uint32_t lox[] = {8};
+	make_event(&e, OPENAT_X, 7, 1, pox, lox);
+	x = hr_event_merge(m, st, &e);
+	check(x && x->type == OPENAT_2_X && x->nparams == 7 && param_is(x, 0, &fd, 8) && param_is(x, 1, &dirfd, 8) &&
+		      param_is(x, 2, "/etc/passwd", 12) && param_is(x, 5, NULL, 0) && param_is(x, 6, NULL, 0),
+	      "an old openat pair becomes one openat exit of the newest layout", x ? hr_event_table[x->type].enum_name : NULL);
+	/* an exit whose enter was never seen: the enter's parameters are
+	 * the type's defaults (an fd of 0 for close), as the converter does */
+	make_event(&e, CLOSE_X, 8, 1, pox, lox);
+	x = hr_event_merge(m, st, &e);
+	int64_t zero = 0;
+	check(x && x->nparams == 2 && param_is(x, 1, &zero, 8), "a close exit without enter gets a default fd", NULL);
+	/* an open enter goes through the converter and is filtered after it,
+	 * so it counts in evt.num without being delivered */
+	const void *pn[] = {"/tmp/x", &flags, &mode};
+	const uint32_t ln[] = {7, 4, 4};
+	make_event(&e, OPEN_E, 9, 3, pn, ln);
+	check(!hr_event_merge(m, st, &e) && hr_event_merge_count(m) == 4, "an open enter is counted, not delivered",
+	      NULL);
+	hr_state_free(st);
+	hr_event_merge_free(m);
+}
+
 void unit_rules(unsigned *passed, unsigned *failed)
 {
 	test_messages();
 	test_conditions();
 	test_multiple_files();
 	test_priorities();
+	test_event_merge();
 	*passed += n_passed;
 	*failed += n_failed;
 }
