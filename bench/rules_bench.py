@@ -12,8 +12,10 @@ original. Rules whose fields Harrier does not provide yet are loaded with
 `skip-if-unknown-filter: true` and dropped with a warning; the dropped
 rules are listed.
 
-Events/s are over Harrier's CPU time (user+sys, wait4) for the whole run,
-alerts written to /dev/null. The goal: at most 1.3x slower from x1 to x10.
+Events/s are over Harrier's CPU time (user+sys, wait4), alerts written to
+/dev/null: for the whole run, and for the replay alone (the CPU time of
+loading the same rules, measured on an empty capture, taken off). The
+goal: at most 1.3x slower from x1 to x10 (replay alone).
 
     bench/rules_bench.py [--build DIR] [--repeat N] [--runs K] [--copies 1,10,100]
 """
@@ -196,6 +198,18 @@ def load_check(build, path):
     return dropped, result["warnings"]
 
 
+def load_cpu(build, rules, runs):
+    """CPU time of starting with these rules and replaying no events."""
+    empty = os.path.join(SHARED, "conformance", "traces", "empty.scap")
+    best = None
+    for _ in range(runs):
+        r = timed([os.path.join(build, "harrier"), "-r", rules, "-e", empty, "-o", "log_stderr=false",
+                   "-o", "stdout_output.enabled=false"])
+        if best is None or r.cpu < best:
+            best = r.cpu
+    return best
+
+
 def replay(build, rules, capture, runs):
     best = None
     for _ in range(runs):
@@ -236,18 +250,20 @@ def main():
         dropped, _ = load_check(args.build, path)
         loaded = sum(1 for i in yaml.safe_load(open(path)) if "rule" in i) - len(dropped)
         r, captured, detected = replay(args.build, path, capture, args.runs)
-        rates[n] = captured / r.cpu
+        load = load_cpu(args.build, path, args.runs)
+        rates[n] = captured / max(r.cpu - load, 1e-9)
         label = "upstream stable rules" if n == 1 else f"stable rules x{n}"
-        print(f"{label:24s} {loaded:5d} rules: {r.cpu:7.3f} s CPU ({r.wall:7.3f} s wall)  "
+        print(f"{label:24s} {loaded:5d} rules: {r.cpu:7.3f} s CPU ({r.wall:7.3f} s wall) "
+              f"{captured / r.cpu / 1e6:6.2f} M events/s; load {load:6.3f} s, replay alone "
               f"{rates[n] / 1e6:6.2f} M events/s  ({captured} events, {detected} alerts, best of {args.runs})")
         if n == 1 and dropped:
             print(f"  dropped (fields Harrier lacks yet): {', '.join(dropped)}")
     if 1 in rates and 10 in rates:
         slow = rates[1] / rates[10]
-        print(f"scaling x1 -> x10: {slow:.2f}x slower (goal at most {SCALING_GOAL}x: "
+        print(f"scaling x1 -> x10 (replay alone): {slow:.2f}x slower (goal at most {SCALING_GOAL}x: "
               f"{'met' if slow <= SCALING_GOAL else 'NOT met'})")
     if 1 in rates and 100 in rates:
-        print(f"scaling x1 -> x100: {rates[1] / rates[100]:.2f}x slower")
+        print(f"scaling x1 -> x100 (replay alone): {rates[1] / rates[100]:.2f}x slower")
     return 0
 
 
