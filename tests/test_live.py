@@ -186,10 +186,11 @@ def test_live_tcp_connect_on_loopback(ctx):
 
 
 def test_live_startup_time(ctx):
-    """Launch to the first event printed; the goal is at most 0.5 s. On a
-    machine busier than its CPU count (parallel test runs) the wall time
-    measures the scheduler, so there the CPU time harrier-inspect used until
-    its first event is held to the same bound instead (both are printed)."""
+    """Launch to the first event printed; the goal is at most 0.5 s (2 s
+    for a sanitizer build). On a machine busier than its CPU count (parallel
+    test runs) the wall time measures the scheduler, so there the CPU time
+    harrier-inspect used until its first event is held to the same bound
+    instead (both are printed)."""
     cap = LiveCapture(ctx, ["evt.type", "evt.args"])
     load = os.getloadavg()[0]
     try:
@@ -199,12 +200,17 @@ def test_live_startup_time(ctx):
     finally:
         cap.stop()
     took = first - cap.started
-    print("live start-up: %.3f s wall, %.3f s CPU from launch to the first event (load %.1f, %d CPUs)" %
-          (took, cpu, load, os.cpu_count()))
+    # the goal is the optimised build's; AddressSanitizer slows the /proc
+    # scan several times, so a sanitizer build is held to four times it
+    with open(ctx.bin("harrier-inspect"), "rb") as f:
+        sanitized = b"__asan_init" in f.read()
+    bound = 2.0 if sanitized else 0.5
+    print("live start-up: %.3f s wall, %.3f s CPU from launch to the first event (load %.1f, %d CPUs%s)" %
+          (took, cpu, load, os.cpu_count(), ", AddressSanitizer build" if sanitized else ""))
     if load < os.cpu_count():
-        assert took <= 0.5, "start-up took %.3f s" % took
+        assert took <= bound, "start-up took %.3f s" % took
     else:
-        assert cpu <= 0.5, "start-up used %.3f s of CPU" % cpu
+        assert cpu <= bound, "start-up used %.3f s of CPU" % cpu
 
 
 def test_live_not_root_is_a_clear_error(ctx):
@@ -534,11 +540,13 @@ def test_live_recording_of_every_action_read_by_sysdig(ctx):
         assert key in theirs_r, "sysdig lacks the event %s %s" % (key, r)
         ref = theirs_r[key]
         for f in COMPARED:
-            if f == "user.uid" and r["evt.type"] == "execve" and ref[f] == "4294967295":
-                # Deviation: a child whose exec precedes its parent's clone exit
-                # (vfork) is unknown to 2022's libsinsp at the exec, which has no
-                # uid in its 2022 layout; Harrier takes the uid the newer layout
-                # appends (we run as root).
+            if f == "user.uid" and ref[f] == "4294967295":
+                # Deviation: 2022's libsinsp ignores a child's own clone exit
+                # (outside containers) and waits for its parent's, which a
+                # child scheduled first (or a vfork child's exec) precedes: it
+                # knows no uid for the child until then. Harrier takes the uid
+                # from the child's clone exit, and execve's newer layout appends
+                # one (we run as root).
                 assert r[f] == str(os.geteuid()), r
                 continue
             assert r[f] == ref[f], "%s differs on %s %s: sysdig %r, harrier %r\nsysdig: %s\nharrier: %s" % (
