@@ -45,26 +45,15 @@ CONTAINER_METADATA_NOT_LIVE = (
     "no runtime (podman API) lookup in the live detector yet (issue 6)")
 UPSTREAM_NOT_LOADING = ("../shared/compat-rules/falco_rules.yaml does not load yet: fields such as "
                         "fd.nameraw, proc.is_exe_from_memfd, thread.cap_effective are missing (issue 3)")
-LINK_NOT_RECORDED = "the probe does not record link/linkat yet (probe.bpf.c) (issue 5)"
-ENTER_PARAMS_NOT_MERGED = (
-    "live recordings are written in the 2022 layout, where ptrace's request (and socket's domain) "
-    "is only in the enter event, and harrier's rules see only exit events; Falco 0.44 merges an "
-    "old capture's enter parameters into the exit event when reading it (issue 4 rules engine or "
-    "issue 2 event core)")
-
 PENDING_TESTS = {
     "test_live_shell_in_container": CONTAINER_METADATA_NOT_RECORDED,
-    "test_live_packet_socket_in_container": CONTAINER_METADATA_NOT_RECORDED + "; also " + ENTER_PARAMS_NOT_MERGED,
-    "test_live_ptrace_attach": ENTER_PARAMS_NOT_MERGED,
-    "test_replay_ptrace_attach": ENTER_PARAMS_NOT_MERGED,
+    "test_live_packet_socket_in_container": CONTAINER_METADATA_NOT_RECORDED,
     "test_live_release_agent_in_container": CONTAINER_METADATA_NOT_RECORDED,
     "test_live_privileged_container": CONTAINER_METADATA_NOT_RECORDED,
     "test_detector_shell_in_container": CONTAINER_METADATA_NOT_LIVE,
-    "test_detector_packet_socket_in_container": CONTAINER_METADATA_NOT_LIVE + "; also socket's domain: " + (
-        "see test_detector_ptrace_attach"),
+    "test_detector_packet_socket_in_container": CONTAINER_METADATA_NOT_LIVE,
     "test_detector_release_agent_in_container": CONTAINER_METADATA_NOT_LIVE,
     "test_detector_privileged_container": CONTAINER_METADATA_NOT_LIVE,
-    "test_live_hardlink_to_sensitive_file": LINK_NOT_RECORDED,
     "test_live_container_names_in_alert": CONTAINER_METADATA_NOT_RECORDED,
     "test_detector_container_names_in_alert": CONTAINER_METADATA_NOT_LIVE,
     "test_live_user_name_in_alert": (
@@ -82,7 +71,6 @@ PENDING_TESTS = {
     "test_detector_ptrace_attach": (
         "live: ptrace exit events reach the rules without the request and pid parameters (only res, "
         "addr, data), so no rule can tell an attach (issue 5)"),
-    "test_detector_hardlink_to_sensitive_file": LINK_NOT_RECORDED,
     "test_upstream_rules_load_alongside": UPSTREAM_NOT_LOADING,
     "test_upstream_read_sensitive_file_untrusted": UPSTREAM_NOT_LOADING,
     "test_upstream_create_symlink_over_sensitive_files": UPSTREAM_NOT_LOADING,
@@ -1234,8 +1222,8 @@ def test_replay_background_with_upstream_rules(ctx):
 # ---- recording the stored captures (python3 tests/record_actions.py) ------------------------
 
 # Scenarios whose live recordings lack what their rules need (container
-# metadata, link syscalls): nothing worth storing yet.
-NOT_STORED = {ContainerShell, ContainerTty, PacketSocket, ReleaseAgent, PrivilegedContainer, Hardlink}
+# metadata): nothing worth storing yet.
+NOT_STORED = {ContainerShell, ContainerTty, PacketSocket, ReleaseAgent, PrivilegedContainer}
 
 
 def record_all(ctx, directory, names=()):
