@@ -632,9 +632,11 @@ static enum hr_record_kind next_event(struct live_source *ls, struct hr_record *
 			}
 			if (ls->on_idle && ls->idle_us == 0)
 				ls->on_idle(ls->idle_ctx);
+			/* at least 200 us: the rings fill meanwhile, and are then read
+			 * in one go instead of a few events per wake-up */
+			ls->idle_us = ls->idle_us < 200 ? 200 : ls->idle_us < 4000 ? ls->idle_us * 2 : 4000;
 			struct timespec ts = {0, (long)ls->idle_us * 1000};
 			nanosleep(&ts, NULL);
-			ls->idle_us = ls->idle_us < 200 ? 200 : ls->idle_us < 4000 ? ls->idle_us * 2 : 4000;
 			continue;
 		}
 		ls->idle_us = 0;
