@@ -24,14 +24,14 @@ generic event for any evt.type check, so it records getpid too.)
    The load generator is bench/loadgen.c; both helpers are built by make.
 
 2. Throughput: K load generator processes doing open/close loops on a file
-   for SECS seconds while the consumer evaluates the rule condition on every
-   event. The rate is the number of events the consumer read and evaluated
+   (or, with --load getpid, recorded getpid loops) for SECS seconds while
+   the consumer evaluates the rule condition on every event. The rate is the number of events the consumer read and evaluated
    over the run time (the probe's own per-CPU counters, read through
    bpftool, give the same count for the loop's window); the run counts only
    if the probe's drop counters stay at 0 (goal >= 1 M events/s).
 
     bench/live_bench.py [--build DIR] [--rounds N] [--secs SECS] [--loops K]
-                        [--skip-overhead] [--skip-throughput]
+                        [--load openclose|getpid] [--skip-overhead] [--skip-throughput]
 Needs root (the capture), bpftool and make.
 """
 import argparse
@@ -209,13 +209,18 @@ def overhead(args, loadgen, consumer):
 
 
 def throughput(args, loadgen, consumer):
-    print("throughput: %d open/close loops on %s for %d s, live_consumer evaluating '%s' on every event"
-          % (args.loops, LOAD_FILE, args.secs, RULE_CONDITION))
-    cap = Capture(consumer, FILTER_SKIPPED, duration=args.secs + 600)
+    if args.load == "getpid":
+        what, flt, cmd, per_op = "recorded getpid loops", FILTER_RECORDED, ["getpid-for", str(args.secs)], 1
+    else:
+        what, flt, cmd, per_op = ("open/close loops on %s" % LOAD_FILE, FILTER_SKIPPED,
+                                  ["openclose-for", str(args.secs), LOAD_FILE], 2)
+    print("throughput: %d %s for %d s, live_consumer evaluating '%s'%s on every event"
+          % (args.loops, what, args.secs, RULE_CONDITION,
+             " (and the getpid clause)" if args.load == "getpid" else ""))
+    cap = Capture(consumer, flt, duration=args.secs + 600)
     before = cap.counters()
     t0 = time.monotonic()
-    gens = [subprocess.Popen([loadgen, "openclose-for", str(args.secs), LOAD_FILE], stdout=subprocess.PIPE,
-                             text=True) for _ in range(args.loops)]
+    gens = [subprocess.Popen([loadgen, *cmd], stdout=subprocess.PIPE, text=True) for _ in range(args.loops)]
     outs = [g.communicate()[0] for g in gens]
     elapsed = time.monotonic() - t0
     after = cap.counters()
@@ -225,11 +230,11 @@ def throughput(args, loadgen, consumer):
     events = after["events"] - before["events"]
     drops = final["drops_full"] + final["drops_read"]
     rate = events / elapsed
-    print("  %.1f s: probe wrote %d events in the window (%d from the loops' %d open/close pairs); "
+    print("  %.1f s: probe wrote %d events in the window (%d from the loops' %d operations); "
           "whole run: %d written, %d read and evaluated by the consumer, drops %d (ring full %d, unreadable %d)"
-          % (elapsed, events, 2 * ops, ops, final["probe_events"], final["events"], drops, final["drops_full"],
-             final["drops_read"]))
-    print("  consumer CPU: %.1f s (%.0f%% of one CPU); load generators: %.0f ns per open/close pair each"
+          % (elapsed, events, per_op * ops, ops, final["probe_events"], final["events"], drops,
+             final["drops_full"], final["drops_read"]))
+    print("  consumer CPU: %.1f s (%.0f%% of one CPU); load generators: %.0f ns per operation each"
           % (cpu, 100 * cpu / elapsed, elapsed * 1e9 * args.loops / ops if ops else 0))
     ok = drops == 0 and final["events"] >= final["probe_events"]
     print("  rate delivered and evaluated: %.2f M events/s%s; goal >= %.1f M/s: %s" %
@@ -251,7 +256,9 @@ def main():
     ap.add_argument("--getpid-calls", type=int, default=2000000)
     ap.add_argument("--open-pairs", type=int, default=300000)
     ap.add_argument("--secs", type=int, default=60, help="throughput run length")
-    ap.add_argument("--loops", type=int, default=2, help="open/close load generators in the throughput run")
+    ap.add_argument("--loops", type=int, default=2, help="load generators in the throughput run")
+    ap.add_argument("--load", choices=("openclose", "getpid"), default="openclose",
+                    help="throughput load: open/close loops (default) or recorded getpid loops")
     ap.add_argument("--skip-overhead", action="store_true")
     ap.add_argument("--skip-throughput", action="store_true")
     args = ap.parse_args()

@@ -6,6 +6,7 @@
  *   loadgen getpid N          N getpid calls (raw syscall: no libc caching)
  *   loadgen openclose N PATH  N open+close pairs on PATH
  *   loadgen openclose-for SECS PATH   open+close pairs for SECS seconds
+ *   loadgen getpid-for SECS   getpid calls for SECS seconds
  *
  * Prints one line: "ops=N ns_per_op=X" (an op is one getpid or one
  * open+close pair).
@@ -37,7 +38,7 @@ static int open_close(const char *path)
 int main(int argc, char **argv)
 {
 	if (argc < 3) {
-		fprintf(stderr, "usage: loadgen getpid N | openclose N PATH | openclose-for SECS PATH\n");
+		fprintf(stderr, "usage: loadgen getpid N | openclose N PATH | openclose-for SECS PATH | getpid-for SECS\n");
 		return 2;
 	}
 	const char *mode = argv[1];
@@ -56,6 +57,11 @@ int main(int argc, char **argv)
 				return 1;
 			}
 		t1 = now_s();
+	} else if (strcmp(mode, "getpid-for") == 0) {
+		double end = t0 + strtod(argv[2], NULL);
+		for (t1 = t0; t1 < end; t1 = now_s())
+			for (int i = 0; i < 1024; i++, ops++)
+				syscall(SYS_getpid);
 	} else if (strcmp(mode, "openclose-for") == 0 && argc == 4) {
 		double end = t0 + strtod(argv[2], NULL);
 		/* the clock is read every 1024 pairs, so the loop stays syscall-bound */
