@@ -34,9 +34,12 @@ def listing(ctx, opts=""):
         libs = subprocess.run(["make", "-s", "--no-print-directory", "-C", ctx.root,
                                "--eval=print-ldlibs: ; @echo $(LDLIBS)", "print-ldlibs"],
                               capture_output=True, text=True, check=True).stdout.split()
-        ctx.run(["cc", "-std=c11", "-D_GNU_SOURCE", "-I" + os.path.join(ctx.root, "src"),
-                 "-I" + os.path.join(ctx.build, "gen"), src, os.path.join(ctx.build, "libharrier.a"),
-                 "-o", exe] + libs)
+        cmd = ["cc", "-std=c11", "-D_GNU_SOURCE", "-I" + os.path.join(ctx.root, "src"),
+               "-I" + os.path.join(ctx.build, "gen"), src, os.path.join(ctx.build, "libharrier.a"),
+               "-o", exe] + libs
+        if ctx.run(cmd, check=False).returncode != 0:
+            # a sanitizer build's library needs its runtime
+            ctx.run(cmd + ["-fsanitize=address,undefined"])
     return ctx.run([exe, opts]).stdout.decode()
 
 
