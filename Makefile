@@ -103,8 +103,12 @@ run: deps all
 test: deps all asan
 	$(PYTHON) tests/run.py
 
+# Capture reading and filters, the rules (replay and scaling), then live
+# capture (needs root): each prints its figures next to its reference.
 bench: deps all
 	$(PYTHON) bench/run.py --build $(BUILD)
+	$(PYTHON) bench/rules_bench.py --build $(BUILD)
+	$(PYTHON) bench/live_bench.py --build $(BUILD)
 
 fuzz: deps
 	$(MAKE) -f fuzz/Makefile
