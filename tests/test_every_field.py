@@ -42,19 +42,28 @@ ARGUMENTS = {
 LAST = ["evt.type.is.open"]
 
 # Unfinished work: run every time, shown as PENDING, not counted (see tests/run.py).
-_DIFFS = "issue 3: evt.category (memory/signal events print 'other'), evt.rawarg.res (<NA> on some exits), fd.dev/.major/.minor (0) differ from sysdig"
+_DIFFS = ("issue 3: evt.category of generic events (sysdig names them after its syscall table's category, "
+          "which ../shared/spec lacks: Harrier prints 'other'); evt.rawarg.res on exits whose res is unsigned "
+          "(brk: sysdig prints the value with the first 'res' parameter's decimal format, Harrier <NA>); "
+          "fd.connected/fd.name_changed (state parsers being filled)")
 PENDING_TESTS = {
-    "test_every_sysdig_field_known": "issue 3: the sysdig fields not computed yet (latency, cpu, nthreads, container mounts ...) are being added",
-    "test_every_sysdig_filter_field_known": "issue 3: evt.around, fd.lnet, fd.rnet are not accepted yet",
-    "test_every_falco_field_known": "issue 3: Falco 0.44's newer fields (proc.aexe, fd.nameraw, fs.path.* ...) are being added",
+    "test_every_sysdig_field_known": "issue 3: evt.latency*, evt.wait_latency not computed yet",
+    "test_every_sysdig_filter_field_known": "issue 3: evt.around is not accepted in filters yet",
+    "test_every_falco_field_known": "issue 3: evt.around is not accepted in filters yet",
     "test_every_field_cat_write": _DIFFS,
     "test_every_field_connect_localhost": _DIFFS,
     "test_every_field_open_multiple_files": _DIFFS,
     "test_every_field_syscall": _DIFFS,
 }
 
+# fd.dev of sockets: sysdig 0.29.3 never sets the device of an fd that
+# socket() creates and prints whatever its reused fd structure held (0x55F8,
+# 0x5644, 0x55EB in three runs on the same capture); Harrier prints 0.
+SOCKET_TYPECHARS = {"4", "6", "u"}
+DEV_FIELDS = {"fd.dev", "fd.dev.major", "fd.dev.minor"}
+
 # Always in the line: they identify the row for the deviation tables.
-KEY = ["evt.num", "thread.tid", "fd.num"]
+KEY = ["evt.num", "thread.tid", "fd.num", "fd.typechar"]
 
 
 def sysdig_field_names(ctx):
@@ -112,8 +121,9 @@ def test_every_falco_field_known(ctx):
     for line in open(path).read().splitlines()[1:]:
         cls, name, ftype, is_list, arg = (line.split("\t") + [""] * 5)[:5]
         if arg == "required":
-            name += "[1]" if any(k in name for k in ("aname", "apid", "aexe", "acmdline", "aenv", "aargs",
-                                                      "arg", "types", "around")) else ".x"
+            # one argument form Falco accepts for each
+            name += {"evt.type.is": ".open", "evt.rawarg": ".fd", "evt.abspath": ".src",
+                     "evt.around": "[1]", "thread.cgroup": ".cpu"}.get(name, "[1]")
         if ctx.inspect("-r", empty, f"{name} exists", check=False).returncode != 0:
             missing.append(name)
     assert not missing, f"{len(missing)} Falco 0.44 fields Harrier does not know: {' '.join(missing)}"
@@ -134,6 +144,8 @@ def compare_every_field(ctx, trace):
             d = pf.deviation_for(name, int(e[0]), field)
             want = d["harrier"] if d else e[j]
             if want == g[j] or (field in pf.VALUE_DEVIATIONS and pf.VALUE_DEVIATIONS[field](want, g[j])):
+                continue
+            if field in DEV_FIELDS and g[j] == "0" and e[fields.index("fd.typechar")] in SOCKET_TYPECHARS:
                 continue
             by_field.setdefault(field, []).append(f"evt {e[0]}: sysdig {want[:120]!r} harrier {g[j][:120]!r}")
     report = [f"{f} ({len(v)} events) e.g. {v[0]}" for f, v in by_field.items()]
