@@ -24,15 +24,6 @@ def hexid(tid):
     """A distinct 64-hex container id per thread of the layouts capture."""
     return "%012x" % tid + HEX[12:]
 
-WIRING = ("harrier-inspect does not attach the container runtime to its state for live captures yet: "
-          "src/cli/harrier-inspect_main.c (cli/detector engineer) must call hr_container_runtime_start "
-          "and hr_state_attach_container_runtime (state/container_runtime.h) when it captures live, and "
-          "hr_container_runtime_stop after freeing the state (checked with a build patched that way)")
-PENDING_TESTS = {
-    "test_live_podman_bash_has_id_name_image": WIRING,
-    "test_live_privileged_container_and_mounts": WIRING,
-    "test_live_runtime_down_keeps_id_and_warns": WIRING,
-}
 
 # ---- cgroup layouts (hand-built captures) ------------------------------------
 

@@ -12,6 +12,7 @@
 #include "capture/live/live_source.h"
 #include "event/event_merge.h"
 #include "format/json_output.h"
+#include "state/container_runtime.h"
 #include "state/state.h"
 
 #define DROP_RULE "Falco internal: syscall event drop"
@@ -337,6 +338,8 @@ void hr_detector_free(struct hr_detector *d)
 	hr_alert_channels_close(&d->channels);
 	free(d->by_rule);
 	hr_state_free(d->state);
+	/* after the state: the runtime serves it until then */
+	hr_container_runtime_stop(d->runtime);
 	hr_event_merge_free(d->merge);
 	hr_alert_formats_free(&d->formats);
 	hr_sb_free(&d->out);

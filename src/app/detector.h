@@ -33,6 +33,7 @@ struct hr_detector {
 	struct hr_alert_channels channels;
 	struct hr_state *state;
 	struct hr_event_merge *merge; /* replay: Falco's view of a capture's events */
+	struct hr_container_runtime *runtime; /* live: container metadata lookups, or NULL */
 	struct hr_field_ctx fields;
 	struct hr_strbuf out;
 	bool match_all;      /* rule_matching: all (else the first matching rule only) */

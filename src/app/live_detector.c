@@ -1,5 +1,6 @@
 /* The detector on the live probe (see live_detector.h). */
 #include "app/live_detector.h"
+#include "state/container_runtime.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -142,6 +143,12 @@ struct hr_source *hr_live_detector_open(struct hr_detector *d, const struct hr_c
 		return NULL;
 	}
 	d->live = true;
+	/* container metadata from docker/podman, looked up off the event loop */
+	struct hr_container_runtime_config rc;
+	hr_container_runtime_config_default(&rc);
+	d->runtime = hr_container_runtime_start(&rc);
+	if (d->runtime)
+		hr_state_attach_container_runtime(d->state, d->runtime);
 	d->drops.read_counts = read_probe_counts;
 	d->drops.counts_ctx = src;
 	return src;

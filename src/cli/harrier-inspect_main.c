@@ -22,6 +22,7 @@
 #include "filter/filter.h"
 #include "format/event_args.h"
 #include "format/line_format.h"
+#include "state/container_runtime.h"
 #include "state/state.h"
 
 /* Every command-line choice, in one place so that new flags only add here. */
@@ -414,6 +415,15 @@ int main(int argc, char **argv)
 		hr_filter_free(in.filter);
 		return EXIT_READ_ERROR;
 	}
+	/* live: container metadata from docker/podman, looked up off the event loop */
+	struct hr_container_runtime *runtime = NULL;
+	if (!opt.read_path) {
+		struct hr_container_runtime_config rc;
+		hr_container_runtime_config_default(&rc);
+		runtime = hr_container_runtime_start(&rc);
+		if (runtime)
+			hr_state_attach_container_runtime(in.state, runtime);
+	}
 	hr_field_ctx_init(&in.fields, in.state);
 	/* -j renders byte buffers for JSON (never cut to 80 characters) */
 	if (opt.json)
@@ -427,6 +437,7 @@ int main(int argc, char **argv)
 			fprintf(stderr, "harrier-inspect: %s\n", err);
 			hr_source_close(r);
 			hr_state_free(in.state);
+			hr_container_runtime_stop(runtime);
 			hr_line_format_free(in.format);
 			hr_filter_free(in.filter);
 			return EXIT_WRITE_ERROR;
@@ -456,6 +467,7 @@ int main(int argc, char **argv)
 	}
 	hr_source_close(r);
 	hr_state_free(in.state);
+	hr_container_runtime_stop(runtime); /* after the state it serves */
 	hr_line_format_free(in.format);
 	hr_line_format_free(in.plugin_format);
 	hr_filter_free(in.filter);
