@@ -25,13 +25,6 @@ NAME_FIELDS = ["fd.cip.name", "fd.sip.name", "fd.lip.name", "fd.rip.name"]
 STATE_FIELDS = ["fd.connected", "fd.name_changed"]
 
 PENDING_TESTS = {
-    "test_connected_and_name_changed_match_sysdig":
-        "issue 3: the parsers (src/state/state_events.c, procfields) do not set hr_fd.connected and "
-        "hr_fd.name_changed_num yet (connect/accept/successful socket I/O, proc-list TCP sockets; any "
-        "event whose parsing changes or creates an fd name)",
-    "test_open_records_raw_name_inode_and_layers":
-        "issue 3: the open parsers (src/state/state_events.c, procfields) do not fill hr_fd.name_raw, "
-        "hr_fd.ino and hr_fd.overlay_upper/lower from open/openat/openat2/creat exits yet",
     "test_local_and_remote_networks_in_filters":
         "issue 3: src/filter/filter_compile.c refuses fd.lnet/fd.rnet (their extraction gives the local/"
         "remote address; the filter needs them as single-slot network companions like fd.cnet)",

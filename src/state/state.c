@@ -360,6 +360,9 @@ static void add_listed_fd(struct hr_state *s, int64_t tid, const struct hr_fd_en
 		/* sinsp 0.29.3 does not know the newer types and drops them. */
 		return;
 	}
+	/* Falco takes a listed TCP connection for a connected socket. */
+	if ((fd.type == HR_FD_IPV4_SOCK || fd.type == HR_FD_IPV6_SOCK) && fd.l4proto == HR_L4_TCP)
+		fd.connected = true;
 	/* Listed fds stay with the thread listed with them, whatever its
 	 * CLONE_FILES flag says. */
 	uint32_t saved = t->flags;

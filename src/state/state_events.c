@@ -252,6 +252,8 @@ static const struct hr_event *input_source(const struct hr_event *e, unsigned ex
 static struct hr_fd *add_fd(struct hr_state *s, struct hr_event *e, int64_t fd, const struct hr_fd *proto)
 {
 	struct hr_fd *f = hr_fdt_add(s, e->thread, fd, proto);
+	if (f->name.len != 0)
+		f->name_changed_num = e->num;
 	e->fd = f;
 	return f;
 }
@@ -264,6 +266,12 @@ static void add_simple_fd(struct hr_state *s, struct hr_event *e, int64_t fd, ui
 	memset(&proto, 0, sizeof(proto));
 	proto.type = type;
 	add_fd(s, e, fd, &proto);
+}
+
+/* Falco's fd.name_changed: this event's parsing gave the fd a name. */
+static void mark_renamed(struct hr_fd *f, const struct hr_event *e)
+{
+	f->name_changed_num = e->num;
 }
 
 /* ---- files ---- */
@@ -326,11 +334,25 @@ static void parse_open_exit(struct hr_state *s, struct hr_event *e)
 	uint32_t namelen = 0, flags = 0, dev = 0;
 	int64_t dirfd = -100;
 	struct hr_bytes dir = {0};
+	/* Falco reads the overlay layer bits and the inode from the exit only:
+	 * the enter's flags never carry them. */
+	uint32_t exit_flags = 0;
+	bool upper = false, lower = false;
+	uint64_t ino = 0;
 
 	if (type == EV_OPEN_X || type == EV_CREAT_X) {
 		param_path(e, 1, name, &namelen);
 		unsigned dev_index = type == EV_OPEN_X ? 4 : 3;
 		flags = type == EV_OPEN_X ? hr_p_u32(e, 2, 0) : 0;
+		if (type == EV_OPEN_X) {
+			exit_flags = flags;
+		} else if (e->nparams > 5) {
+			uint32_t creat_flags = hr_p_u32(e, 5, 0);
+			upper = creat_flags & 1u;  /* FD_UPPER_LAYER_CREAT */
+			lower = creat_flags & 2u;  /* FD_LOWER_LAYER_CREAT */
+		}
+		if (e->nparams > dev_index + 1)
+			ino = hr_p_u64(e, dev_index + 1, 0);
 		if (e->nparams > dev_index)
 			dev = hr_p_u32(e, dev_index, 0);
 		if (en && en->nparams >= (type == EV_OPEN_X ? 2u : 1u)) {
@@ -356,9 +378,13 @@ static void parse_open_exit(struct hr_state *s, struct hr_event *e)
 	} else if (type == EV_OPENAT_2_X || type == EV_OPENAT2_X) {
 		param_path(e, 2, name, &namelen);
 		flags = hr_p_u32(e, 3, 0);
+		exit_flags = flags;
 		dirfd = hr_p_i64(e, 1, -100);
+		unsigned dev_index = type == EV_OPENAT_2_X ? 5 : 6;
 		if (type == EV_OPENAT_2_X && e->nparams > 5)
 			dev = hr_p_u32(e, 5, 0);
+		if (e->nparams > dev_index + 1)
+			ino = hr_p_u64(e, dev_index + 1, 0);
 		if (en && en->nparams >= 3) {
 			char ename[HR_MAX_PATH];
 			uint32_t elen;
@@ -390,8 +416,15 @@ static void parse_open_exit(struct hr_state *s, struct hr_event *e)
 	proto.type = (flags & (1u << 10)) ? HR_FD_DIRECTORY : HR_FD_FILE;
 	proto.open_flags = flags;
 	proto.dev = dev;
-	if (type == EV_OPEN_BY_HANDLE_AT_X)
+	if (type == EV_OPEN_BY_HANDLE_AT_X) {
 		proto.ino = hr_p_u64(e, 5, 0);
+	} else {
+		proto.ino = ino;
+		proto.name_raw.p = name;
+		proto.name_raw.len = (uint32_t)strnlen(name, namelen);
+	}
+	proto.overlay_upper = upper || (exit_flags & 0x8000u);  /* FD_UPPER_LAYER */
+	proto.overlay_lower = lower || (exit_flags & 0x10000u); /* FD_LOWER_LAYER */
 	proto.name.p = full;
 	proto.name.len = (uint32_t)strlen(full);
 	add_fd(s, e, fd, &proto);
@@ -622,6 +655,7 @@ static void parse_bind_exit(struct hr_event *e)
 		}
 	}
 	hr_name_sockaddr_param(&f->name, p, len);
+	mark_renamed(f, e);
 }
 
 static void parse_connect_enter(struct hr_event *e)
@@ -650,6 +684,7 @@ static void parse_connect_enter(struct hr_event *e)
 		f->dport = port;
 	} else {
 		hr_name_sockaddr_param(&f->name, p, len);
+		mark_renamed(f, e);
 		set_unix_info(f, p, len);
 	}
 }
@@ -677,9 +712,11 @@ static void parse_connect_exit(struct hr_event *e)
 	int64_t res = hr_p_i64(e, 0, 0);
 	if (res < 0 && res != -115)
 		return;
+	f->connected = true;
 	if (e->nparams_indexed < 2 || e->param_len[1] == 0)
 		return;
 	fill_client_socket(f, e->param[1], e->param_len[1]);
+	mark_renamed(f, e);
 }
 
 static void parse_accept_exit(struct hr_state *s, struct hr_event *e)
@@ -712,6 +749,7 @@ static void parse_accept_exit(struct hr_state *s, struct hr_event *e)
 	}
 	hr_name_socktuple_param(&f.name, p, len);
 	f.is_role_server = true;
+	f.connected = true;
 	add_fd(s, e, fd, &f);
 	hr_bytes_free(&f.name);
 }
@@ -784,6 +822,8 @@ static void parse_rw_exit(struct hr_state *s, struct hr_event *e, uint32_t eflag
 	const uint8_t *tuple = NULL;
 	uint32_t tuple_len = 0;
 	bool tcp = f->type == HR_FD_IPV4_SOCK && f->l4proto == HR_L4_TCP;
+	if (f->type == HR_FD_IPV4_SOCK || f->type == HR_FD_IPV6_SOCK)
+		f->connected = true;
 	if (f->name.len != 0 && tcp)
 		return;
 	if (incoming) {
@@ -804,6 +844,7 @@ static void parse_rw_exit(struct hr_state *s, struct hr_event *e, uint32_t eflag
 	}
 	if (!update_fd_from_tuple(f, tuple, tuple_len))
 		return;
+	mark_renamed(f, e);
 	if (f->type == HR_FD_IPV4_SOCK || f->type == HR_FD_IPV6_SOCK) {
 		if (!f->is_role_client && !f->is_role_server)
 			guess_role(s, e->thread, f, incoming);
@@ -876,7 +917,9 @@ static void duplicate_fd(struct hr_state *s, struct hr_event *e, struct hr_fd *s
 	struct hr_fd copy = *src;
 	copy.name.p = NULL;
 	hr_bytes_copy(&copy.name, &src->name);
-	add_fd(s, e, newfd, &copy);
+	struct hr_fd *f = add_fd(s, e, newfd, &copy);
+	/* The copy keeps the source's name: Falco sees no name change. */
+	f->name_changed_num = copy.name_changed_num;
 	hr_bytes_free(&copy.name);
 }
 
