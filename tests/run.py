@@ -84,12 +84,15 @@ def main():
                     if line.startswith("FAIL"):
                         print(tag + line)
         for mod in mods:
+            # True for a whole module, or a tuple of test-name prefixes
             only_normal = getattr(mod, "NORMAL_BUILD_ONLY", False)
-            if only_normal and build != "build":
+            if only_normal is True and build != "build":
                 continue
             for name in sorted(n for n in dir(mod) if n.startswith("test_")):
                 full = f"{mod.__name__}.{name}"
                 if args.k not in full:
+                    continue
+                if isinstance(only_normal, tuple) and name.startswith(only_normal) and build != "build":
                     continue
                 fn = getattr(mod, name)
                 t0 = time.time()

@@ -43,6 +43,13 @@ CONTAINER_METADATA_NOT_RECORDED = (
 CONTAINER_METADATA_NOT_LIVE = (
     "harrier live finds container.id from cgroups, but container.name/image/privileged stay <NA>: "
     "no runtime (podman API) lookup in the live detector yet (issue 6)")
+# The live scenarios (recorded with harrier-inspect, or judged by harrier
+# live) run on the normal build only: under the sanitizer build on a loaded
+# 2-CPU machine the recorder missed its start markers for 30 s in a CI run.
+# The replay tests over the same stored captures run on both builds, and
+# the live paths themselves run under ASan in test_live/test_live_detector.
+NORMAL_BUILD_ONLY = ("test_live_", "test_detector_")
+
 PENDING_TESTS = {
     "test_live_shell_in_container": CONTAINER_METADATA_NOT_RECORDED,
     "test_live_packet_socket_in_container": CONTAINER_METADATA_NOT_RECORDED,
