@@ -137,7 +137,7 @@ def test_markdown_tables(ctx):
     text = listing(ctx, "m")
     assert "\n## Field Class: fd\n" in text and "\n## Field Class: fs.path\n" in text
     rows = [line for line in text.splitlines() if line.startswith("`")]
-    assert "`fd.lport` | PORT | for TCP/UDP FDs, the local port." in rows
+    assert "`fd.lport` | PORT | port on this host's side of a TCP/UDP socket." in rows
     assert len(rows) == sum(len(f) for _, f in parse(listing(ctx)))
 
 
