@@ -39,6 +39,12 @@ static const struct hr_fd *event_fd(struct hr_field_ctx *ctx, const struct hr_ev
 	return NULL;
 }
 
+/* The fd of an fd event that has a thread, or NULL: the field has no value. */
+static const struct hr_fd *fd_of_fd_event(struct hr_field_ctx *ctx, const struct hr_event *e)
+{
+	return is_fd_event(e) && e->thread ? event_fd(ctx, e) : NULL;
+}
+
 /* The longest path sysdig and Falco build (SCAP_MAX_PATH_SIZE). */
 enum { MAX_PATH_SIZE = 1024 };
 
@@ -201,9 +207,7 @@ static const char *creator_type_char(uint16_t type)
 static bool x_type(struct hr_field *f, struct hr_field_ctx *ctx, const struct hr_event *e, struct hr_value *out)
 {
 	(void)f;
-	if (!is_fd_event(e) || !e->thread)
-		return false;
-	const struct hr_fd *fd = event_fd(ctx, e);
+	const struct hr_fd *fd = fd_of_fd_event(ctx, e);
 	return fd && hr_set_cstr(out, type_name(fd->type));
 }
 
@@ -292,9 +296,7 @@ static bool has_role(const struct hr_fd *fd) { return fd->is_role_server || fd->
 static bool x_cip(struct hr_field *f, struct hr_field_ctx *ctx, const struct hr_event *e, struct hr_value *out)
 {
 	(void)f;
-	if (!is_fd_event(e) || !e->thread)
-		return false;
-	const struct hr_fd *fd = event_fd(ctx, e);
+	const struct hr_fd *fd = fd_of_fd_event(ctx, e);
 	if (!fd || !has_role(fd) || !is_ip_socket(fd))
 		return false;
 	return set_ip(out, fd, fd->sip);
@@ -303,9 +305,7 @@ static bool x_cip(struct hr_field *f, struct hr_field_ctx *ctx, const struct hr_
 static bool x_sip(struct hr_field *f, struct hr_field_ctx *ctx, const struct hr_event *e, struct hr_value *out)
 {
 	(void)f;
-	if (!is_fd_event(e) || !e->thread)
-		return false;
-	const struct hr_fd *fd = event_fd(ctx, e);
+	const struct hr_fd *fd = fd_of_fd_event(ctx, e);
 	if (!fd || !has_role(fd))
 		return false;
 	switch (fd->type) {
@@ -322,9 +322,7 @@ static bool x_sip(struct hr_field *f, struct hr_field_ctx *ctx, const struct hr_
 static bool x_cport(struct hr_field *f, struct hr_field_ctx *ctx, const struct hr_event *e, struct hr_value *out)
 {
 	(void)f;
-	if (!is_fd_event(e) || !e->thread)
-		return false;
-	const struct hr_fd *fd = event_fd(ctx, e);
+	const struct hr_fd *fd = fd_of_fd_event(ctx, e);
 	if (!fd || !has_role(fd))
 		return false;
 	/* sysdig falls through to an empty string for other fds with a role
@@ -335,9 +333,7 @@ static bool x_cport(struct hr_field *f, struct hr_field_ctx *ctx, const struct h
 static bool x_sport(struct hr_field *f, struct hr_field_ctx *ctx, const struct hr_event *e, struct hr_value *out)
 {
 	(void)f;
-	if (!is_fd_event(e) || !e->thread)
-		return false;
-	const struct hr_fd *fd = event_fd(ctx, e);
+	const struct hr_fd *fd = fd_of_fd_event(ctx, e);
 	if (!fd)
 		return false;
 	switch (fd->type) {
@@ -372,9 +368,7 @@ static uint8_t l4proto_of(const struct hr_fd *fd)
 static bool x_l4proto(struct hr_field *f, struct hr_field_ctx *ctx, const struct hr_event *e, struct hr_value *out)
 {
 	(void)f;
-	if (!is_fd_event(e) || !e->thread)
-		return false;
-	const struct hr_fd *fd = event_fd(ctx, e);
+	const struct hr_fd *fd = fd_of_fd_event(ctx, e);
 	if (!fd)
 		return false;
 	switch (l4proto_of(fd)) {
@@ -389,9 +383,7 @@ static bool x_l4proto(struct hr_field *f, struct hr_field_ctx *ctx, const struct
 static bool x_sockfamily(struct hr_field *f, struct hr_field_ctx *ctx, const struct hr_event *e, struct hr_value *out)
 {
 	(void)f;
-	if (!is_fd_event(e) || !e->thread)
-		return false;
-	const struct hr_fd *fd = event_fd(ctx, e);
+	const struct hr_fd *fd = fd_of_fd_event(ctx, e);
 	if (!fd)
 		return false;
 	switch (fd->type) {
@@ -452,9 +444,7 @@ static bool x_containerdirectory(struct hr_field *f, struct hr_field_ctx *ctx, c
  * names unless asked to); empty for the cases sysdig leaves empty. */
 static bool x_cproto(struct hr_field *f, struct hr_field_ctx *ctx, const struct hr_event *e, struct hr_value *out)
 {
-	if (!is_fd_event(e) || !e->thread)
-		return false;
-	const struct hr_fd *fd = event_fd(ctx, e);
+	const struct hr_fd *fd = fd_of_fd_event(ctx, e);
 	if (!fd || !has_role(fd))
 		return false;
 	if (!is_ip_socket(fd))
@@ -466,9 +456,7 @@ static bool x_cproto(struct hr_field *f, struct hr_field_ctx *ctx, const struct 
 
 static bool x_sproto(struct hr_field *f, struct hr_field_ctx *ctx, const struct hr_event *e, struct hr_value *out)
 {
-	if (!is_fd_event(e) || !e->thread)
-		return false;
-	const struct hr_fd *fd = event_fd(ctx, e);
+	const struct hr_fd *fd = fd_of_fd_event(ctx, e);
 	if (!fd)
 		return false;
 	switch (fd->type) {
@@ -642,9 +630,7 @@ static bool x_rproto(struct hr_field *f, struct hr_field_ctx *ctx, const struct 
 static bool x_is_server(struct hr_field *f, struct hr_field_ctx *ctx, const struct hr_event *e, struct hr_value *out)
 {
 	(void)f;
-	if (!is_fd_event(e) || !e->thread)
-		return false;
-	const struct hr_fd *fd = event_fd(ctx, e);
+	const struct hr_fd *fd = fd_of_fd_event(ctx, e);
 	if (!fd)
 		return false;
 	switch (fd->type) {
@@ -670,9 +656,7 @@ static bool x_domain_name(struct hr_field *f, struct hr_field_ctx *ctx, const st
 static bool x_connected(struct hr_field *f, struct hr_field_ctx *ctx, const struct hr_event *e, struct hr_value *out)
 {
 	(void)f;
-	if (!is_fd_event(e) || !e->thread)
-		return false;
-	const struct hr_fd *fd = event_fd(ctx, e);
+	const struct hr_fd *fd = fd_of_fd_event(ctx, e);
 	return fd && hr_set_bool(out, fd->connected);
 }
 
@@ -680,9 +664,7 @@ static bool x_name_changed(struct hr_field *f, struct hr_field_ctx *ctx, const s
 			   struct hr_value *out)
 {
 	(void)f;
-	if (!is_fd_event(e) || !e->thread)
-		return false;
-	const struct hr_fd *fd = event_fd(ctx, e);
+	const struct hr_fd *fd = fd_of_fd_event(ctx, e);
 	return fd && hr_set_bool(out, fd->name_changed_num == e->num && e->num != 0);
 }
 
@@ -691,9 +673,7 @@ static bool x_name_changed(struct hr_field *f, struct hr_field_ctx *ctx, const s
 static bool x_ino(struct hr_field *f, struct hr_field_ctx *ctx, const struct hr_event *e, struct hr_value *out)
 {
 	(void)f;
-	if (!is_fd_event(e) || !e->thread)
-		return false;
-	const struct hr_fd *fd = event_fd(ctx, e);
+	const struct hr_fd *fd = fd_of_fd_event(ctx, e);
 	return fd && hr_set_i64(out, HR_PT_INT64, (int64_t)fd->ino);
 }
 
@@ -754,9 +734,7 @@ static bool x_is_upper_layer(struct hr_field *f, struct hr_field_ctx *ctx, const
 			     struct hr_value *out)
 {
 	(void)f;
-	if (!is_fd_event(e) || !e->thread)
-		return false;
-	const struct hr_fd *fd = event_fd(ctx, e);
+	const struct hr_fd *fd = fd_of_fd_event(ctx, e);
 	return fd && hr_set_bool(out, fd->overlay_upper);
 }
 
@@ -764,9 +742,7 @@ static bool x_is_lower_layer(struct hr_field *f, struct hr_field_ctx *ctx, const
 			     struct hr_value *out)
 {
 	(void)f;
-	if (!is_fd_event(e) || !e->thread)
-		return false;
-	const struct hr_fd *fd = event_fd(ctx, e);
+	const struct hr_fd *fd = fd_of_fd_event(ctx, e);
 	return fd && hr_set_bool(out, fd->overlay_lower);
 }
 
@@ -831,9 +807,7 @@ static bool x_types(struct hr_field *f, struct hr_field_ctx *ctx, const struct h
 enum { DEV_ALL, DEV_MAJOR, DEV_MINOR };
 static bool device(struct hr_field_ctx *ctx, const struct hr_event *e, int part, struct hr_value *out)
 {
-	if (!is_fd_event(e) || !e->thread)
-		return false;
-	const struct hr_fd *fd = event_fd(ctx, e);
+	const struct hr_fd *fd = fd_of_fd_event(ctx, e);
 	if (!fd)
 		return false;
 	uint32_t dev = fd->dev;
