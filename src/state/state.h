@@ -207,6 +207,12 @@ void hr_state_each_container(const struct hr_state *s, void (*fn)(void *ctx, con
  */
 struct hr_container_runtime;
 void hr_state_attach_container_runtime(struct hr_state *s, struct hr_container_runtime *rt);
+
+/* The text of /proc/PID/cgroup (modified in place) as scap's
+ * "controller=path" items, each NUL-terminated, into `out`: one item per
+ * controller of each v1 line; the unified (v2) line counts for cpu, memory
+ * and cpuset when there are no v1 lines. Returns the bytes used. */
+size_t hr_proc_cgroups_items(char *text, char *out, size_t cap);
 /* Takes the runtime's answers now (the state also does this before each
  * event); for consumers that look at containers while no events flow. */
 void hr_state_poll_containers(struct hr_state *s);

@@ -324,13 +324,44 @@ static void note_container(struct hr_state *s, const char *id, int32_t type, boo
 		ask_runtime(s, c, full_id, type == CT_PODMAN ? HR_ENGINE_PODMAN : HR_ENGINE_DOCKER);
 }
 
-/*
- * Live threads whose events or process-scan records carry no cgroups: read
- * /proc/<tid>/cgroup as scap's process scan does, one "controller=path"
- * item per controller of each v1 line; the unified (v2) line counts for
- * cpu, memory and cpuset only when there are no v1 lines. False when the
- * thread is gone.
- */
+size_t hr_proc_cgroups_items(char *text, char *out, size_t cap)
+{
+	size_t used = 0;
+	const char *unified = NULL;
+	for (char *line = text, *nl; line && *line; line = nl) {
+		nl = strchr(line, '\n');
+		if (nl)
+			*nl++ = 0;
+		char *c1 = strchr(line, ':');
+		char *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
+		if (!c2)
+			continue;
+		*c2 = 0;
+		if (c2 == c1 + 1) {
+			unified = c2 + 1;
+			continue;
+		}
+		for (char *save, *ctrl = strtok_r(c1 + 1, ",", &save); ctrl; ctrl = strtok_r(NULL, ",", &save)) {
+			int w = snprintf(out + used, cap - used, "%s=%s", ctrl, c2 + 1);
+			if (w < 0 || (size_t)w >= cap - used)
+				return used;
+			used += (size_t)w + 1;
+		}
+	}
+	static const char *const v2_controllers[] = {"cpu", "memory", "cpuset"};
+	bool has_v1 = used > 0;
+	for (size_t i = 0; !has_v1 && unified && i < 3; i++) {
+		int w = snprintf(out + used, cap - used, "%s=%s", v2_controllers[i], unified);
+		if (w < 0 || (size_t)w >= cap - used)
+			break;
+		used += (size_t)w + 1;
+	}
+	return used;
+}
+
+/* Live threads whose events or process-scan records carry no cgroups: read
+ * /proc/<tid>/cgroup as scap's process scan does. False when the thread is
+ * gone. */
 static bool read_proc_cgroups(struct hr_thread *t)
 {
 	char path[64], text[8192];
@@ -344,38 +375,7 @@ static bool read_proc_cgroups(struct hr_thread *t)
 		return false;
 	text[n] = 0;
 	char out[sizeof(text) * 2];
-	size_t used = 0;
-	const char *unified = NULL;
-	for (char *line = text, *nl; line && *line; line = nl) {
-		nl = strchr(line, '\n');
-		if (nl)
-			*nl++ = 0;
-		char *c1 = strchr(line, ':');
-		char *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
-		if (!c2)
-			continue;
-		*c2 = 0;
-		const char *cg = c2 + 1;
-		if (c2 == c1 + 1) {
-			unified = cg;
-			continue;
-		}
-		for (char *save, *ctrl = strtok_r(c1 + 1, ",", &save); ctrl; ctrl = strtok_r(NULL, ",", &save)) {
-			int w = snprintf(out + used, sizeof(out) - used, "%s=%s", ctrl, cg);
-			if (w < 0 || (size_t)w >= sizeof(out) - used)
-				break;
-			used += (size_t)w + 1;
-		}
-	}
-	if (!used && unified) {
-		static const char *const v2[] = {"cpu", "memory", "cpuset"};
-		for (size_t i = 0; i < 3; i++) {
-			int w = snprintf(out + used, sizeof(out) - used, "%s=%s", v2[i], unified);
-			if (w < 0 || (size_t)w >= sizeof(out) - used)
-				break;
-			used += (size_t)w + 1;
-		}
-	}
+	size_t used = hr_proc_cgroups_items(text, out, sizeof(out));
 	hr_bytes_set(&t->cgroups, out, (uint32_t)used);
 	return true;
 }

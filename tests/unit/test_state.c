@@ -513,6 +513,31 @@ static void test_cgroup_layouts(void)
 	hr_state_free(s);
 }
 
+/* The items joined by '|' so that a case reads as one string. */
+static void check_cgroup_items(const char *what, const char *proc_text, const char *want)
+{
+	char text[512], out[512], joined[512];
+	snprintf(text, sizeof text, "%s", proc_text);
+	size_t used = hr_proc_cgroups_items(text, out, sizeof out);
+	size_t j = 0;
+	for (size_t pos = 0; pos < used; pos += strlen(out + pos) + 1)
+		j += (size_t)snprintf(joined + j, sizeof joined - j, "%s%s", j ? "|" : "", out + pos);
+	joined[j] = 0;
+	check_str(what, joined, want);
+}
+
+static void test_proc_cgroup_items(void)
+{
+	check_cgroup_items("v1 lines, one item per controller",
+			   "12:cpu,cpuacct:/a\n4:memory:/b\n0::/unified\n", "cpu=/a|cpuacct=/a|memory=/b");
+	check_cgroup_items("v2 only: the unified line for cpu, memory and cpuset", "0::/c\n",
+			   "cpu=/c|memory=/c|cpuset=/c");
+	check_cgroup_items("no cgroups", "", "");
+	char small[8];
+	char text[] = "3:cpu:/long/path\n";
+	check_int("an item that does not fit is left out", (long long)hr_proc_cgroups_items(text, small, sizeof small), 0);
+}
+
 static void test_container_events(void)
 {
 	struct hr_state *s = base_state();
@@ -714,6 +739,7 @@ void unit_state(unsigned *passed, unsigned *failed)
 	test_dup_fcntl_chdir_ids();
 	test_clone_execve();
 	test_cgroup_layouts();
+	test_proc_cgroup_items();
 	test_container_events();
 	test_procexit_deferred();
 	test_bounded_memory();

@@ -15,6 +15,8 @@
 #include <sys/statvfs.h>
 #include <unistd.h>
 
+#include "state/state.h"
+
 /* PPM clone flags a listed non-main thread carries. */
 enum { PPM_CL_CLONE_FILES = 1, PPM_CL_CLONE_THREAD = 8192 };
 enum { L4_TCP = 2, L4_UDP = 3 };
@@ -277,40 +279,6 @@ static int64_t status_last(const char *status, const char *key)
 		end = next;
 	}
 	return r;
-}
-
-size_t hr_proc_cgroups_items(char *text, char *out, size_t cap)
-{
-	size_t used = 0;
-	const char *unified = NULL;
-	for (char *line = text, *nl; line && *line; line = nl) {
-		nl = strchr(line, '\n');
-		if (nl)
-			*nl++ = 0;
-		char *c1 = strchr(line, ':');
-		char *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
-		if (!c2)
-			continue;
-		*c2 = 0;
-		if (c2 == c1 + 1) {
-			unified = c2 + 1;
-			continue;
-		}
-		for (char *save, *ctrl = strtok_r(c1 + 1, ",", &save); ctrl; ctrl = strtok_r(NULL, ",", &save)) {
-			int w = snprintf(out + used, cap - used, "%s=%s", ctrl, c2 + 1);
-			if (w < 0 || (size_t)w >= cap - used)
-				return used;
-			used += (size_t)w + 1;
-		}
-	}
-	static const char *const v2_controllers[] = {"cpu", "memory", "cpuset"};
-	for (size_t i = 0; !used && unified && i < 3; i++) {
-		int w = snprintf(out + used, cap - used, "%s=%s", v2_controllers[i], unified);
-		if (w < 0 || (size_t)w >= cap - used)
-			break;
-		used += (size_t)w + 1;
-	}
-	return used;
 }
 
 /* Whether the thread (`uid`, `gid`) may write its executable `st` on a

@@ -28,12 +28,6 @@ bool hr_proc_scan_next(struct hr_proc_scan *ps, struct hr_record *rec);
 
 void hr_proc_scan_close(struct hr_proc_scan *ps);
 
-/* The text of /proc/PID/cgroup (modified in place) as scap's
- * "controller=path" items, each NUL-terminated, into `out`: one item per
- * controller of each v1 line; the unified (v2) line counts for cpu, memory
- * and cpuset when there are no v1 lines. Returns the bytes used. */
-size_t hr_proc_cgroups_items(char *text, char *out, size_t cap);
-
 /* Linux open(2) flags to the PPM_O_* bits of scap files. */
 uint32_t hr_linux_open_flags_to_ppm(uint32_t flags);
 
