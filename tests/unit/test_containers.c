@@ -21,24 +21,8 @@
 #include "state/json_doc.h"
 #include "state/state.h"
 
-static unsigned n_passed, n_failed;
-
-static void check(bool ok, const char *what, const char *detail)
-{
-	if (ok) {
-		n_passed++;
-		return;
-	}
-	n_failed++;
-	printf("FAIL containers: %s%s%s\n", what, detail ? ": " : "", detail ? detail : "");
-}
-
-static void check_str(const char *what, const char *got, const char *want)
-{
-	char detail[600];
-	snprintf(detail, sizeof detail, "got [%s] want [%s]", got ? got : "(null)", want);
-	check(got && strcmp(got, want) == 0, what, detail);
-}
+#define UNIT_SUITE "containers"
+#include "unit_check.h"
 
 static const char *str(const struct hr_bytes *b)
 {

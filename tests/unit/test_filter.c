@@ -10,17 +10,8 @@
 
 #include "filter/filter.h"
 
-static unsigned n_passed, n_failed;
-
-static void check(bool ok, const char *what, const char *detail)
-{
-	if (ok) {
-		n_passed++;
-		return;
-	}
-	n_failed++;
-	printf("FAIL filter: %s%s%s\n", what, detail ? ": " : "", detail ? detail : "");
-}
+#define UNIT_SUITE "filter"
+#include "unit_check.h"
 
 static uint16_t event_id(const char *name, bool enter)
 {

@@ -12,17 +12,8 @@
 #include "rules/rules_condition.h"
 #include "rules/rules_loader.h"
 
-static unsigned n_passed, n_failed;
-
-static void check(bool ok, const char *what, const char *detail)
-{
-	if (ok) {
-		n_passed++;
-		return;
-	}
-	n_failed++;
-	printf("FAIL rules: %s%s%s\n", what, detail ? ": " : "", detail ? detail : "");
-}
+#define UNIT_SUITE "rules"
+#include "unit_check.h"
 
 /* The location of item type `type`, or NULL (as the conformance runner
  * matches: any location of the message). */

@@ -12,31 +12,8 @@
 #include "state/state.h"
 #include "state/state_event_ids.h"
 
-static unsigned n_passed, n_failed;
-
-static void check(bool ok, const char *what, const char *detail)
-{
-	if (ok) {
-		n_passed++;
-		return;
-	}
-	n_failed++;
-	printf("FAIL state: %s%s%s\n", what, detail ? ": " : "", detail ? detail : "");
-}
-
-static void check_str(const char *what, const char *got, const char *want)
-{
-	char detail[600];
-	snprintf(detail, sizeof detail, "got [%s] want [%s]", got ? got : "(null)", want);
-	check(got && strcmp(got, want) == 0, what, detail);
-}
-
-static void check_int(const char *what, long long got, long long want)
-{
-	char detail[100];
-	snprintf(detail, sizeof detail, "got %lld want %lld", got, want);
-	check(got == want, what, detail);
-}
+#define UNIT_SUITE "state"
+#include "unit_check.h"
 
 static const char *str(const struct hr_bytes *b)
 {
