@@ -237,6 +237,18 @@ def bpf_links_attached(pid):
     return n
 
 
+def start_recorder(ctx, out):
+    """harrier-inspect recording live to `out` (for at most 60 s), returned
+    once its probe programs are attached."""
+    rec = subprocess.Popen([ctx.bin("harrier-inspect"), "-M", "60", "-w", out], stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + WAIT_S
+    while bpf_links_attached(rec.pid) < 3:
+        assert rec.poll() is None, "recorder ended: %s" % rec.stderr.read()
+        assert time.monotonic() < deadline, "probe not attached within %.0f s" % WAIT_S
+        time.sleep(0.02)
+    return rec
+
+
 def test_live_recording_read_by_sysdig(ctx):
     """-w records a real capture: sysdig 0.29.3 reads it and shows the same
     values as Harrier's reader for our actions' events (matched by time and
@@ -244,12 +256,7 @@ def test_live_recording_read_by_sysdig(ctx):
     out = os.path.join(ctx.tmp, "live-rec.scap")
     d = os.path.join(ctx.tmp, "live-rec")
     os.makedirs(d, exist_ok=True)
-    rec = subprocess.Popen([ctx.bin("harrier-inspect"), "-M", "60", "-w", out], stderr=subprocess.PIPE, text=True)
-    deadline = time.monotonic() + WAIT_S
-    while bpf_links_attached(rec.pid) < 3:
-        assert rec.poll() is None, "recorder ended: %s" % rec.stderr.read()
-        assert time.monotonic() < deadline, "probe not attached within %.0f s" % WAIT_S
-        time.sleep(0.02)
+    rec = start_recorder(ctx, out)
     name = "recorded-%d.txt" % os.getpid()
     old = os.getcwd()
     os.chdir(d)
@@ -501,12 +508,7 @@ def test_live_recording_of_every_action_read_by_sysdig(ctx):
     out = os.path.join(ctx.tmp, "live-rec-all.scap")
     d = os.path.join(ctx.tmp, "live-rec-all")
     os.makedirs(d, exist_ok=True)
-    rec = subprocess.Popen([ctx.bin("harrier-inspect"), "-M", "60", "-w", out], stderr=subprocess.PIPE, text=True)
-    deadline = time.monotonic() + WAIT_S
-    while bpf_links_attached(rec.pid) < 3:
-        assert rec.poll() is None, "recorder ended: %s" % rec.stderr.read()
-        assert time.monotonic() < deadline, "probe not attached within %.0f s" % WAIT_S
-        time.sleep(0.02)
+    rec = start_recorder(ctx, out)
     script = os.path.join(ctx.tmp, "harrier-rec-memfd-actions.py")  # (one line of proc.args)
     with open(script, "w") as f:
         f.write(ACTIONS_SCRIPT)
@@ -609,12 +611,7 @@ def test_live_ptrace_attach_recorded(ctx):
     the request by name and the target's pid (in the 2022 enter event built
     from the probe's exit), the result; sysdig 0.29.3 reads the same."""
     out = os.path.join(ctx.tmp, "live-ptrace.scap")
-    rec = subprocess.Popen([ctx.bin("harrier-inspect"), "-M", "60", "-w", out], stderr=subprocess.PIPE, text=True)
-    deadline = time.monotonic() + WAIT_S
-    while bpf_links_attached(rec.pid) < 3:
-        assert rec.poll() is None, "recorder ended: %s" % rec.stderr.read()
-        assert time.monotonic() < deadline, "probe not attached within %.0f s" % WAIT_S
-        time.sleep(0.02)
+    rec = start_recorder(ctx, out)
     try:
         target, tracer = subprocess.run(["python3", "-c", PTRACE_SCRIPT], check=True, capture_output=True,
                                         text=True).stdout.split()
