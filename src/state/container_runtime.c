@@ -66,7 +66,7 @@ struct hr_container_runtime {
 	bool warned_unreachable;
 };
 
-static uint64_t now_ns(void)
+uint64_t hr_container_runtime_now_ns(void)
 {
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -290,7 +290,7 @@ static void serve(struct hr_container_runtime *rt, struct request *rq)
 	if (!unreachable)
 		rt->warned_unreachable = false;
 	if (++rq->attempts < rt->cfg.max_attempts) {
-		rq->due_ns = now_ns() + (uint64_t)rt->cfg.retry_ms * 1000000ull * (1ull << (rq->attempts - 1));
+		rq->due_ns = hr_container_runtime_now_ns() + (uint64_t)rt->cfg.retry_ms * 1000000ull * (1ull << (rq->attempts - 1));
 		pthread_mutex_lock(&rt->lock);
 		rq->next = rt->requests;
 		rt->requests = rq;
@@ -316,7 +316,7 @@ static void refresh(struct hr_container_runtime *rt)
 		bool ended = false;
 		if (http_get(rt, k->socket, path, &status, &b, why, sizeof(why)) == HTTP_ANSWERED)
 			ended = status == 404 || (status == 200 && !hr_container_inspect_running(b.p, b.len));
-		uint64_t now = now_ns();
+		uint64_t now = hr_container_runtime_now_ns();
 		if (ended && !k->ended_ns)
 			k->ended_ns = now;
 		if (ended && now - k->ended_ns >= (uint64_t)rt->cfg.evict_after_ms * 1000000ull) {
@@ -349,7 +349,7 @@ static void *worker(void *arg)
 	struct hr_container_runtime *rt = arg;
 	pthread_mutex_lock(&rt->lock);
 	while (!rt->stopping) {
-		uint64_t now = now_ns(), next_due = UINT64_MAX;
+		uint64_t now = hr_container_runtime_now_ns(), next_due = UINT64_MAX;
 		struct request *rq = take_due(rt, now, &next_due);
 		if (rq) {
 			pthread_mutex_unlock(&rt->lock);
@@ -360,7 +360,7 @@ static void *worker(void *arg)
 		if (rt->known && now >= rt->next_refresh_ns) {
 			pthread_mutex_unlock(&rt->lock);
 			refresh(rt);
-			rt->next_refresh_ns = now_ns() + (uint64_t)rt->cfg.refresh_ms * 1000000ull;
+			rt->next_refresh_ns = hr_container_runtime_now_ns() + (uint64_t)rt->cfg.refresh_ms * 1000000ull;
 			pthread_mutex_lock(&rt->lock);
 			continue;
 		}

@@ -45,6 +45,10 @@ void hr_container_runtime_config_default(struct hr_container_runtime_config *c);
 struct hr_container_runtime *hr_container_runtime_start(const struct hr_container_runtime_config *c);
 void hr_container_runtime_stop(struct hr_container_runtime *rt);
 
+/* The clock of the runtime's timers (CLOCK_MONOTONIC, ns), which the state
+ * also uses for its lookup retries. */
+uint64_t hr_container_runtime_now_ns(void);
+
 /* ---- for the state (state_containers.c) and tests ---- */
 
 /* Which API to ask first, from the cgroup layout the id was found in. */

@@ -9,7 +9,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "state/container_runtime.h"
@@ -283,13 +282,6 @@ static bool match_libvirt_lxc(const struct span *cgs, uint32_t n, char *id, size
 	return false;
 }
 
-static uint64_t monotonic_ns(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
-
 /* A lookup that found nothing is asked again by the container's next
  * process event, at most this often. */
 #define LOOKUP_RETRY_NS (5 * 1000000000ull)
@@ -302,7 +294,7 @@ static void ask_runtime(struct hr_state *s, struct hr_container *c, const char *
 		return;
 	if (c->lookup == HR_CONTAINER_LOOKUP_PENDING || c->lookup == HR_CONTAINER_LOOKUP_DONE)
 		return;
-	if (c->lookup == HR_CONTAINER_LOOKUP_FAILED && monotonic_ns() - c->lookup_failed_ns < LOOKUP_RETRY_NS)
+	if (c->lookup == HR_CONTAINER_LOOKUP_FAILED && hr_container_runtime_now_ns() - c->lookup_failed_ns < LOOKUP_RETRY_NS)
 		return;
 	c->lookup = HR_CONTAINER_LOOKUP_PENDING;
 	hr_container_runtime_request(s->container_runtime, full_id, first);
@@ -507,7 +499,7 @@ void hr_containers_poll(struct hr_state *s)
 		struct hr_container *c = *link;
 		if (a->failed) {
 			c->lookup = HR_CONTAINER_LOOKUP_FAILED;
-			c->lookup_failed_ns = monotonic_ns();
+			c->lookup_failed_ns = hr_container_runtime_now_ns();
 		} else {
 			/* Ended: its threads keep the id; its metadata goes. */
 			*link = c->next;
