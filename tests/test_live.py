@@ -685,3 +685,60 @@ def test_live_exec_carries_cwd_cgroups_and_exe_facts(ctx):
     assert ev["proc.is_exe_writable"] == "true" and ev["proc.is_exe_from_memfd"] == "false", ev
     assert ev["evt.rawres"] == "0", ev
     assert mem["proc.exepath"].startswith("/memfd:harrier-memexe"), mem
+
+
+def _recording_shows(ctx, extra_args, key, decode):
+    """Seconds until `harrier-inspect -w - [extra_args] FILTER`, limited to
+    this process, hands the event of an open of `key` to its pipe."""
+    me = os.getpid()
+    rec = subprocess.Popen([ctx.bin("harrier-inspect"), "-M", "60", "-w", "-"] + extra_args +
+                           ["proc.pid=%d" % me], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    got = bytearray()
+    seen = threading.Event()
+
+    def read():
+        dec = decode()
+        while True:
+            chunk = rec.stdout.read1(1 << 16)
+            if not chunk:
+                break
+            got.extend(dec(chunk))
+            if key in got:
+                seen.set()
+
+    t = threading.Thread(target=read, daemon=True)
+    t.start()
+    try:
+        start = time.monotonic()
+        # the probe attaches meanwhile: repeat the open until it is recorded
+        while not seen.wait(0.05):
+            assert rec.poll() is None, "recorder ended: %s" % rec.stderr.read().decode(errors="replace")
+            assert time.monotonic() - start < WAIT_S, (
+                "the recording had not delivered the open of %s after %.0f s" % (key.decode(), WAIT_S))
+            try:
+                os.open(key.decode(), os.O_RDONLY)
+            except OSError:
+                pass
+        return time.monotonic() - start
+    finally:
+        rec.send_signal(signal.SIGINT)
+        rec.wait(timeout=WAIT_S)
+        t.join(timeout=WAIT_S)
+
+
+def test_live_recording_to_a_pipe_is_prompt(ctx):
+    """A live `-w -` hands events to its reader while they happen, even when
+    the machine is quiet and the filter keeps a few events per second (its
+    write buffer is flushed when the rings run empty): a reader of the pipe
+    must see an action within seconds, not when 256 KiB have piled up."""
+    import zlib
+    key = ("/nonexistent-harrier-pipe-%d" % os.getpid()).encode()
+    plain = _recording_shows(ctx, [], key, lambda: (lambda b: b))
+    assert plain < 10, plain
+
+    def gunzip():
+        d = zlib.decompressobj(16 + zlib.MAX_WBITS)
+        return d.decompress
+    key = ("/nonexistent-harrier-pipe-z-%d" % os.getpid()).encode()
+    packed = _recording_shows(ctx, ["-z"], key, gunzip)
+    assert packed < 10, packed

@@ -81,9 +81,9 @@ static int flush_out(struct hr_writer *w)
 	return rc;
 }
 
-/* Runs deflate over `in` (or just finishes the stream when `finish`),
+/* Runs deflate over `in` with the zlib flush `mode` (Z_FINISH ends the stream),
  * collecting compressed bytes in the output buffer. */
-static int deflate_into_out(struct hr_writer *w, const uint8_t *in, size_t n, bool finish)
+static int deflate_into_out(struct hr_writer *w, const uint8_t *in, size_t n, int mode)
 {
 	w->z.next_in = (Bytef *)in;
 	w->z.avail_in = (uInt)n;
@@ -92,7 +92,7 @@ static int deflate_into_out(struct hr_writer *w, const uint8_t *in, size_t n, bo
 			return -1;
 		w->z.next_out = w->out + w->out_len;
 		w->z.avail_out = (uInt)(OUT_BUF_SIZE - w->out_len);
-		int zr = deflate(&w->z, finish ? Z_FINISH : Z_NO_FLUSH);
+		int zr = deflate(&w->z, mode);
 		w->out_len = OUT_BUF_SIZE - w->z.avail_out;
 		if (zr == Z_STREAM_END)
 			return 0;
@@ -101,7 +101,8 @@ static int deflate_into_out(struct hr_writer *w, const uint8_t *in, size_t n, bo
 			w->failed = true;
 			return -1;
 		}
-		if (!finish && w->z.avail_in == 0 && w->z.avail_out > 0)
+		/* done once deflate leaves output room unused: it had no more to give */
+		if (mode != Z_FINISH && w->z.avail_in == 0 && w->z.avail_out > 0)
 			return 0;
 	}
 }
@@ -111,7 +112,7 @@ static int emit(struct hr_writer *w, const uint8_t *p, size_t n)
 	if (w->failed)
 		return -1;
 	if (w->compress)
-		return deflate_into_out(w, p, n, false);
+		return deflate_into_out(w, p, n, Z_NO_FLUSH);
 	if (w->out_len + n > OUT_BUF_SIZE && flush_out(w) < 0)
 		return -1;
 	if (n >= OUT_BUF_SIZE)
@@ -241,12 +242,21 @@ struct hr_writer *hr_writer_open(const char *path, bool compress, char *err, siz
 	return w;
 }
 
+int hr_writer_flush(struct hr_writer *w)
+{
+	if (w->failed)
+		return -1;
+	if (w->compress && deflate_into_out(w, NULL, 0, Z_SYNC_FLUSH) < 0)
+		return -1;
+	return flush_out(w);
+}
+
 int hr_writer_close(struct hr_writer *w, char *err, size_t errlen)
 {
 	if (!w)
 		return 0;
 	if (!w->failed && w->compress)
-		deflate_into_out(w, NULL, 0, true);
+		deflate_into_out(w, NULL, 0, Z_FINISH);
 	if (!w->failed)
 		flush_out(w);
 	if (w->z_ready)

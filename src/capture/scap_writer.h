@@ -36,6 +36,12 @@ int hr_writer_write_event(struct hr_writer *w, const struct hr_event *e, uint32_
  * event, so that the tables are those of the section's start. */
 int hr_writer_write_record(struct hr_writer *w, const struct hr_state *s, const struct hr_record *rec);
 
+/* Hands everything written so far to the file or pipe (a gzip stream is
+ * sync-flushed, so a reader can decompress up to here), for a live -w whose
+ * reader must see events soon after they happen. Returns 0, or -1 with the
+ * error kept for hr_writer_error. */
+int hr_writer_flush(struct hr_writer *w);
+
 /* Flushes and closes; returns 0 on success, -1 with a message otherwise. */
 int hr_writer_close(struct hr_writer *w, char *err, size_t errlen);
 

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "app/fatfile.h"
@@ -201,6 +202,7 @@ struct inspector {
 	const struct inspect_options *opt;
 	struct hr_state *state;
 	struct hr_writer *writer; /* -w, or NULL */
+	uint64_t writer_flushed_ns; /* live -w: CLOCK_MONOTONIC of its last flush */
 	struct hr_line_format *format;
 	struct hr_line_format *plugin_format; /* built at the first plugin event */
 	struct hr_filter *filter;             /* the condition after the options, or NULL */
@@ -343,11 +345,23 @@ static bool filter_wants(void *ctx, uint16_t type)
 	return hr_filter_may_match_type(ctx, type);
 }
 
-/* Live capture: printed events go out whenever the rings run empty. */
+/* Live capture: printed events go out whenever the rings run empty, and a
+ * recording at most every 20 ms, so that `-w -` piped into a reader shows
+ * events as they happen on a quiet machine, without a write per event on a
+ * busy one. */
 static void flush_output(void *ctx)
 {
-	(void)ctx;
+	struct inspector *in = ctx;
 	fflush(stdout);
+	if (!in->writer)
+		return;
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	uint64_t now_ns = (uint64_t)now.tv_sec * 1000000000u + (uint64_t)now.tv_nsec;
+	if (now_ns - in->writer_flushed_ns < 20000000u)
+		return;
+	in->writer_flushed_ns = now_ns;
+	hr_writer_flush(in->writer); /* an error stays in the writer: the next write reports it */
 }
 
 int main(int argc, char **argv)
@@ -377,6 +391,7 @@ int main(int argc, char **argv)
 	if (!opt.read_path) {
 		struct hr_live_options live = {.duration_s = opt.duration_s,
 					       .on_idle = flush_output,
+					       .idle_ctx = &in,
 					       .for_2022_recording = opt.write_path != NULL,
 					       .want_event = in.filter ? filter_wants : NULL,
 					       .want_ctx = in.filter};

@@ -9,6 +9,7 @@ void unit_filter(unsigned *passed, unsigned *failed);
 void unit_rules(unsigned *passed, unsigned *failed);
 void unit_live(unsigned *passed, unsigned *failed);
 void unit_containers(unsigned *passed, unsigned *failed);
+void unit_writer(unsigned *passed, unsigned *failed);
 
 int main(void)
 {
@@ -20,6 +21,7 @@ int main(void)
 	unit_rules(&passed, &failed);
 	unit_live(&passed, &failed);
 	unit_containers(&passed, &failed);
+	unit_writer(&passed, &failed);
 	printf("%u passed, %u failed\n", passed, failed);
 	return failed != 0;
 }

@@ -630,7 +630,9 @@ static enum hr_record_kind next_event(struct live_source *ls, struct hr_record *
 				ls->phase = PH_END;
 				return HR_REC_END;
 			}
-			if (ls->on_idle && ls->idle_us == 0)
+			/* at every wake-up, not only the first: a consumer that
+			 * spaces out its flushes gets its turn while all is quiet */
+			if (ls->on_idle)
 				ls->on_idle(ls->idle_ctx);
 			/* at least 200 us: the rings fill meanwhile, and are then read
 			 * in one go instead of a few events per wake-up */

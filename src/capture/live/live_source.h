@@ -17,9 +17,10 @@ struct hr_live_options {
 	uint32_t snaplen;       /* I/O bytes kept per event; 0 = 80 */
 	uint32_t ring_bytes;    /* per CPU, a power of two; 0 = 8 MiB */
 	double duration_s;      /* stop after this many seconds; 0 = until a signal */
-	/* Called when the rings are empty, before waiting: a printing consumer
-	 * flushes its output here, so that a live viewer sees events promptly
-	 * without a flush per event. May be NULL. */
+	/* Called when the rings are empty, before each wait (every few ms
+	 * while nothing happens): a printing or recording consumer flushes its
+	 * output here, so that a live viewer sees events promptly without a
+	 * flush per event. May be NULL. */
 	void (*on_idle)(void *ctx);
 	void *idle_ctx;
 	/* For recordings sysdig 0.29.3 must read: 2022 ids where they exist,
