@@ -6,7 +6,9 @@ probe is attached), performs real actions, waits until their events have been
 printed, then stops the capture with SIGINT and checks events and fields.
 Needs root, like the capture itself; without it the tests fail.
 """
+import grp
 import os
+import pwd
 import shutil
 import signal
 import socket
@@ -643,6 +645,64 @@ def test_live_ptrace_request_on_the_exit(ctx):
     finally:
         cap.stop()
     assert att["evt.arg.pid"].startswith(target) and att["evt.rawres"] == "0", att
+
+
+def _open_missing_as(path, ids=None):
+    """Runs cat on a missing path, as root or (ids) as another uid and gid."""
+    cmd = ["/bin/cat", path]
+    if ids:
+        cmd = ["setpriv", "--reuid=%d" % ids, "--regid=%d" % ids, "--clear-groups"] + cmd
+    subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+OTHER_ID = 65534  # nobody/nogroup on Debian
+
+
+def test_live_user_and_group_names(ctx):
+    """Live user.name/group.name (with home and shell) come from the host's
+    user list, read at start: a process running as root and one running as
+    another uid and gid."""
+    other, other_group = pwd.getpwuid(OTHER_ID), grp.getgrgid(OTHER_ID)
+    cap = start(ctx, ["user.uid", "user.name", "user.homedir", "user.shell", "group.gid", "group.name"],
+                "evt.type=openat")
+    base = "/nonexistent-harrier-user-%d-" % os.getpid()
+    try:
+        _open_missing_as(base + "root")
+        _open_missing_as(base + "other", OTHER_ID)
+        as_root = cap.wait_for(lambda e: base + "root" in e["evt.args"], "open as root")
+        as_other = cap.wait_for(lambda e: base + "other" in e["evt.args"], "open as uid %d" % OTHER_ID)
+    finally:
+        cap.stop()
+    root = pwd.getpwuid(0)
+    assert (as_root["user.uid"], as_root["user.name"], as_root["user.homedir"], as_root["user.shell"],
+            as_root["group.gid"], as_root["group.name"]) == \
+        ("0", root.pw_name, root.pw_dir, root.pw_shell, "0", grp.getgrgid(0).gr_name), as_root
+    assert (as_other["user.uid"], as_other["user.name"], as_other["user.homedir"], as_other["user.shell"],
+            as_other["group.gid"], as_other["group.name"]) == \
+        (str(OTHER_ID), other.pw_name, other.pw_dir, other.pw_shell, str(OTHER_ID), other_group.gr_name), as_other
+
+
+def test_live_recording_carries_the_user_list(ctx):
+    """-w writes the host's users and groups into the recording: sysdig
+    0.29.3 reads the names back for events of root and of another uid."""
+    out = os.path.join(ctx.tmp, "live-users.scap")
+    base = "/nonexistent-harrier-recuser-%d-" % os.getpid()
+    rec = start_recorder(ctx, out)
+    try:
+        _open_missing_as(base + "root")
+        _open_missing_as(base + "other", OTHER_ID)
+    finally:
+        rec.send_signal(signal.SIGINT)
+        rc = rec.wait(timeout=WAIT_S)
+    assert rc == 0, rec.stderr.read()
+    flt = "evt.type=openat and evt.dir=< and fd.name startswith %s" % base
+    fmt = "*%fd.name %user.uid %user.name %group.name"
+    theirs = sorted(set(ctx.sysdig("-r", out, "-p", fmt, flt).stdout.decode().split("\n")) - {""})
+    mine = sorted(set(ctx.inspect("-r", out, "-p", fmt, flt).stdout.decode().split("\n")) - {""})
+    expected = ["%sother %d %s %s" % (base, OTHER_ID, pwd.getpwuid(OTHER_ID).pw_name, grp.getgrgid(OTHER_ID).gr_name),
+                "%sroot 0 %s %s" % (base, pwd.getpwuid(0).pw_name, grp.getgrgid(0).gr_name)]
+    assert theirs == expected, theirs
+    assert mine == expected, mine
 
 
 PENDING_TESTS = {

@@ -22,6 +22,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
+#include "capture/live/host_users.h"
 #include "capture/live/record_2022.h"
 #include "capture/live/probe_shared.h"
 #include "capture/live/proc_scan.h"
@@ -57,13 +58,14 @@ struct ring {
 /* Fraction of a ring read before the read position is published. */
 #define PUBLISH_EVERY 8
 
-enum phase { PH_SECTION, PH_MACHINE, PH_SCAN, PH_EVENTS, PH_END };
+enum phase { PH_SECTION, PH_MACHINE, PH_USERS, PH_SCAN, PH_EVENTS, PH_END };
 
 struct live_source {
 	struct hr_source base;
 	struct hr_probe *skel;
 	struct ring *rings;
 	int nrings;
+	struct hr_host_users users;
 	struct hr_proc_scan *scan;
 	enum phase phase;
 	uint64_t boot_to_epoch_ns;
@@ -195,6 +197,7 @@ static void live_close(struct hr_source *src)
 		unmap_ring(&ls->rings[i]);
 	free(ls->rings);
 	hr_probe__destroy(ls->skel);
+	hr_host_users_close(&ls->users);
 	hr_proc_scan_close(ls->scan);
 	free(ls);
 }
@@ -252,7 +255,8 @@ static const struct {
 	{HRP_NR_fchdir, HRP_FCHDIR_X}, {HRP_NR_rename, HRP_RENAME_X}, {HRP_NR_mkdir, HRP_MKDIR_2_X},
 	{HRP_NR_creat, HRP_CREAT_X}, {HRP_NR_unlink, HRP_UNLINK_2_X}, {HRP_NR_symlink, HRP_SYMLINK_X},
 	{HRP_NR_chmod, HRP_CHMOD_X}, {HRP_NR_fchmod, HRP_FCHMOD_X}, {HRP_NR_ptrace, HRP_PTRACE_X},
-	{HRP_NR_setuid, HRP_SETUID_X}, {HRP_NR_setgid, HRP_SETGID_X}, {HRP_NR_init_module, HRP_INIT_MODULE_X},
+	{HRP_NR_setuid, HRP_SETUID_X}, {HRP_NR_setgid, HRP_SETGID_X},
+	{HRP_NR_setresuid, HRP_SETRESUID_X}, {HRP_NR_setresgid, HRP_SETRESGID_X}, {HRP_NR_init_module, HRP_INIT_MODULE_X},
 	{HRP_NR_openat, HRP_OPENAT_2_X}, {HRP_NR_mkdirat, HRP_MKDIRAT_X}, {HRP_NR_unlinkat, HRP_UNLINKAT_2_X},
 	{HRP_NR_renameat, HRP_RENAMEAT_X}, {HRP_NR_link, HRP_LINK_2_X}, {HRP_NR_linkat, HRP_LINKAT_2_X}, {HRP_NR_symlinkat, HRP_SYMLINKAT_X},
 	{HRP_NR_fchmodat, HRP_FCHMODAT_X}, {HRP_NR_accept4, HRP_ACCEPT4_6_X}, {HRP_NR_dup3, HRP_DUP3_X},
@@ -696,8 +700,13 @@ static enum hr_record_kind live_next(struct hr_source *src, struct hr_record *re
 		memset(rec, 0, sizeof *rec);
 		rec->kind = HR_REC_MACHINE;
 		machine_info(&rec->u.machine);
-		ls->phase = PH_SCAN;
+		ls->phase = PH_USERS;
 		return HR_REC_MACHINE;
+	case PH_USERS:
+		if (hr_host_users_next(&ls->users, rec))
+			return rec->kind;
+		ls->phase = PH_SCAN;
+		/* fall through */
 	case PH_SCAN:
 		if (hr_proc_scan_next(ls->scan, rec))
 			return rec->kind;

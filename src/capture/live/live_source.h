@@ -1,8 +1,9 @@
 /*
  * Live capture as a record source (capture/source.h): loads the eBPF probe,
- * maps one ring per CPU, streams the /proc scan as thread and fd records,
- * then the probe's events merged by timestamp in scap encoding. SIGINT and
- * SIGTERM (or the duration) end it after the rings are drained.
+ * maps one ring per CPU, streams the host's users and groups and the /proc
+ * scan as user, group, thread and fd records, then the probe's events merged
+ * by timestamp in scap encoding. SIGINT and SIGTERM (or the duration) end it
+ * after the rings are drained.
  */
 #ifndef HR_LIVE_SOURCE_H
 #define HR_LIVE_SOURCE_H

@@ -1059,6 +1059,15 @@ int BPF_PROG(hr_sys_exit, struct pt_regs *regs, long ret)
 		push_u64(s, ret);
 		push_u32(s, (__u32)a.a[0]);
 		return event_submit(s);
+	case HRP_NR_setresuid:
+	case HRP_NR_setresgid:
+		if (!(s = event_begin(nr == HRP_NR_setresuid ? HRP_SETRESUID_X : HRP_SETRESGID_X, 4)))
+			return 0;
+		push_u64(s, ret);
+		push_u32(s, (__u32)a.a[0]);
+		push_u32(s, (__u32)a.a[1]);
+		push_u32(s, (__u32)a.a[2]);
+		return event_submit(s);
 	case HRP_NR_ptrace:
 		if (!(s = event_begin(HRP_PTRACE_X, 5)))
 			return 0;
