@@ -635,8 +635,10 @@ def test_live_ptrace_attach_recorded(ctx):
 
 def test_live_ptrace_request_on_the_exit(ctx):
     """Live (no recording), the probe's ptrace exit carries request and pid
-    (newest layout), as Falco's modern probe sends them."""
-    cap = start(ctx, ["evt.rawres", "evt.arg.request", "evt.arg.pid"], "evt.type in (ptrace, openat)")
+    (the newest layout), and fields see them as Falco 0.44 does: the rules'
+    evt.arg.request works on the exit."""
+    cap = start(ctx, ["evt.num", "evt.rawres", "evt.arg.request", "evt.rawarg.pid", "evt.arg.pid"],
+                "evt.type in (ptrace, openat)")
     try:
         target = subprocess.run(["python3", "-c", PTRACE_SCRIPT], check=True, capture_output=True,
                                 text=True).stdout.split()[0]
@@ -644,7 +646,12 @@ def test_live_ptrace_request_on_the_exit(ctx):
                            "attach")
     finally:
         cap.stop()
-    assert att["evt.arg.pid"].startswith(target) and att["evt.rawres"] == "0", att
+    # evt.arg of a PT_PID is the process it names, evt.rawarg the number
+    assert att["evt.rawarg.pid"] == target and att["evt.arg.pid"] == "python3" and att["evt.rawres"] == "0", att
+    assert " request=11(PTRACE_ATTACH) pid=%s(python3) " % target in " " + att["evt.args"], att
+    # live events are numbered from 1 in the order read, as sysdig numbers them live
+    nums = [int(e["evt.num"]) for e in cap.lines]
+    assert nums[0] >= 1 and all(a < b for a, b in zip(nums, nums[1:])), nums
 
 
 def _open_missing_as(path, ids=None):
@@ -705,12 +712,7 @@ def test_live_recording_carries_the_user_list(ctx):
     assert mine == expected, mine
 
 
-PENDING_TESTS = {
-    "test_live_ptrace_request_on_the_exit":
-        "evt.arg.NAME and evt.args of an exit follow the 2022 layout for ids 2022 knows (fields/format, "
-        "issue 3): ptrace's exit has only res, addr, data there, so request and pid, which the probe sends "
-        "as the newest layout's 4th and 5th parameters, print <NA> live",
-}
+PENDING_TESTS = {}
 
 
 def test_live_exec_carries_cwd_cgroups_and_exe_facts(ctx):

@@ -74,6 +74,7 @@ struct live_source {
 	void (*on_idle)(void *ctx);
 	void *idle_ctx;
 	bool for_2022_recording;
+	uint64_t events_out;      /* events handed out so far (evt.num) */
 	bool draining;            /* stop seen: delivering what the rings held then */
 	unsigned since_stop_check;
 	bool exit_pending;        /* pending_exit (params in ls->event) follows the enter just handed out */
@@ -715,7 +716,15 @@ static enum hr_record_kind live_next(struct hr_source *src, struct hr_record *re
 		ls->phase = PH_EVENTS;
 		/* fall through */
 	case PH_EVENTS:
-		return next_event(ls, rec);
+		if (next_event(ls, rec) == HR_REC_END)
+			return HR_REC_END;
+		/* numbered as sysdig numbers what it reads live, from 1 */
+		rec->event.num = ++ls->events_out;
+		/* the probe sends the newest layout, which rules and fields see
+		 * as Falco 0.44 does (evt.arg.request of a ptrace exit); a
+		 * recording's events are those of 2022, read back as such */
+		rec->event.newest_layout = !ls->for_2022_recording;
+		return HR_REC_EVENT;
 	case PH_END:
 		break;
 	}
