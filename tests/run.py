@@ -65,6 +65,7 @@ def main():
     builds = args.build or [b for b in ("build", "build/asan") if os.path.isdir(os.path.join(ROOT, b))]
 
     passed = failed = pending = 0
+    seconds = {}  # (tag, module) -> wall time, to keep CI's 90-minute budget in view
     mods = load_modules()
     for build in builds:
         ctx = harness.Context(ROOT, os.path.join(ROOT, build))
@@ -88,6 +89,7 @@ def main():
             only_normal = getattr(mod, "NORMAL_BUILD_ONLY", False)
             if only_normal is True and build != "build":
                 continue
+            mod_t0 = time.time()
             for name in sorted(n for n in dir(mod) if n.startswith("test_")):
                 full = f"{mod.__name__}.{name}"
                 if args.k not in full:
@@ -119,6 +121,10 @@ def main():
                         failed += 1
                         print(f"FAIL {tag}{full}: {msg.strip()[:4000]}")
                 sys.stdout.flush()
+            seconds[(tag, mod.__name__)] = seconds.get((tag, mod.__name__), 0) + time.time() - mod_t0
+    slow = [kv for kv in sorted(seconds.items(), key=lambda kv: -kv[1])[:8] if kv[1] >= 1]
+    if slow:
+        print("slowest modules: " + ", ".join(f"{t}{m} {s:.0f}s" for (t, m), s in slow))
     report_conformance()
     if pending:
         print(f"{pending} pending test runs (unfinished work, listed above as PENDING) not counted")
