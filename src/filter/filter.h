@@ -68,4 +68,29 @@ void hr_filter_choose_guard(struct hr_filter *f);
  * once per event, before matching any of them. */
 void hr_field_cache_next_event(struct hr_field_cache *c);
 
+/*
+ * Choosing, per event, the few filters worth evaluating (a rules engine
+ * with many rules): a filter with a guard can only match when one of its
+ * guard's grouped checks holds, and evaluating a group yields every
+ * grouped check that holds, so the candidates come from the groups alone.
+ */
+
+/* The grouped checks of `f`'s guard (ids shared by the cache's filters);
+ * 0 when it has no guard (any event of its types may match). */
+uint32_t hr_filter_guard_checks(const struct hr_filter *f, const uint32_t **checks);
+/* The number of grouped check ids, and the group of one. */
+uint32_t hr_field_cache_checks(const struct hr_field_cache *c);
+uint32_t hr_field_cache_check_group(const struct hr_field_cache *c, uint32_t check);
+/* Evaluates group `group` on the current event (once per event) and
+ * returns the grouped checks of the group that hold (valid until the next
+ * event). */
+uint32_t hr_field_cache_group_holding(struct hr_field_cache *c, uint32_t group, struct hr_field_ctx *ctx,
+				      const struct hr_event *e, const uint32_t **checks);
+
+/* For events whose type alone does not tell which filters can match them
+ * (generic syscall events carry their syscall): false when `f`'s evt.type
+ * checks, answered on `e`, rule out a match whatever its other checks
+ * (needs a shared cache; without one, true). */
+bool hr_filter_may_match_event_type(struct hr_filter *f, struct hr_field_ctx *ctx, const struct hr_event *e);
+
 #endif

@@ -165,6 +165,7 @@ struct hr_const_group {
 	uint32_t *lengths;          /* GK_PREFIX/SUFFIX/SUBSTR: the distinct lengths */
 	uint32_t nlengths, cap_lengths;
 	uint64_t generation;        /* the event the marks below belong to */
+	uint32_t held_first, nheld; /* its checks that hold, in hr_field_cache.held */
 	struct hr_const_entry *entries; /* open addressing by value */
 	uint32_t cap, nentries;
 	struct hr_const_ref *refs;
@@ -180,6 +181,10 @@ struct hr_field_cache {
 	uint32_t *gid_group;        /* per grouped check: its group */
 	uint32_t ngids, cap_gids, cap_gid_groups;
 	uint64_t generation;
+	/* The grouped checks found to hold on the current event, in the
+	 * order their groups were evaluated (each at most once). */
+	uint32_t *held;
+	uint32_t nheld, cap_held;
 };
 
 /* ---- filter_compile.c: typing and building the compiled form ---- */

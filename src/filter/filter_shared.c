@@ -49,12 +49,14 @@ void hr_field_cache_free(struct hr_field_cache *c)
 	free(c->slots);
 	free(c->satisfied);
 	free(c->gid_group);
+	free(c->held);
 	free(c);
 }
 
 void hr_field_cache_next_event(struct hr_field_cache *c)
 {
 	c->generation++;
+	c->nheld = 0;
 }
 
 bool hr_field_cache_value(struct hr_field_cache *c, uint32_t i, struct hr_field_ctx *ctx, const struct hr_event *e,
@@ -229,6 +231,7 @@ static void group_check(struct hr_field_cache *c, struct hr_filter *f, struct hr
 	c->gid_group = grow_array(c->gid_group, &c->cap_gid_groups, c->ngids, sizeof *c->gid_group);
 	c->gid_group[gid] = gi;
 	c->satisfied[gid] = 0;
+	c->held = grow_array(c->held, &c->cap_held, c->ngids, sizeof *c->held);
 	uint32_t n = k->op == OP_IN ? k->nvalues : 1;
 	for (uint32_t i = 0; i < n; i++) {
 		const char *key;
@@ -374,8 +377,13 @@ void hr_filter_share_fields(struct hr_filter *f, struct hr_field_cache *c)
 static void mark(struct hr_field_cache *c, const struct hr_const_group *g, const char *key, uint32_t len)
 {
 	const struct hr_const_entry *en = find_entry(g, key, len);
-	for (uint32_t r = en ? en->first : 0; r; r = g->refs[r - 1].next)
-		c->satisfied[g->refs[r - 1].gid] = c->generation;
+	for (uint32_t r = en ? en->first : 0; r; r = g->refs[r - 1].next) {
+		uint32_t gid = g->refs[r - 1].gid;
+		if (c->satisfied[gid] != c->generation) { /* `contains` may find it twice */
+			c->satisfied[gid] = c->generation;
+			c->held[c->nheld++] = gid;
+		}
+	}
 }
 
 /* One lookup (one per prefix length for `startswith`) marks every check
@@ -438,7 +446,83 @@ bool hr_filter_grouped_check(struct hr_field_cache *c, const struct hr_filter_ch
 	struct hr_const_group *g = &c->groups[k->group - 1];
 	if (g->generation != c->generation) {
 		g->generation = c->generation;
+		g->held_first = c->nheld;
 		evaluate_group(c, g, ctx, e);
+		g->nheld = c->nheld - g->held_first;
 	}
 	return c->satisfied[k->gid] == c->generation;
+}
+
+/* ---- candidates for a rules engine ---- */
+
+uint32_t hr_filter_guard_checks(const struct hr_filter *f, const uint32_t **checks)
+{
+	*checks = f->guard;
+	return f->nguard;
+}
+
+uint32_t hr_field_cache_checks(const struct hr_field_cache *c)
+{
+	return c->ngids;
+}
+
+uint32_t hr_field_cache_check_group(const struct hr_field_cache *c, uint32_t check)
+{
+	return c->gid_group[check];
+}
+
+uint32_t hr_field_cache_group_holding(struct hr_field_cache *c, uint32_t group, struct hr_field_ctx *ctx,
+				      const struct hr_event *e, const uint32_t **checks)
+{
+	struct hr_filter_check probe = {0};
+	probe.group = group + 1;
+	hr_filter_grouped_check(c, &probe, ctx, e);
+	const struct hr_const_group *g = &c->groups[group];
+	*checks = c->held + g->held_first;
+	return g->nheld;
+}
+
+/* ---- event types the type index cannot tell ----
+ * Three-valued: evt.type checks (those the type analysis of
+ * filter_compile.c reads) are answered on the event, every other check may
+ * go either way; `not` swaps, `and`/`or` combine. */
+
+enum { MAY_BE_FALSE = 1, MAY_BE_TRUE = 2 };
+
+static unsigned type_outcomes(struct hr_filter *f, uint32_t n, struct hr_field_ctx *ctx, const struct hr_event *e)
+{
+	const struct hr_filter_node *node = &f->nodes[n];
+	switch (node->kind) {
+	case NODE_CHECK: {
+		struct hr_filter_check *k = &f->checks[node->first];
+		bool is_type = !strcmp(f->slots[k->lhs.slot].field.def->name, "evt.type") && k->lhs.nxf == 0 &&
+			       !k->rhs_is_field && k->op != OP_EXISTS && k->op != OP_REGEX;
+		struct hr_value x;
+		if (!is_type || !hr_field_cache_value(f->cache, f->slot_map[k->lhs.slot], ctx, e, &x) ||
+		    hr_filter_class_of_type(x.type) != VCLS_STRING)
+			return MAY_BE_FALSE | MAY_BE_TRUE;
+		return hr_filter_compare_string(k, x.str, (uint32_t)strnlen(x.str, x.len)) ? MAY_BE_TRUE
+											     : MAY_BE_FALSE;
+	}
+	case NODE_NOT: {
+		unsigned o = type_outcomes(f, node->first, ctx, e);
+		return (o & MAY_BE_TRUE ? MAY_BE_FALSE : 0) | (o & MAY_BE_FALSE ? MAY_BE_TRUE : 0);
+	}
+	default: {
+		/* and: true needs every child true, false one child false */
+		bool is_and = node->kind == NODE_AND;
+		unsigned all = MAY_BE_FALSE | MAY_BE_TRUE, any = 0;
+		for (uint32_t ch = node->first; ch != NO_NODE; ch = f->nodes[ch].next) {
+			unsigned o = type_outcomes(f, ch, ctx, e);
+			all &= o;
+			any |= o;
+		}
+		return is_and ? (all & MAY_BE_TRUE) | (any & MAY_BE_FALSE) : (any & MAY_BE_TRUE) | (all & MAY_BE_FALSE);
+	}
+	}
+}
+
+bool hr_filter_may_match_event_type(struct hr_filter *f, struct hr_field_ctx *ctx, const struct hr_event *e)
+{
+	return !f->cache || (type_outcomes(f, f->root, ctx, e) & MAY_BE_TRUE);
 }

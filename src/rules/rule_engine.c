@@ -66,14 +66,97 @@ static bool selected(const struct hr_rule *r, const struct hr_rule_selection *se
 	return false;
 }
 
+/* Generic syscall events (types 0 and 1) are named after the syscall
+ * code they carry. */
+static bool is_generic(uint16_t type)
+{
+	return type <= 1;
+}
+
+static void *zalloc(size_t n, size_t size)
+{
+	void *p = calloc(n ? n : 1, size);
+	if (!p)
+		abort();
+	return p;
+}
+
+static void set_bit(uint64_t *bits, uint32_t i)
+{
+	bits[i >> 6] |= 1ull << (i & 63);
+}
+
+/* The dispatch of `rules`: their bitmaps and the distinct groups their
+ * guards read. */
+static void build_dispatch(struct hr_rule_engine *en, struct hr_rule_dispatch *d, const uint32_t *rules,
+			   uint32_t n)
+{
+	d->members = zalloc(en->nwords, sizeof *d->members);
+	d->unguarded = zalloc(en->nwords, sizeof *d->unguarded);
+	uint32_t ngroups_all = hr_field_cache_checks(en->fields);
+	bool *seen = zalloc(ngroups_all, sizeof *seen); /* per group (there are no more groups than checks) */
+	d->groups = zalloc(ngroups_all, sizeof *d->groups);
+	for (uint32_t i = 0; i < n; i++) {
+		set_bit(d->members, rules[i]);
+		const uint32_t *checks;
+		uint32_t nchecks = hr_filter_guard_checks(hr_ruleset_rule(en->rs, rules[i])->filter, &checks);
+		if (!nchecks)
+			set_bit(d->unguarded, rules[i]);
+		for (uint32_t k = 0; k < nchecks; k++) {
+			uint32_t g = hr_field_cache_check_group(en->fields, checks[k]);
+			if (!seen[g]) {
+				seen[g] = true;
+				d->groups[d->ngroups++] = g;
+			}
+		}
+	}
+	free(seen);
+	d->ready = true;
+}
+
+static void free_dispatch(struct hr_rule_dispatch *d)
+{
+	free(d->members);
+	free(d->unguarded);
+	free(d->groups);
+}
+
+/* guard_first/guard_rules: the rules each grouped check guards. */
+static void index_guards(struct hr_rule_engine *en, uint32_t nrules)
+{
+	uint32_t nchecks = hr_field_cache_checks(en->fields);
+	en->guard_first = zalloc(nchecks + 2, sizeof *en->guard_first);
+	for (int pass = 0; pass < 2; pass++) {
+		uint32_t total = 0;
+		for (uint32_t i = 0; i < nrules; i++) {
+			if (!en->enabled[i])
+				continue;
+			const uint32_t *checks;
+			uint32_t n = hr_filter_guard_checks(hr_ruleset_rule(en->rs, i)->filter, &checks);
+			for (uint32_t k = 0; k < n; k++) {
+				/* pass 0 counts into guard_first[check + 2]; pass 1 fills
+				 * through guard_first[check + 1] as a cursor */
+				if (pass == 0)
+					en->guard_first[checks[k] + 2]++;
+				else
+					en->guard_rules[en->guard_first[checks[k] + 1]++] = i;
+				total++;
+			}
+		}
+		if (pass == 0) {
+			for (uint32_t c = 2; c < nchecks + 2; c++)
+				en->guard_first[c] += en->guard_first[c - 1];
+			en->guard_rules = zalloc(total, sizeof *en->guard_rules);
+		}
+	}
+}
+
 void hr_rule_engine_init(struct hr_rule_engine *en, struct hr_ruleset *rs, const struct hr_rule_selection *sel)
 {
 	memset(en, 0, sizeof *en);
 	en->rs = rs;
 	uint32_t n = hr_ruleset_count(rs);
-	en->enabled = calloc(n + 1, sizeof *en->enabled);
-	if (!en->enabled)
-		abort();
+	en->enabled = zalloc(n + 1, sizeof *en->enabled);
 	en->fields = hr_field_cache_new();
 	for (uint32_t i = 0; i < n; i++) {
 		en->enabled[i] = selected(hr_ruleset_rule(rs, i), sel);
@@ -96,32 +179,92 @@ void hr_rule_engine_init(struct hr_rule_engine *en, struct hr_ruleset *rs, const
 			en->by_type[t][en->nby_type[t]++] = i;
 		}
 	}
+	en->nwords = (n + 63) / 64;
+	en->candidates = zalloc(en->nwords, sizeof *en->candidates);
+	index_guards(en, n);
+	for (unsigned t = 0; t < HR_EVENT_MAX; t++)
+		if (en->nby_type[t] && !is_generic((uint16_t)t))
+			build_dispatch(en, &en->types[t], en->by_type[t], en->nby_type[t]);
 }
 
 void hr_rule_engine_free(struct hr_rule_engine *en)
 {
-	for (unsigned t = 0; t < HR_EVENT_MAX; t++)
+	for (unsigned t = 0; t < HR_EVENT_MAX; t++) {
 		free(en->by_type[t]);
+		free_dispatch(&en->types[t]);
+	}
+	for (unsigned t = 0; t < 2; t++)
+		for (unsigned c = 0; c <= HR_SYSCALL_MAX; c++)
+			free_dispatch(&en->generic[t][c]);
 	for (uint32_t i = 0; i < hr_ruleset_count(en->rs); i++)
 		if (en->enabled[i])
 			hr_filter_share_fields(hr_ruleset_rule(en->rs, i)->filter, NULL);
 	hr_field_cache_free(en->fields);
 	free(en->enabled);
+	free(en->guard_first);
+	free(en->guard_rules);
+	free(en->candidates);
 	memset(en, 0, sizeof *en);
+}
+
+/* A generic event's dispatch: the rules of its type that its syscall's
+ * name (from its code) leaves possible. */
+static const struct hr_rule_dispatch *generic_dispatch(struct hr_rule_engine *en, struct hr_field_ctx *ctx,
+						       const struct hr_event *e)
+{
+	uint16_t code;
+	if (!hr_param_u16(e, 0, &code) || code >= HR_SYSCALL_MAX)
+		code = HR_SYSCALL_MAX;
+	struct hr_rule_dispatch *d = &en->generic[e->type][code];
+	if (d->ready)
+		return d;
+	uint32_t *rules = zalloc(en->nby_type[e->type], sizeof *rules), n = 0;
+	for (uint32_t i = 0; i < en->nby_type[e->type]; i++)
+		if (hr_filter_may_match_event_type(hr_ruleset_rule(en->rs, en->by_type[e->type][i])->filter, ctx, e))
+			rules[n++] = en->by_type[e->type][i];
+	build_dispatch(en, d, rules, n);
+	free(rules);
+	return d;
+}
+
+/* The current event's candidates: the unguarded members, and the members
+ * one of whose guard checks holds. */
+static void choose_candidates(struct hr_rule_engine *en, const struct hr_rule_dispatch *d, struct hr_field_ctx *ctx,
+			      const struct hr_event *e)
+{
+	memcpy(en->candidates, d->unguarded, en->nwords * sizeof *en->candidates);
+	for (uint32_t g = 0; g < d->ngroups; g++) {
+		const uint32_t *held;
+		uint32_t nheld = hr_field_cache_group_holding(en->fields, d->groups[g], ctx, e, &held);
+		for (uint32_t h = 0; h < nheld; h++)
+			for (uint32_t r = en->guard_first[held[h]]; r < en->guard_first[held[h] + 1]; r++)
+				set_bit(en->candidates, en->guard_rules[r]);
+	}
+	for (uint32_t w = 0; w < en->nwords; w++)
+		en->candidates[w] &= d->members[w];
 }
 
 int32_t hr_rule_engine_match(struct hr_rule_engine *en, struct hr_field_ctx *ctx, const struct hr_event *e,
 			     uint32_t from, uint32_t *next)
 {
-	if (e->type >= HR_EVENT_MAX)
+	if (e->type >= HR_EVENT_MAX || !en->nby_type[e->type])
 		return -1;
-	if (from == 0)
+	if (from == 0) {
 		hr_field_cache_next_event(en->fields);
-	const uint32_t *rules = en->by_type[e->type];
-	for (uint32_t i = from; i < en->nby_type[e->type]; i++) {
-		if (hr_filter_match(hr_ruleset_rule(en->rs, rules[i])->filter, ctx, e)) {
-			*next = i + 1;
-			return (int32_t)rules[i];
+		en->current = is_generic(e->type) ? generic_dispatch(en, ctx, e) : &en->types[e->type];
+		choose_candidates(en, en->current, ctx, e);
+	}
+	for (uint32_t w = from >> 6; w < en->nwords; w++) {
+		uint64_t bits = en->candidates[w];
+		if (w == from >> 6)
+			bits &= ~0ull << (from & 63);
+		while (bits) {
+			uint32_t i = w * 64 + (uint32_t)__builtin_ctzll(bits);
+			bits &= bits - 1;
+			if (hr_filter_match(hr_ruleset_rule(en->rs, i)->filter, ctx, e)) {
+				*next = i + 1;
+				return (int32_t)i;
+			}
 		}
 	}
 	return -1;

@@ -1,8 +1,9 @@
 /*
  * Running compiled rules on events: which rules are enabled (priority
  * threshold, -D/-T/-t selections), an index from event type to the
- * enabled rules that can match it (in load order), and the first rule
- * matching an event.
+ * enabled rules that can match it (in load order), the candidates among
+ * them that an event's grouped checks leave, and the first rule matching
+ * an event.
  */
 #ifndef HR_RULE_ENGINE_H
 #define HR_RULE_ENGINE_H
@@ -35,6 +36,18 @@ struct hr_rule_selection {
 	unsigned ntoggles;
 };
 
+/* How the candidates of an event are found: rules with a guard become
+ * candidates when one of their guard's grouped checks holds (their guards'
+ * groups are evaluated once per event), the others always are. Bitmaps
+ * over rule indexes, so candidates come out in load order. */
+struct hr_rule_dispatch {
+	bool ready;
+	uint64_t *members;    /* the rules of this dispatch */
+	uint64_t *unguarded;  /* the members without a guard */
+	uint32_t *groups;     /* the groups the members' guards read */
+	uint32_t ngroups;
+};
+
 struct hr_rule_engine {
 	struct hr_ruleset *rs;
 	/* The enabled rules' fields, extracted once per event for all of
@@ -43,14 +56,24 @@ struct hr_rule_engine {
 	bool *enabled;                  /* per compiled rule */
 	uint32_t *by_type[HR_EVENT_MAX]; /* enabled rules that may match, in load order */
 	uint32_t nby_type[HR_EVENT_MAX];
+	struct hr_rule_dispatch types[HR_EVENT_MAX];
+	/* Generic syscall events, per type and syscall code (the last entry:
+	 * codes with no name), built when first seen. */
+	struct hr_rule_dispatch generic[2][HR_SYSCALL_MAX + 1];
+	/* Per grouped check: the rules whose guard has it (rules from
+	 * guard_rules[guard_first[i]] to guard_rules[guard_first[i + 1]]). */
+	uint32_t *guard_first, *guard_rules;
+	uint32_t nwords;                /* 64-bit words of a rule bitmap */
+	uint64_t *candidates;           /* the current event's */
+	const struct hr_rule_dispatch *current;
 };
 
 void hr_rule_engine_init(struct hr_rule_engine *en, struct hr_ruleset *rs, const struct hr_rule_selection *sel);
 void hr_rule_engine_free(struct hr_rule_engine *en);
 
-/* The first enabled rule (in load order) from position `from` of the
- * event type's list matching `e`, or -1; `*next` is where to continue
- * for `rule_matching: all` (a call with `from` 0 starts a new event). */
+/* The first enabled rule (in load order) from rule index `from` on
+ * matching `e`, or -1; `*next` is where to continue for
+ * `rule_matching: all` (a call with `from` 0 starts a new event). */
 int32_t hr_rule_engine_match(struct hr_rule_engine *en, struct hr_field_ctx *ctx, const struct hr_event *e,
 			     uint32_t from, uint32_t *next);
 
