@@ -3,12 +3,15 @@
  * code it emits (with Falco's message and item), exceptions turned into
  * condition text, list substitution and macro expansion, overrides and
  * appends, multi-file late binding, and the events rules see (enter
- * halves folded into their exits as Falco 0.44 reads captures).
+ * halves folded into their exits as Falco 0.44 reads captures), and the
+ * rule engine's dispatch (generic events by their syscall, candidates from
+ * the guards, load order).
  */
 #include <stdio.h>
 #include <string.h>
 
 #include "event/event_merge.h"
+#include "rules/rule_engine.h"
 #include "rules/rules_condition.h"
 #include "rules/rules_loader.h"
 
@@ -324,6 +327,80 @@ static void test_event_merge(void)
 	hr_event_merge_free(m);
 }
 
+enum { GENERIC_X = 1 };
+
+static uint16_t syscall_code(const char *name)
+{
+	for (uint16_t i = 0; i < HR_SYSCALL_MAX; i++)
+		if (hr_syscall_names[i].name && !strcmp(hr_syscall_names[i].name, name))
+			return i;
+	return 0;
+}
+
+/* Every rule matching `e`, in the order the engine reports them
+ * (rule_matching: all), as a string of rule indexes ("0 2 4"). */
+static const char *all_matches(struct hr_rule_engine *en, struct hr_field_ctx *ctx, const struct hr_event *e)
+{
+	static char out[64];
+	out[0] = 0;
+	uint32_t from = 0;
+	for (int32_t r; (r = hr_rule_engine_match(en, ctx, e, from, &from)) >= 0;)
+		snprintf(out + strlen(out), sizeof out - strlen(out), "%s%d", out[0] ? " " : "", r);
+	return out;
+}
+
+#define NAMED_RULE(name, cond) "- rule: " name "\n  desc: d\n  condition: " cond "\n  output: o\n  priority: info\n"
+
+static void test_engine_dispatch(void)
+{
+	struct hr_ruleset *rs = hr_ruleset_new();
+	struct hr_load_result res;
+	bool ok = hr_ruleset_load(rs, "d.yaml",
+				  NAMED_RULE("r0", "evt.type = mprotect and evt.num = 5")
+				  NAMED_RULE("r1", "evt.type = brk and evt.num = 5")
+				  NAMED_RULE("r2", "not evt.type = arch_prctl and evt.num in (5, 6)")
+				  NAMED_RULE("r3", "evt.type = mprotect and evt.num = 7")
+				  NAMED_RULE("r4", "evt.type = mprotect"),
+				  &res);
+	check(ok && hr_ruleset_count(rs) == 5, "the dispatch rules load", res.nerrors ? res.errors[0].msg : NULL);
+	struct hr_state *st = hr_state_new();
+	struct hr_field_ctx ctx;
+	hr_field_ctx_init(&ctx, st);
+	struct hr_rule_selection sel = {.min_priority = HR_PRIO_DEBUG};
+	struct hr_rule_engine en;
+	hr_rule_engine_init(&en, rs, &sel);
+	uint16_t mprotect = syscall_code("mprotect"), arch_prctl = syscall_code("arch_prctl");
+	check(mprotect && arch_prctl, "mprotect and arch_prctl have syscall codes", NULL);
+	struct hr_event e;
+	const void *p[] = {&mprotect, &mprotect};
+	const uint32_t len[] = {2, 2};
+	make_event(&e, GENERIC_X, 7, 2, p, len);
+	e.num = 5;
+	check_str("a generic mprotect, evt.num 5", all_matches(&en, &ctx, &e), "0 2 4");
+	/* the candidates were the rules the syscall and the guards leave:
+	 * rule 1 (brk) and rule 3 (evt.num 7) were never visited */
+	check_int("candidates of the generic mprotect", (long long)en.candidates[0], (1 << 0) | (1 << 2) | (1 << 4));
+	e.num = 7;
+	check_str("a generic mprotect, evt.num 7", all_matches(&en, &ctx, &e), "3 4");
+	uint32_t first = 99;
+	check_int("the first match only", hr_rule_engine_match(&en, &ctx, &e, 0, &first), 3);
+	p[0] = &arch_prctl;
+	make_event(&e, GENERIC_X, 7, 2, p, len);
+	e.num = 5;
+	check_str("a generic arch_prctl matches none", all_matches(&en, &ctx, &e), "");
+	/* a generic event without its code is named <unknown> */
+	make_event(&e, GENERIC_X, 7, 0, NULL, NULL);
+	e.num = 6;
+	check_str("a generic event without a code", all_matches(&en, &ctx, &e), "2");
+	make_event(&e, READ_X, 7, 0, NULL, NULL);
+	e.num = 6;
+	check_str("a read, evt.num 6", all_matches(&en, &ctx, &e), "2");
+	hr_rule_engine_free(&en);
+	hr_load_result_free(&res);
+	hr_state_free(st);
+	hr_ruleset_free(rs);
+}
+
 void unit_rules(unsigned *passed, unsigned *failed)
 {
 	test_messages();
@@ -331,6 +408,7 @@ void unit_rules(unsigned *passed, unsigned *failed)
 	test_multiple_files();
 	test_priorities();
 	test_event_merge();
+	test_engine_dispatch();
 	*passed += n_passed;
 	*failed += n_failed;
 }
