@@ -5,18 +5,6 @@ import json
 import os
 
 
-
-# Unfinished work: run every time, shown as PENDING, not counted (see tests/run.py).
-PENDING_TESTS = {
-    'test_falco_alerts': "issue 4: the detector must hand the rules src/event/event_merge.c's events (wiring in "
-                         "progress in src/app/detector.c); with it, 16 of 75 alerts still differ: user.name of an "
-                         "unknown uid is '<NA>' in Falco 0.44 (newest sinsp_filtercheck_user), null in Harrier's "
-                         "sysdig-0.29.3 field (cat_write 3, syscall 3); ping_sendto's sendmsg on an fd the state "
-                         "never saw: Falco 0.44's parser infers a UDP socket from the event's tuple "
-                         "(parsers.cpp infer_send_sendto_sendmsg_fdinfo, fd.name 10.0.2.15:1->128.32.41.1:0, "
-                         "fd.l4proto udp, fd.lport 1, fd.rport 0), Harrier's state (as sysdig 0.29.3) has no fd (10)",
-}
-
 def alerts(text):
     return [json.loads(line) for line in text.splitlines() if line.startswith("{")]
 

@@ -99,6 +99,8 @@ bool hr_detector_init(struct hr_detector *d, const struct hr_config *c, struct h
 		free(d->by_rule);
 		return false;
 	}
+	/* the state parses as Falco 0.44's libs, not as sysdig 0.29.3's */
+	hr_state_set_newest_libs(d->state, true);
 	d->merge = hr_event_merge_new();
 	hr_rule_engine_init(&d->engine, rs, sel);
 	hr_alert_formats_init(&d->formats, hr_ruleset_count(rs));

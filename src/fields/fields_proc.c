@@ -1262,6 +1262,16 @@ static const struct hr_user *user_of(struct hr_field_ctx *ctx, uint32_t uid)
 	return uid == NO_ID ? NULL : hr_state_user(ctx->state, uid);
 }
 
+/* An id missing from the user (group) table: sysdig 0.29.3 has no value;
+ * Falco 0.44 (hr_state_newest_libs) names it `root_text` when it is 0 and
+ * "<NA>" otherwise (a NULL `root_text`: "<NA>" always). */
+static bool missing_id_text(struct hr_field_ctx *ctx, uint32_t id, const char *root_text, struct hr_value *out)
+{
+	if (!hr_state_newest_libs(ctx->state))
+		return false;
+	return hr_set_cstr(out, id == 0 && root_text ? root_text : "<NA>");
+}
+
 static bool x_uid(struct hr_field *f, struct hr_field_ctx *ctx, const struct hr_event *e, struct hr_value *out)
 {
 	(void)f, (void)ctx;
@@ -1273,21 +1283,27 @@ static bool x_user_name(struct hr_field *f, struct hr_field_ctx *ctx, const stru
 	(void)f;
 	THREAD_OR_MISSING();
 	const struct hr_user *u = user_of(ctx, t->uid);
-	return u && hr_set_str(out, hr_bytes_str(&u->name), u->name.len);
+	if (!u)
+		return missing_id_text(ctx, t->uid, "root", out);
+	return hr_set_str(out, hr_bytes_str(&u->name), u->name.len);
 }
 static bool x_homedir(struct hr_field *f, struct hr_field_ctx *ctx, const struct hr_event *e, struct hr_value *out)
 {
 	(void)f;
 	THREAD_OR_MISSING();
 	const struct hr_user *u = user_of(ctx, t->uid);
-	return u && hr_set_str(out, hr_bytes_str(&u->homedir), u->homedir.len);
+	if (!u)
+		return missing_id_text(ctx, t->uid, "/root", out);
+	return hr_set_str(out, hr_bytes_str(&u->homedir), u->homedir.len);
 }
 static bool x_shell(struct hr_field *f, struct hr_field_ctx *ctx, const struct hr_event *e, struct hr_value *out)
 {
 	(void)f;
 	THREAD_OR_MISSING();
 	const struct hr_user *u = user_of(ctx, t->uid);
-	return u && hr_set_str(out, hr_bytes_str(&u->shell), u->shell.len);
+	if (!u)
+		return missing_id_text(ctx, t->uid, NULL, out);
+	return hr_set_str(out, hr_bytes_str(&u->shell), u->shell.len);
 }
 static bool x_loginuid(struct hr_field *f, struct hr_field_ctx *ctx, const struct hr_event *e, struct hr_value *out)
 {
@@ -1301,7 +1317,9 @@ static bool x_loginname(struct hr_field *f, struct hr_field_ctx *ctx, const stru
 	(void)f;
 	THREAD_OR_MISSING();
 	const struct hr_user *u = user_of(ctx, t->loginuid);
-	return u && hr_set_str(out, hr_bytes_str(&u->name), u->name.len);
+	if (!u)
+		return missing_id_text(ctx, t->loginuid, "root", out);
+	return hr_set_str(out, hr_bytes_str(&u->name), u->name.len);
 }
 
 const struct hr_field_def hr_fields_user[] = {
@@ -1326,7 +1344,9 @@ static bool x_group_name(struct hr_field *f, struct hr_field_ctx *ctx, const str
 	(void)f;
 	THREAD_OR_MISSING();
 	const struct hr_group *g = t->gid == NO_ID ? NULL : hr_state_group(ctx->state, t->gid);
-	return g && hr_set_str(out, hr_bytes_str(&g->name), g->name.len);
+	if (!g)
+		return missing_id_text(ctx, t->gid, "root", out);
+	return hr_set_str(out, hr_bytes_str(&g->name), g->name.len);
 }
 
 const struct hr_field_def hr_fields_group[] = {

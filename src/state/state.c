@@ -88,6 +88,16 @@ struct hr_state *hr_state_new(void)
 	return s;
 }
 
+void hr_state_set_newest_libs(struct hr_state *s, bool on)
+{
+	s->newest_libs = on;
+}
+
+bool hr_state_newest_libs(const struct hr_state *s)
+{
+	return s->newest_libs;
+}
+
 static void clear_users(struct hr_state *s)
 {
 	for (uint32_t i = 0; i < s->nusers; i++) {

@@ -463,18 +463,40 @@ static void add_socket(struct hr_state *s, struct hr_event *e, int64_t fd, uint3
 	add_fd(s, e, fd, &f);
 }
 
-/* sinsp's infer_sendto_fdinfo: a sendto on an fd it never saw created is
- * taken for a UDP socket of the tuple's family. */
-static void infer_sendto_socket(struct hr_state *s, struct hr_event *e)
+/* A send on an fd never seen created (its socket call was missed) is
+ * taken for a UDP socket of the tuple's family: SOCK_DGRAM (2), UDP (17). */
+static void infer_udp_socket(struct hr_state *s, struct hr_event *e, int64_t fd, const struct hr_event *src,
+			     unsigned tuple_index)
 {
-	if (e->fd || !e->thread)
+	if (fd < 0 || tuple_index >= src->nparams_indexed || src->param_len[tuple_index] == 0)
 		return;
-	int64_t fd = hr_p_i64(e, 0, -1);
-	if (fd < 0 || e->nparams_indexed < 3 || e->param_len[2] == 0)
-		return;
-	uint8_t family = e->param[2][0];
+	uint8_t family = src->param[tuple_index][0];
 	if (family == 2 || family == 10)
 		add_socket(s, e, fd, family, 2, 17);
+}
+
+/* sysdig 0.29.3 infers from a sendto enter (fd, size, tuple), whatever
+ * the call returns. */
+static void infer_socket_on_sendto_enter(struct hr_state *s, struct hr_event *e)
+{
+	if (e->fd || !e->thread || s->newest_libs)
+		return;
+	infer_udp_socket(s, e, hr_p_i64(e, 0, -1), e, 2);
+}
+
+/* Falco 0.44 infers from a successful send, sendto or sendmsg exit, with
+ * the fd and tuple its converter gives the exit (the enter's on 2022
+ * layouts, where send has no tuple). */
+static void infer_socket_on_send_exit(struct hr_state *s, struct hr_event *e)
+{
+	if (e->fd || !e->thread || !s->newest_libs || hr_p_i64(e, 0, -1) < 0)
+		return;
+	unsigned fd_index, tuple_index;
+	const struct hr_event *src = input_source(e, 2, &fd_index, 0);
+	if (!src || fd_index >= src->nparams_indexed)
+		return;
+	tuple_index = src == e ? 4 : 2;
+	infer_udp_socket(s, e, hr_p_i64(src, fd_index, -1), src, tuple_index);
 }
 
 static void parse_socket_exit(struct hr_state *s, struct hr_event *e)
@@ -781,8 +803,64 @@ static void guess_role(struct hr_state *s, struct hr_thread *t, struct hr_fd *f,
 	}
 }
 
+/* sinsp's infer_ipv4/ipv6_address: the machine's address that talks to
+ * `peer`: the interface that is `peer`, else one on its subnet (IPv6: the
+ * same first 64 bits), else the first that is not loopback; zero when none. */
+static void local_address_for(const struct hr_state *s, bool v6, const uint8_t *peer, uint8_t *out)
+{
+	static const uint8_t loopback4[4] = {127, 0, 0, 1}, loopback6[16] = {[15] = 1};
+	size_t n = v6 ? 16 : 4;
+	uint16_t kind = v6 ? HR_IFACE_IPV6 : HR_IFACE_IPV4;
+	for (int pass = 0; pass < 3; pass++) {
+		for (uint32_t i = 0; i < s->nifaces; i++) {
+			const struct hr_iface_entry *ifc = &s->ifaces[i].entry;
+			if (ifc->kind != kind)
+				continue;
+			bool found;
+			if (pass == 0) {
+				found = !memcmp(ifc->addr, peer, n);
+			} else if (pass == 1) {
+				found = true;
+				for (size_t b = 0; b < n; b++) {
+					uint8_t mask = v6 ? (b < 8 ? 0xff : 0) : ifc->netmask[b];
+					found = found && (ifc->addr[b] & mask) == (peer[b] & mask);
+				}
+			} else {
+				found = memcmp(ifc->addr, v6 ? loopback6 : loopback4, n) != 0;
+			}
+			if (found) {
+				memcpy(out, ifc->addr, n);
+				return;
+			}
+		}
+	}
+	memset(out, 0, n);
+}
+
+/* sinsp's network-interfaces update_fd: a socket tuple missing one
+ * address (a UDP socket sending from INADDR_ANY) gets the machine's
+ * address that reaches the other end, unless that would make both ends
+ * the same address and port. */
+static void complete_tuple_from_interfaces(const struct hr_state *s, struct hr_fd *f)
+{
+	static const uint8_t zero[16];
+	bool v6 = f->type == HR_FD_IPV6_SOCK;
+	if (!v6 && f->type != HR_FD_IPV4_SOCK)
+		return;
+	size_t n = v6 ? 16 : 4;
+	bool sip_zero = !memcmp(f->sip, zero, n), dip_zero = !memcmp(f->dip, zero, n);
+	if (!sip_zero && !dip_zero)
+		return;
+	const uint8_t *known = sip_zero ? f->dip : f->sip;
+	uint8_t found[16];
+	local_address_for(s, v6, known, found);
+	if (!memcmp(found, known, n) && f->sport == f->dport)
+		return;
+	memcpy(sip_zero ? f->sip : f->dip, found, n);
+}
+
 /* sinsp's update_fd: a send/receive tuple applied to the socket. */
-static bool update_fd_from_tuple(struct hr_fd *f, const uint8_t *p, uint32_t len)
+static bool update_fd_from_tuple(const struct hr_state *s, struct hr_fd *f, const uint8_t *p, uint32_t len)
 {
 	if (len == 0)
 		return false;
@@ -807,6 +885,7 @@ static bool update_fd_from_tuple(struct hr_fd *f, const uint8_t *p, uint32_t len
 	}
 	if ((f->type == HR_FD_IPV4_SOCK || f->type == HR_FD_IPV6_SOCK) && f->l4proto == HR_L4_UNKNOWN)
 		f->l4proto = HR_L4_UDP;
+	complete_tuple_from_interfaces(s, f);
 	return true;
 }
 
@@ -842,7 +921,7 @@ static void parse_rw_exit(struct hr_state *s, struct hr_event *e, uint32_t eflag
 		tuple = src->param[i];
 		tuple_len = src->param_len[i];
 	}
-	if (!update_fd_from_tuple(f, tuple, tuple_len))
+	if (!update_fd_from_tuple(s, f, tuple, tuple_len))
 		return;
 	mark_renamed(f, e);
 	if (f->type == HR_FD_IPV4_SOCK || f->type == HR_FD_IPV6_SOCK) {
@@ -1161,6 +1240,8 @@ static void dispatch(struct hr_state *s, struct hr_event *e, uint32_t eflags)
 	case EV_PWRITE_X:
 	case EV_PREADV_X:
 	case EV_PWRITEV_X:
+		if (e->type == EV_SEND_X || e->type == EV_SENDTO_X || e->type == EV_SENDMSG_X)
+			infer_socket_on_send_exit(s, e);
 		parse_rw_exit(s, e, eflags);
 		break;
 	case EV_OPEN_X:
@@ -1204,7 +1285,7 @@ static void dispatch(struct hr_state *s, struct hr_event *e, uint32_t eflags)
 		}
 		break;
 	case EV_SENDTO_E:
-		infer_sendto_socket(s, e);
+		infer_socket_on_sendto_enter(s, e);
 		break;
 	case EV_PIPE_X:
 	case EV_PIPE2_X:

@@ -84,6 +84,8 @@ struct hr_state {
 	bool proc_sockets_unfixed;
 	uint16_t *server_ports;
 	uint32_t nserver_ports, server_ports_cap;
+
+	bool newest_libs; /* Falco 0.44's parsing (hr_state_set_newest_libs) */
 };
 
 /* Owned strings. */

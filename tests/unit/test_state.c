@@ -704,6 +704,70 @@ static void test_process_attributes(void)
 	hr_state_free(s);
 }
 
+static void add_ipv4_iface(struct hr_state *s, const char *name, const uint8_t addr[4], const uint8_t mask[4])
+{
+	struct hr_record rec;
+	memset(&rec, 0, sizeof(rec));
+	rec.kind = HR_REC_IFACE;
+	rec.u.iface.kind = HR_IFACE_IPV4;
+	memcpy(rec.u.iface.addr, addr, 4);
+	memcpy(rec.u.iface.netmask, mask, 4);
+	rec.u.iface.name = view(name);
+	hr_state_apply_record(s, &rec);
+}
+
+/* A send on an fd whose socket call was missed: sysdig 0.29.3 makes it a
+ * UDP socket from a sendto enter only; Falco 0.44 (newest libs) from any
+ * successful send/sendto/sendmsg exit, never from an enter. Both complete
+ * a tuple sent from INADDR_ANY with the interface that reaches the peer. */
+static void test_send_on_unknown_fd(void)
+{
+	static const uint8_t lo[4] = {127, 0, 0, 1}, lo_mask[4] = {255, 0, 0, 0};
+	static const uint8_t eth[4] = {10, 0, 2, 15}, eth_mask[4] = {255, 255, 255, 0};
+	/* 0.0.0.0:1 -> 128.32.41.1:0, as ping's sendmsg reports it */
+	uint8_t tuple[13] = {2, 0, 0, 0, 0, 1, 0, 128, 32, 41, 1, 0, 0};
+	for (int newest = 0; newest < 2; newest++) {
+		struct hr_state *s = base_state();
+		add_ipv4_iface(s, "lo", lo, lo_mask);
+		add_ipv4_iface(s, "eth0", eth, eth_mask);
+		hr_state_set_newest_libs(s, newest);
+		check(hr_state_newest_libs(s) == (newest != 0), "newest-libs switch reads back", NULL);
+
+		EV(s, EV_SENDMSG_X - 1 /* enter */, 100, P64(20), P32(64), PBUF(tuple, 13));
+		EV(s, EV_SENDMSG_X, 100, P64(64), PBUF("x", 1));
+		if (newest) {
+			check_str("sendmsg exit infers a udp socket (newest)", fd_name(s, 100, 20),
+				  "10.0.2.15:1->128.32.41.1:0");
+			const struct hr_fd *f = hr_state_fd(s, hr_state_thread(s, 100), 20);
+			check(f && f->l4proto == 3 && f->is_role_client, "inferred socket is a udp (3) client", NULL);
+		} else {
+			check(fd_name(s, 100, 20) == NULL, "sysdig infers nothing from sendmsg", NULL);
+		}
+
+		EV(s, EV_SENDTO_E, 100, P64(21), P32(64), PBUF(tuple, 13));
+		EV(s, EV_SENDTO_X, 100, P64(-1), PBUF("", 0));
+		if (newest)
+			check(fd_name(s, 100, 21) == NULL, "failed sendto infers nothing (newest)", NULL);
+		else
+			check_str("sendto enter infers a udp socket (sysdig)", fd_name(s, 100, 21), "");
+
+		EV(s, EV_SENDTO_E, 100, P64(22), P32(64), PBUF(tuple, 13));
+		EV(s, EV_SENDTO_X, 100, P64(64), PBUF("x", 1));
+		check_str("sendto names the inferred socket with the interface address", fd_name(s, 100, 22),
+			  "10.0.2.15:1->128.32.41.1:0");
+
+		/* the exit-only layout carries fd, size and tuple itself (on the
+		 * other thread, which has no enter to pair it with) */
+		EV(s, EV_SENDTO_X, 101, P64(64), PBUF("x", 1), P64(23), P32(64), PBUF(tuple, 13));
+		if (newest)
+			check_str("exit-only sendto infers a udp socket (newest)", fd_name(s, 100, 23),
+				  "10.0.2.15:1->128.32.41.1:0");
+		else
+			check(fd_name(s, 100, 23) == NULL, "sysdig infers nothing from a sendto exit", NULL);
+		hr_state_free(s);
+	}
+}
+
 void unit_state(unsigned *passed, unsigned *failed);
 void unit_state(unsigned *passed, unsigned *failed)
 {
@@ -725,6 +789,7 @@ void unit_state(unsigned *passed, unsigned *failed)
 	test_execveat_and_exit_only();
 	test_more_socket_paths();
 	test_process_attributes();
+	test_send_on_unknown_fd();
 	*passed += n_passed;
 	*failed += n_failed;
 }
