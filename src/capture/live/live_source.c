@@ -8,10 +8,12 @@
 #include "capture/live/live_source.h"
 
 #include <errno.h>
+#include <malloc.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -313,6 +315,39 @@ static void select_syscalls(struct live_source *ls, const struct hr_live_options
 	}
 }
 
+/*
+ * Loading the probe, libbpf parses the kernel's BTF (5 MB, 130k types) into
+ * some 20 MB of fresh heap. In virtual machines whose page faults are costly
+ * (here: ~100-200 ms of faults for it, most of the start-up) huge pages cut
+ * that several times: the load's allocations are served from a heap top
+ * advised for huge pages instead of fresh 4 KiB mmaps. Undone by
+ * release_load_heap once loaded.
+ */
+#define LOAD_HEAP_BYTES (64u << 20)
+
+static void prepare_load_heap(void)
+{
+	mallopt(M_MMAP_THRESHOLD, (int)(2 * LOAD_HEAP_BYTES));
+	mallopt(M_TRIM_THRESHOLD, (int)(4 * LOAD_HEAP_BYTES));
+	void *grown = malloc(LOAD_HEAP_BYTES);
+	if (!grown)
+		return;
+	uintptr_t huge = 2u << 20;
+	uintptr_t start = ((uintptr_t)grown + huge - 1) & ~(huge - 1);
+	uintptr_t end = (uintptr_t)sbrk(0);
+	free(grown);
+	/* only a heap grown by brk (not a sanitizer's own allocator) */
+	if (end > start && end - start <= 2 * (uintptr_t)LOAD_HEAP_BYTES)
+		madvise((void *)start, end - start, MADV_HUGEPAGE);
+}
+
+static void release_load_heap(void)
+{
+	mallopt(M_MMAP_THRESHOLD, 128 * 1024);
+	mallopt(M_TRIM_THRESHOLD, 128 * 1024);
+	malloc_trim(0);
+}
+
 static const struct hr_source_ops live_ops;
 
 struct hr_source *hr_live_open(const struct hr_live_options *opt, enum hr_live_status *status, char *err,
@@ -361,7 +396,9 @@ struct hr_source *hr_live_open(const struct hr_live_options *opt, enum hr_live_s
 	bpf_map__set_max_entries(ls->skel->maps.scratch_map, (uint32_t)ls->nrings);
 	if (create_rings(ls, ring_bytes, status, err, errlen) < 0)
 		goto fail;
+	prepare_load_heap();
 	int rc = hr_probe__load(ls->skel);
+	release_load_heap();
 	if (rc) {
 		fail(status, HR_LIVE_BPF_REFUSED, err, errlen, "the kernel refused the probe (%s); last lines:\n%s",
 		     strerror(-rc), log_last_lines(HRP_LOG_LINES));
