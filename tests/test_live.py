@@ -224,6 +224,46 @@ def test_live_not_root_is_a_clear_error(ctx):
     assert "needs root" in r.stderr, r.stderr
 
 
+def _tiny_btf():
+    """A valid raw BTF that describes only `int`: none of the kernel types
+    the probe reads."""
+    import struct
+    strings = b"\0int\0"
+    types = struct.pack("<IIII", 1, 1 << 24, 4, 32)  # INT "int", 4 bytes, 32 bits
+    return struct.pack("<HBBIIIII", 0xeB9F, 1, 0, 24, 0, len(types), len(types), len(strings)) + types + strings
+
+
+def _live_with_btf(ctx, path):
+    env = dict(os.environ, HARRIER_BTF_PATH=path)
+    return subprocess.run([ctx.bin("harrier-inspect"), "-M", "1", "evt.type=nothing"], capture_output=True,
+                          text=True, env=env, timeout=WAIT_S)
+
+
+def test_live_missing_or_unreadable_btf_is_exit_4(ctx):
+    """No usable BTF (HARRIER_BTF_PATH, as libbpf's btf_custom_path, naming a
+    missing or a corrupt file): exit 4 with the reason."""
+    junk = os.path.join(ctx.tmp, "junk.btf")
+    with open(junk, "wb") as f:
+        f.write(b"this is not BTF " * 8)
+    for path, why in ((os.path.join(ctx.tmp, "absent.btf"), "No such file or directory"),
+                      (junk, "format invalid")):
+        r = _live_with_btf(ctx, path)
+        assert r.returncode == 4, (path, r.returncode, r.stderr)
+        assert "cannot read BTF from %s" % path in r.stderr and why in r.stderr, r.stderr
+
+
+def test_live_probe_refused_by_the_verifier_is_exit_5(ctx):
+    """Kernel types that do not match the probe's (a BTF with only `int`):
+    libbpf cannot relocate the probe, the verifier refuses it; exit 5 with
+    the verifier's last lines, which name the failed relocation."""
+    btf = os.path.join(ctx.tmp, "tiny.btf")
+    with open(btf, "wb") as f:
+        f.write(_tiny_btf())
+    r = _live_with_btf(ctx, btf)
+    assert r.returncode == 5, (r.returncode, r.stderr)
+    assert "the kernel refused the probe" in r.stderr and "failed to resolve CO-RE relocation" in r.stderr, r.stderr
+
+
 def bpf_links_attached(pid):
     """How many BPF links the process holds (the probe's programs once attached)."""
     n = 0

@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include <bpf/bpf.h>
+#include <bpf/btf.h>
 #include <bpf/libbpf.h>
 
 #include "capture/live/host_users.h"
@@ -348,6 +349,24 @@ static void release_load_heap(void)
 	malloc_trim(0);
 }
 
+#define KERNEL_BTF "/sys/kernel/btf/vmlinux"
+
+/* A BTF named by HR_LIVE_BTF_PATH_ENV must be there and parse: otherwise
+ * the probe's types cannot be matched, as without kernel BTF. */
+static bool btf_readable(const char *path, enum hr_live_status *status, char *err, size_t errlen)
+{
+	struct btf *btf = btf__parse(path, NULL);
+	if (!btf) {
+		char why[128];
+		libbpf_strerror(errno, why, sizeof why);
+		fail(status, HR_LIVE_NO_BTF, err, errlen, "cannot read BTF from %s (%s): %s", path, HR_LIVE_BTF_PATH_ENV,
+		     why);
+		return false;
+	}
+	btf__free(btf);
+	return true;
+}
+
 static const struct hr_source_ops live_ops;
 
 struct hr_source *hr_live_open(const struct hr_live_options *opt, enum hr_live_status *status, char *err,
@@ -359,12 +378,20 @@ struct hr_source *hr_live_open(const struct hr_live_options *opt, enum hr_live_s
 		     "live capture needs root (CAP_BPF, CAP_PERFMON and CAP_SYS_ADMIN); use -r FILE to read a capture");
 		return NULL;
 	}
-	if (access("/sys/kernel/btf/vmlinux", R_OK) != 0) {
+	log_len = 0;
+	log_tail[0] = 0;
+	libbpf_set_print(collect_libbpf_log);
+	const char *btf_path = getenv(HR_LIVE_BTF_PATH_ENV);
+	if (btf_path && !*btf_path)
+		btf_path = NULL;
+	if (!btf_path && access(KERNEL_BTF, R_OK) != 0) {
 		fail(status, HR_LIVE_NO_BTF, err, errlen,
-		     "this kernel exposes no BTF (/sys/kernel/btf/vmlinux): the CO-RE probe cannot be loaded "
+		     "this kernel exposes no BTF (" KERNEL_BTF "): the CO-RE probe cannot be loaded "
 		     "(needs CONFIG_DEBUG_INFO_BTF=y)");
 		return NULL;
 	}
+	if (btf_path && !btf_readable(btf_path, status, err, errlen))
+		return NULL;
 	uint32_t ring_bytes = opt->ring_bytes ? opt->ring_bytes : DEFAULT_RING_BYTES;
 	long page = sysconf(_SC_PAGESIZE);
 	if ((ring_bytes & (ring_bytes - 1)) || ring_bytes < (uint32_t)page) {
@@ -379,11 +406,9 @@ struct hr_source *hr_live_open(const struct hr_live_options *opt, enum hr_live_s
 	}
 	ls->base.ops = &live_ops;
 	ls->nrings = libbpf_num_possible_cpus();
-	log_len = 0;
-	log_tail[0] = 0;
-	libbpf_set_print(collect_libbpf_log);
 
-	ls->skel = hr_probe__open();
+	LIBBPF_OPTS(bpf_object_open_opts, open_opts, .btf_custom_path = btf_path);
+	ls->skel = hr_probe__open_opts(&open_opts);
 	if (!ls->skel) {
 		fail(status, HR_LIVE_BPF_REFUSED, err, errlen, "cannot open the probe: %s", strerror(errno));
 		goto fail;

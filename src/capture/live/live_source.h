@@ -50,6 +50,13 @@ enum hr_live_status {
 	HR_LIVE_SETUP_FAILED = 7, /* anything else (memory, /proc) */
 };
 
+/* When set, the probe's kernel types (CO-RE) are taken from the BTF file it
+ * names instead of the running kernel's (as libbpf's btf_custom_path): for
+ * kernels whose BTF is shipped apart, and to test the refusals (a missing or
+ * unreadable file is HR_LIVE_NO_BTF; types that do not match make the
+ * verifier refuse the probe, HR_LIVE_BPF_REFUSED). */
+#define HR_LIVE_BTF_PATH_ENV "HARRIER_BTF_PATH"
+
 /* Starts the capture. On failure returns NULL, sets *status and writes a
  * message (for the verifier: its last lines) to `err`. */
 struct hr_source *hr_live_open(const struct hr_live_options *opt, enum hr_live_status *status, char *err,
