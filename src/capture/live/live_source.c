@@ -197,7 +197,7 @@ static void unmap_ring(struct ring *r)
 static void live_close(struct hr_source *src)
 {
 	struct live_source *ls = (struct live_source *)src;
-	for (int i = 0; i < ls->nrings; i++)
+	for (int i = 0; ls->rings && i < ls->nrings; i++)
 		unmap_ring(&ls->rings[i]);
 	free(ls->rings);
 	hr_probe__destroy(ls->skel);
