@@ -49,8 +49,9 @@ struct options {
 	bool verbose;                   /* -v */
 	bool list_rules;                /* -L */
 	const char *describe_rule;      /* -l RULE */
-	bool names_only;                /* -N: with -L, names only */
+	bool names_only;                /* -N: with --list, field names only */
 	bool list_fields;               /* --list */
+	const char *list_source;        /* --list SOURCE or --list=SOURCE, NULL for all */
 	bool list_events;               /* --list-events */
 	bool dry_run;                   /* --dry-run */
 	bool support;                   /* --support */
@@ -82,9 +83,10 @@ static const char usage_text[] =
 	"  -T TAG                disable rules with tag TAG\n"
 	"  -t TAG                enable only rules with tag TAG\n"
 	"  -v                    verbose: end-of-run statistics on stderr\n"
-	"  -L                    list the loaded rules with their descriptions (-N: names only)\n"
+	"  -L                    list the loaded rules with their descriptions\n"
 	"  -l RULE               describe one loaded rule\n"
-	"  --list                list the supported fields\n"
+	"  --list [SOURCE]       list the supported fields (--list=syscall: its fields)\n"
+	"  -N                    with --list, print the field names only\n"
 	"  --list-events         list the event types\n"
 	"  -M SECS               stop after SECS seconds (live: wall time)\n"
 	"  -U                    unbuffered output\n"
@@ -147,7 +149,56 @@ static int validate(const struct options *o, const struct hr_config *c)
  * name order. */
 static int cmp_names(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
 
-static bool load_rules_path(struct hr_ruleset *rs, const struct hr_config *c, const char *path);
+static char *copy_name(const char *name)
+{
+	char *copy = strdup(name);
+	if (!copy)
+		abort();
+	return copy;
+}
+
+/* Falco reads only files named *.yaml or *.yml, whether given or found in
+ * a rules directory; it skips the others without a word. */
+static bool is_yaml_name(const char *path)
+{
+	size_t n = strlen(path);
+	return (n >= 5 && !strcmp(path + n - 5, ".yaml")) || (n >= 4 && !strcmp(path + n - 4, ".yml"));
+}
+
+/* The rules files a -r path stands for, as Falco lists them: a
+ * directory's regular files (hidden ones too) sorted by name, or the path
+ * itself; YAML names only. Appends malloc'd names to `out`; false with a
+ * message when a directory cannot be read. */
+static bool expand_rules_path(const char *path, char **out, unsigned max, unsigned *n)
+{
+	struct stat st;
+	if (stat(path, &st) != 0 || !S_ISDIR(st.st_mode)) {
+		if (is_yaml_name(path) && *n < max)
+			out[(*n)++] = copy_name(path);
+		return true;
+	}
+	DIR *d = opendir(path);
+	if (!d) {
+		fprintf(stderr, "Error: Could not open directory %s\n", path);
+		return false;
+	}
+	unsigned first = *n;
+	for (struct dirent *de; (de = readdir(d)) && *n < max;) {
+		char full[4096];
+		snprintf(full, sizeof full, "%s/%s", path, de->d_name);
+		if (is_yaml_name(full) && stat(full, &st) == 0 && S_ISREG(st.st_mode))
+			out[(*n)++] = copy_name(full);
+	}
+	closedir(d);
+	qsort(out + first, *n - first, sizeof out[0], cmp_names);
+	return true;
+}
+
+static void free_names(char **names, unsigned n)
+{
+	for (unsigned i = 0; i < n; i++)
+		free(names[i]);
+}
 
 static bool load_rules_file(struct hr_ruleset *rs, const struct hr_config *c, const char *path)
 {
@@ -172,40 +223,19 @@ static bool load_rules_file(struct hr_ruleset *rs, const struct hr_config *c, co
 
 static bool load_rules_path(struct hr_ruleset *rs, const struct hr_config *c, const char *path)
 {
-	struct stat st;
-	if (stat(path, &st) != 0 || !S_ISDIR(st.st_mode))
-		return load_rules_file(rs, c, path);
-	DIR *d = opendir(path);
-	if (!d) {
-		fprintf(stderr, "Error: Could not open directory %s\n", path);
-		return false;
-	}
 	char *names[1024];
 	unsigned n = 0;
-	for (struct dirent *de; (de = readdir(d)) && n < 1024;) {
-		char full[4096];
-		snprintf(full, sizeof full, "%s/%s", path, de->d_name);
-		if (de->d_name[0] != '.' && stat(full, &st) == 0 && S_ISREG(st.st_mode))
-			names[n++] = strdup(full);
-	}
-	closedir(d);
-	qsort(names, n, sizeof names[0], cmp_names);
-	bool ok = true;
-	for (unsigned i = 0; i < n; i++) {
+	bool ok = expand_rules_path(path, names, 1024, &n);
+	for (unsigned i = 0; i < n; i++)
 		ok = ok && load_rules_file(rs, c, names[i]);
-		free(names[i]);
-	}
+	free_names(names, n);
 	return ok;
 }
 
 /* Falco's -L table: name in 50 columns, the description wrapped at 110
  * characters with a 51-column indent. */
-static void print_rule_row(const struct hr_rule *r, bool names_only)
+static void print_rule_row(const struct hr_rule *r)
 {
-	if (names_only) {
-		printf("%s\n", r->name);
-		return;
-	}
 	struct hr_strbuf d = {0};
 	unsigned len = 0;
 	for (const char *p = r->desc; *p;) {
@@ -230,30 +260,39 @@ static void print_rule_row(const struct hr_rule *r, bool names_only)
 	hr_sb_free(&d);
 }
 
-static int list_rules(const struct options *o, struct hr_ruleset *rs)
+static int list_rules(const struct options *o, const struct hr_config *c, struct hr_ruleset *rs)
 {
-	if (!o->names_only) {
-		printf("%-50s %s\n", "Rule", "Description");
-		printf("%-50s %s\n", "----", "-----------");
-	}
 	bool found = false;
+	for (uint32_t i = 0; !found && o->describe_rule && i < hr_ruleset_count(rs); i++)
+		found = !strcmp(hr_ruleset_rule(rs, i)->name, o->describe_rule);
+	if (o->describe_rule && !found) {
+		/* Falco's fatal runtime error: on stderr even with log_stderr off */
+		if (hr_config_bool(c, "log_stderr", true))
+			hr_config_log(c, LOG_ERR, "Runtime error: Rule \"%s\" is not loaded. Exiting.\n", o->describe_rule);
+		else
+			fprintf(stderr, "Runtime error: Rule \"%s\" is not loaded. Exiting.\n", o->describe_rule);
+		return 1;
+	}
+	printf("%-50s %s\n", "Rule", "Description");
+	printf("%-50s %s\n", "----", "-----------");
 	for (uint32_t i = 0; i < hr_ruleset_count(rs); i++) {
 		const struct hr_rule *r = hr_ruleset_rule(rs, i);
-		if (o->describe_rule && strcmp(r->name, o->describe_rule))
-			continue;
-		print_rule_row(r, o->names_only);
-		found = true;
-	}
-	if (o->describe_rule && !found) {
-		fprintf(stderr, "Error: Rule not found: %s\n", o->describe_rule);
-		return 1;
+		if (!o->describe_rule || !strcmp(r->name, o->describe_rule))
+			print_rule_row(r);
 	}
 	return 0;
 }
 
-static void list_fields(void)
+/* --list; with -N the field names alone, one a line, as Falco prints them. */
+static void list_fields(bool names_only)
 {
 	for (unsigned c = 0; c < hr_field_class_count; c++) {
+		if (names_only) {
+			for (const struct hr_field_def *d = hr_field_classes[c].defs; d->name; d++)
+				if (!(d->flags & HR_FF_UNSUPPORTED))
+					printf("%s\n", d->name);
+			continue;
+		}
 		printf("Field Class: %s\n\n", hr_field_classes[c].name);
 		for (const struct hr_field_def *d = hr_field_classes[c].defs; d->name; d++)
 			if (!(d->flags & HR_FF_UNSUPPORTED))
@@ -275,21 +314,34 @@ static void list_events(void)
 	}
 }
 
-/* --support: what a bug report needs, as one JSON document. */
-static int print_support(const struct hr_config *c, const char *const *rules, unsigned nrules)
+/* --support: what a bug report needs, as one JSON document with Falco's
+ * keys: version, engine_info (engine_version is the minor number, as
+ * Falco gives it to falcoctl, engine_version_semver the whole),
+ * system_info, cmdline (the arguments joined by spaces), config, and the
+ * rules files loaded (directories expanded) with their content. */
+static int print_support(const struct hr_config *c, int argc, char **argv, const char *const *rules, unsigned nrules)
 {
 	struct hr_strbuf out = {0};
 	struct utsname un;
 	uname(&un);
-	hr_sb_printf(&out, "{\"version\":\"%s\",\"engine_info\":{\"engine_version\":\"%d.%d.%d\"},\"system_info\":{",
-		     HARRIER_VERSION, HR_ENGINE_VERSION_MAJOR, HR_ENGINE_VERSION_MINOR, HR_ENGINE_VERSION_PATCH);
+	hr_sb_printf(&out,
+		     "{\"version\":\"%s\",\"engine_info\":{\"engine_version\":\"%d\","
+		     "\"engine_version_semver\":\"%d.%d.%d\"},\"system_info\":{",
+		     HARRIER_VERSION, HR_ENGINE_VERSION_MINOR, HR_ENGINE_VERSION_MAJOR,
+		     HR_ENGINE_VERSION_MINOR, HR_ENGINE_VERSION_PATCH);
 	const char *parts[][2] = {{"sysname", un.sysname}, {"nodename", un.nodename}, {"release", un.release},
 				  {"version", un.version}, {"machine", un.machine}};
 	for (unsigned i = 0; i < 5; i++) {
 		hr_sb_printf(&out, "%s\"%s\":", i ? "," : "", parts[i][0]);
 		hr_json_append_string(&out, parts[i][1]);
 	}
-	hr_sb_puts(&out, "},\"cmdline_config\":{");
+	struct hr_strbuf cmdline = {0};
+	for (int i = 0; i < argc; i++)
+		hr_sb_printf(&cmdline, "%s%s", i ? " " : "", argv[i]);
+	hr_sb_puts(&out, "},\"cmdline\":");
+	hr_json_append_string(&out, hr_sb_str(&cmdline));
+	hr_sb_free(&cmdline);
+	hr_sb_puts(&out, ",\"cmdline_config\":{");
 	for (unsigned i = 0; i < c->n; i++) {
 		hr_sb_puts(&out, i ? "," : "");
 		hr_json_append_string(&out, c->keys[i]);
@@ -301,15 +353,20 @@ static int print_support(const struct hr_config *c, const char *const *rules, un
 	hr_json_append_string(&out, text ? text : "");
 	free(text);
 	hr_sb_puts(&out, ",\"rules_files\":[");
-	for (unsigned i = 0; i < nrules; i++) {
-		text = hr_read_text_file(rules[i]);
+	char *names[1024];
+	unsigned n = 0;
+	for (unsigned i = 0; i < nrules; i++)
+		expand_rules_path(rules[i], names, 1024, &n);
+	for (unsigned i = 0; i < n; i++) {
+		text = hr_read_text_file(names[i]);
 		hr_sb_puts(&out, i ? ",{\"name\":" : "{\"name\":");
-		hr_json_append_string(&out, rules[i]);
-		hr_sb_puts(&out, ",\"content\":");
+		hr_json_append_string(&out, names[i]);
+		hr_sb_puts(&out, ",\"variants\":[{\"content\":");
 		hr_json_append_string(&out, text ? text : "");
-		hr_sb_putc(&out, '}');
+		hr_sb_puts(&out, "}]}");
 		free(text);
 	}
+	free_names(names, n);
 	hr_sb_puts(&out, "]}");
 	printf("%s\n", hr_sb_str(&out));
 	hr_sb_free(&out);
@@ -371,7 +428,7 @@ static int run(const struct options *o, const struct hr_config *c)
 		}
 	}
 	if (o->list_rules || o->describe_rule || o->dry_run) {
-		int lrc = o->dry_run ? 0 : list_rules(o, rs);
+		int lrc = o->dry_run ? 0 : list_rules(o, c, rs);
 		hr_ruleset_free(rs);
 		return lrc;
 	}
@@ -441,6 +498,10 @@ int main(int argc, char **argv)
 			if (!has_value || o.nvalidate == MAX_ARGS)
 				return usage_error("-V needs a rules file", NULL);
 			o.validate[o.nvalidate++] = argv[++i];
+		} else if (!strncmp(a, "--validate=", 11)) {
+			if (o.nvalidate == MAX_ARGS)
+				return usage_error("too many ", "--validate");
+			o.validate[o.nvalidate++] = a + 11;
 		} else if (!strcmp(a, "-r")) {
 			if (!has_value || o.nrules == MAX_ARGS)
 				return usage_error("-r needs a rules file or directory", NULL);
@@ -468,7 +529,10 @@ int main(int argc, char **argv)
 		} else if (!strcmp(a, "--list")) {
 			o.list_fields = true;
 			if (has_value && argv[i + 1][0] != '-')
-				i++; /* the source: only syscall fields exist */
+				o.list_source = argv[++i];
+		} else if (!strncmp(a, "--list=", 7)) {
+			o.list_fields = true;
+			o.list_source = a + 7;
 		} else if (!strcmp(a, "--list-events")) {
 			o.list_events = true;
 		} else if (!strcmp(a, "--dry-run")) {
@@ -497,6 +561,10 @@ int main(int argc, char **argv)
 			if (!has_value || o.noverrides == MAX_ARGS)
 				return usage_error("-o needs KEY=VALUE", NULL);
 			o.overrides[o.noverrides++] = argv[++i];
+		} else if (!strncmp(a, "--option=", 9)) {
+			if (o.noverrides == MAX_ARGS)
+				return usage_error("too many ", "--option");
+			o.overrides[o.noverrides++] = a + 9;
 		} else {
 			return usage_error("unknown option ", a);
 		}
@@ -527,9 +595,13 @@ int main(int argc, char **argv)
 	unsigned nconfig_rules = 0;
 	if (o.unbuffered)
 		setvbuf(stdout, NULL, _IONBF, 0);
-	if (o.list_fields || o.list_events) {
+	if (o.list_fields && o.list_source && *o.list_source && strcmp(o.list_source, "syscall")) {
+		/* Harrier has one event source */
+		fprintf(stderr, "Error: Value for --list must be a valid source type\n");
+		rc = 1;
+	} else if (o.list_fields || o.list_events) {
 		if (o.list_fields)
-			list_fields();
+			list_fields(o.names_only);
 		if (o.list_events)
 			list_events();
 		rc = 0;
@@ -545,7 +617,7 @@ int main(int argc, char **argv)
 		for (unsigned i = 0; i < nconfig_rules; i++)
 			if (config_rules[i])
 				o.rules[o.nrules++] = config_rules[i];
-		rc = o.support ? print_support(&c, o.rules, o.nrules) : run(&o, &c);
+		rc = o.support ? print_support(&c, argc, argv, o.rules, o.nrules) : run(&o, &c);
 		for (unsigned i = 0; i < nconfig_rules; i++)
 			free(config_rules[i]);
 	}
