@@ -52,6 +52,12 @@ struct scratch {
 	__u32 pos;     /* where the next parameter's bytes go */
 	__u32 idx;     /* index of the next parameter */
 	__u32 nparams;
+	/* Where the path being assembled backwards in `path` starts. Kept
+	 * here rather than in a walk's stack context: the verifier does not
+	 * track map memory, so it sees the same unknown value at every step
+	 * of a walk and checks the step a few times instead of once per
+	 * possible length (most of the probe's load time otherwise). */
+	__u32 path_end;
 };
 
 /* One scratch area per CPU (a plain array indexed by CPU: per-CPU map
@@ -432,15 +438,17 @@ static __always_inline void push_assembled_path(struct scratch *s, __u32 end)
 }
 
 /* Puts "/" + `len` bytes of `name` (kernel memory) in front of the path
- * assembled so far; false when the area is full. */
-static __always_inline bool path_prepend(struct scratch *s, __u32 *end, const void *name, __u32 len)
+ * assembled so far (from s->path_end); false when the area is full. */
+static __always_inline bool path_prepend(struct scratch *s, const void *name, __u32 len)
 {
-	if (len >= NAME_MAX_LEN || *end < len + 2)
+	__u32 end = s->path_end;
+	if (len >= NAME_MAX_LEN || end < len + 2)
 		return false;
-	*end -= len;
-	bpf_probe_read_kernel(&s->path[*end & (PATH_AREA - 1)], len & (NAME_MAX_LEN - 1), name);
-	*end -= 1;
-	s->path[*end & (PATH_AREA - 1)] = '/';
+	end -= len;
+	bpf_probe_read_kernel(&s->path[end & (PATH_AREA - 1)], len & (NAME_MAX_LEN - 1), name);
+	end -= 1;
+	s->path[end & (PATH_AREA - 1)] = '/';
+	s->path_end = end;
 	return true;
 }
 
@@ -451,7 +459,6 @@ struct dentry_walk {
 	struct dentry *d;
 	struct vfsmount *vm;
 	struct mount *mnt;
-	__u32 end;
 };
 
 static long dentry_step(__u64 i, void *ctx)
@@ -477,7 +484,7 @@ static long dentry_step(__u64 i, void *ctx)
 		return 1;
 	/* an unlinked dentry (memfd, deleted file) is its own parent: its name
 	 * is all the path there is, as d_path shows it */
-	if (!path_prepend(w->s, &w->end, BPF_CORE_READ(d, d_name.name), BPF_CORE_READ(d, d_name.len)) ||
+	if (!path_prepend(w->s, BPF_CORE_READ(d, d_name.name), BPF_CORE_READ(d, d_name.len)) ||
 	    d == parent)
 		return 1;
 	w->d = parent;
@@ -492,9 +499,10 @@ static __always_inline void push_dentry_path(struct scratch *s, struct dentry *d
 		push_empty(s);
 		return;
 	}
-	struct dentry_walk w = {s, d, vm, container_of(vm, struct mount, mnt), PATH_AREA};
+	struct dentry_walk w = {s, d, vm, container_of(vm, struct mount, mnt)};
+	s->path_end = PATH_AREA;
 	bpf_loop(PATH_DEPTH, dentry_step, &w, 0);
-	push_assembled_path(s, w.end);
+	push_assembled_path(s, s->path_end);
 }
 
 /* kernfs_node's parent was renamed __parent in 6.15. */
@@ -519,7 +527,6 @@ static __always_inline struct kernfs_node *kn_parent(struct kernfs_node *kn)
 struct kernfs_walk {
 	struct scratch *s;
 	struct kernfs_node *kn;
-	__u32 end;
 };
 
 static long kernfs_step(__u64 i, void *ctx)
@@ -530,7 +537,7 @@ static long kernfs_step(__u64 i, void *ctx)
 	if (!up)
 		return 1; /* the hierarchy's root */
 	long l = bpf_probe_read_kernel_str(w->s->name, NAME_MAX_LEN, BPF_CORE_READ(kn, name));
-	if (l <= 1 || !path_prepend(w->s, &w->end, w->s->name, (__u32)l - 1))
+	if (l <= 1 || !path_prepend(w->s, w->s->name, (__u32)l - 1))
 		return 1;
 	w->kn = up;
 	return 0;
@@ -559,16 +566,18 @@ static long cgroup_item(__u64 i, void *ctx)
 		return 0;
 	__u32 at = off + (__u32)n; /* past the controller's NUL, which becomes '=' */
 	s->buf[base + ((at - 1) & 4095)] = '=';
-	struct kernfs_walk k = {s, BPF_CORE_READ(css, cgroup, kn), PATH_AREA};
+	struct kernfs_walk k = {s, BPF_CORE_READ(css, cgroup, kn)};
+	s->path_end = PATH_AREA;
 	bpf_loop(PATH_DEPTH, kernfs_step, &k, 0);
-	__u32 plen = PATH_AREA - k.end;
+	__u32 path_end = s->path_end;
+	__u32 plen = PATH_AREA - path_end;
 	if (plen == 0 || plen >= 1024) {
 		s->buf[base + (at & 4095)] = '/';
 		plen = 1;
 	} else {
 		barrier_var(plen);
 		plen &= 1023;
-		bpf_probe_read_kernel(&s->buf[base + (at & 4095)], plen, &s->path[k.end & (PATH_AREA - 1)]);
+		bpf_probe_read_kernel(&s->buf[base + (at & 4095)], plen, &s->path[path_end & (PATH_AREA - 1)]);
 	}
 	at += plen;
 	s->buf[base + (at & 4095)] = 0;
