@@ -142,6 +142,26 @@ def test_long_options_with_equals(ctx):
     assert doc["falco_load_results"][0]["successful"] is True, doc
 
 
+def test_json_message_property(ctx):
+    """json_include_message_property=true (Falco's formats.cpp): a "message"
+    key, sorted among the others, holding the rule output without the
+    "<time>: <Priority> " that "output" starts with; absent by default."""
+    rules = os.path.join(ctx.shared, "conformance", "falco-alerts", "rules.yaml")
+    trace = os.path.join(ctx.traces_dir, "cat_write.scap")
+    base = [ctx.bin("harrier"), "-r", rules, "-e", trace, "-o", "json_output=true", "-o", "log_stderr=false"]
+    plain = [json.loads(x) for x in ctx.run(base).stdout.splitlines() if x.startswith(b"{")]
+    lines = [x for x in ctx.run(base + ["-o", "json_include_message_property=true"]).stdout.decode().splitlines()
+             if x.startswith("{")]
+    assert plain and len(lines) == len(plain) and not any("message" in a for a in plain)
+    for line, old in zip(lines, plain):
+        a = json.loads(line)
+        keys = list(a)
+        assert keys == sorted(keys) and "message" in keys, keys
+        assert a["output"] == "%s: %s %s" % (old["output"].split(": ")[0], a["priority"], a["message"]), a
+        del a["message"]
+        assert a == old
+
+
 def test_describe_rules_json(ctx):
     """-L with json_output=true: Falco prints falco_engine::describe_rule's
     JSON: required_engine_version, required_plugin_versions, and rules,

@@ -77,6 +77,7 @@ bool hr_detector_init(struct hr_detector *d, const struct hr_config *c, struct h
 		.include_output = hr_config_bool(c, "json_include_output_property", true),
 		.include_tags = hr_config_bool(c, "json_include_tags_property", true),
 		.include_fields = hr_config_bool(c, "json_include_output_fields_property", true),
+		.include_message = hr_config_bool(c, "json_include_message_property", false),
 		.hostname = d->hostname,
 	};
 	read_append_output(d, c);

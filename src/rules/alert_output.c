@@ -113,6 +113,14 @@ bool hr_alert_render(struct hr_alert_formats *af, const struct hr_alert_options 
 	hr_line_format_render_json(fmt, ctx, e, &af->fields);
 	hr_sb_puts(out, "{\"hostname\":");
 	hr_json_append_string(out, o->hostname);
+	if (o->include_message) {
+		/* the line after its "<time>: <Priority> " (no rendered time holds ": ") */
+		char prefix[32];
+		snprintf(prefix, sizeof prefix, ": %s ", hr_priority_name(r->priority, false));
+		const char *line = hr_sb_str(&af->line), *at = strstr(line, prefix);
+		hr_sb_puts(out, ",\"message\":");
+		hr_json_append_string(out, at ? at + strlen(prefix) : line);
+	}
 	if (o->include_output) {
 		hr_sb_puts(out, ",\"output\":");
 		hr_json_append_string(out, hr_sb_str(&af->line));

@@ -1,8 +1,9 @@
 /*
  * Alerts as Falco prints them: the text line `<time>: <Priority> <output>`
  * (time as evt.time, or ISO 8601 in UTC), and the JSON object with
- * hostname, output, output_fields (the format's fields, typed), priority,
- * rule, source, tags and time, keys in sorted order. Control characters
+ * hostname, message (the output without time and priority), output,
+ * output_fields (the format's fields, typed), priority, rule, source, tags
+ * and time, keys in sorted order. Control characters
  * and invalid UTF-8 from event data are escaped in the text (\xHH); JSON
  * strings are escaped by the JSON writer.
  */
@@ -29,6 +30,7 @@ struct hr_alert_options {
 	bool include_output;  /* json_include_output_property */
 	bool include_tags;    /* json_include_tags_property */
 	bool include_fields;  /* json_include_output_fields_property */
+	bool include_message; /* json_include_message_property */
 	const char *hostname;
 };
 
