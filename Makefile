@@ -82,6 +82,16 @@ $(BUILD)/gen/syscall_names_native.h: $(SYSCALL_HDR)
 
 $(BUILD)/obj/src/capture/live/live_source.o: $(BUILD)/gen/probe.skel.h $(BUILD)/gen/syscall_names_native.h
 
+# The kernel types the probe's CO-RE relocations use, cut from this kernel's
+# BTF, with the kernel's notes (its build id): on the same kernel the load
+# relocates against these few types instead of searching the whole BTF.
+$(BUILD)/gen/probe_btf.h: $(BUILD)/gen/probe.bpf.o tools/embed_probe_btf.py
+	$(BPFTOOL) gen min_core_btf /sys/kernel/btf/vmlinux $(BUILD)/gen/probe.min.btf $<
+	cat /sys/kernel/notes > $(BUILD)/gen/kernel.notes
+	$(PYTHON) tools/embed_probe_btf.py $(BUILD)/gen/probe.min.btf $(BUILD)/gen/kernel.notes > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/obj/src/capture/live/live_source.o: $(BUILD)/gen/probe_btf.h
+
 # Benchmark helpers built by bench/live_bench.py: bench/NAME.c linked with the library.
 $(BUILD)/bench/%: bench/%.c $(BUILD)/libharrier.a
 	@mkdir -p $(dir $@)

@@ -8,6 +8,7 @@
 #include "capture/live/live_source.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <malloc.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -30,6 +31,7 @@
 #include "capture/live/probe_shared.h"
 #include "capture/live/proc_scan.h"
 #include "probe.skel.h"
+#include "probe_btf.h"
 
 #define DEFAULT_SNAPLEN 80
 #define DEFAULT_RING_BYTES (8u << 20)
@@ -66,6 +68,7 @@ enum phase { PH_SECTION, PH_MACHINE, PH_USERS, PH_SCAN, PH_EVENTS, PH_END };
 struct live_source {
 	struct hr_source base;
 	struct hr_probe *skel;
+	int min_btf_fd;           /* the probe's own BTF while it loads, else -1 */
 	struct ring *rings;
 	int nrings;
 	struct hr_host_users users;
@@ -201,6 +204,8 @@ static void live_close(struct hr_source *src)
 		unmap_ring(&ls->rings[i]);
 	free(ls->rings);
 	hr_probe__destroy(ls->skel);
+	if (ls->min_btf_fd >= 0)
+		close(ls->min_btf_fd);
 	hr_host_users_close(&ls->users);
 	hr_proc_scan_close(ls->scan);
 	free(ls);
@@ -367,6 +372,32 @@ static bool btf_readable(const char *path, enum hr_live_status *status, char *er
 	return true;
 }
 
+/* The probe's minimised BTF (probe_btf.h) as a file libbpf can read, if
+ * this is the kernel it was cut from (same notes, so the same build id);
+ * -1 otherwise, and the load uses the kernel's whole BTF. */
+static int min_btf_for_this_kernel(void)
+{
+	unsigned char notes[PROBE_BTF_KERNEL_NOTES_LEN + 1];
+	int fd = open("/sys/kernel/notes", O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	size_t have = 0;
+	ssize_t n;
+	while (have < sizeof notes && (n = read(fd, notes + have, sizeof notes - have)) > 0)
+		have += (size_t)n;
+	close(fd);
+	if (have != PROBE_BTF_KERNEL_NOTES_LEN || memcmp(notes, probe_btf_kernel_notes, have) != 0)
+		return -1;
+	int mfd = memfd_create("hr_probe_btf", MFD_CLOEXEC);
+	if (mfd < 0)
+		return -1;
+	if (write(mfd, probe_min_btf, sizeof probe_min_btf) != (ssize_t)sizeof probe_min_btf) {
+		close(mfd);
+		return -1;
+	}
+	return mfd;
+}
+
 static const struct hr_source_ops live_ops;
 
 struct hr_source *hr_live_open(const struct hr_live_options *opt, enum hr_live_status *status, char *err,
@@ -406,6 +437,14 @@ struct hr_source *hr_live_open(const struct hr_live_options *opt, enum hr_live_s
 	}
 	ls->base.ops = &live_ops;
 	ls->nrings = libbpf_num_possible_cpus();
+	/* CO-RE relocation against the whole kernel BTF searches 130k types
+	 * (~100 ms here); the probe's own few are enough on its kernel */
+	ls->min_btf_fd = btf_path ? -1 : min_btf_for_this_kernel();
+	char min_btf_path[64];
+	if (ls->min_btf_fd >= 0) {
+		snprintf(min_btf_path, sizeof min_btf_path, "/proc/self/fd/%d", ls->min_btf_fd);
+		btf_path = min_btf_path;
+	}
 
 	LIBBPF_OPTS(bpf_object_open_opts, open_opts, .btf_custom_path = btf_path);
 	ls->skel = hr_probe__open_opts(&open_opts);
@@ -424,6 +463,10 @@ struct hr_source *hr_live_open(const struct hr_live_options *opt, enum hr_live_s
 	prepare_load_heap();
 	int rc = hr_probe__load(ls->skel);
 	release_load_heap();
+	if (ls->min_btf_fd >= 0) {
+		close(ls->min_btf_fd);
+		ls->min_btf_fd = -1;
+	}
 	if (rc) {
 		fail(status, HR_LIVE_BPF_REFUSED, err, errlen, "the kernel refused the probe (%s); last lines:\n%s",
 		     strerror(-rc), log_last_lines(HRP_LOG_LINES));
