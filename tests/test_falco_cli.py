@@ -103,6 +103,45 @@ def test_list_field_names_only(ctx):
     assert all(n in full for n in names)
 
 
+def test_list_layout(ctx):
+    """--list as Falco prints it (libsinsp filter_fieldclass_info::as_string):
+    per class a rule of 31 dashes, 'Field Class:' / 'Description:' / 'Event
+    Sources:' labels in a 30-column block ('syscall '), a blank line, then
+    each field name in the 30-column block (a longer name on its own line)
+    with its description wrapped to 90 columns, continuation lines indented
+    by 30; one blank line after each class. The fields are --list -N's, in order."""
+    lines = harrier(ctx, "--list", check=True).stdout.decode().split("\n")
+    names = harrier(ctx, "--list", "-N", check=True).stdout.decode().split()
+    seen, i = [], 0
+    while i < len(lines) - 1:
+        assert lines[i] == "-" * 31, (i, lines[i])
+        assert re.fullmatch(r"Field Class: {18}[a-z0-9_.]+( \(.+\))?", lines[i + 1]), lines[i + 1]
+        i += 2
+        if lines[i].startswith("Description:"):
+            assert lines[i][12:30] == " " * 18 and lines[i][30] != " ", lines[i]
+            i += 1
+            while lines[i].startswith(" " * 30):
+                i += 1
+        assert lines[i] == "Event Sources:" + " " * 16 + "syscall " and lines[i + 1] == "", lines[i:i + 2]
+        i += 2
+        while lines[i]:
+            name = lines[i].split(" ")[0]
+            if len(name) > 30:
+                assert lines[i] == name, lines[i]
+                i += 1
+                assert lines[i].startswith(" " * 30), lines[i]
+            else:
+                assert lines[i][len(name):30] == " " * (30 - len(name)) and lines[i][30] != " ", lines[i]
+            assert len(lines[i]) <= 30 + 90, lines[i]
+            seen.append(name)
+            i += 1
+            while lines[i].startswith(" " * 30):
+                assert len(lines[i].rstrip()) <= 30 + 90, lines[i]
+                i += 1
+        i += 1  # the blank line after the class
+    assert seen == names
+
+
 def test_list_source(ctx):
     """--list=SOURCE lists that source's fields; a source Falco does not know
     is fatal: 'Error: Value for --list must be a valid source type', exit 1."""

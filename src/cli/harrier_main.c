@@ -283,21 +283,66 @@ static int list_rules(const struct options *o, const struct hr_config *c, struct
 	return 0;
 }
 
-/* --list; with -N the field names alone, one a line, as Falco prints them. */
+/* Falco's field listing words: `text` wrapped so that a line holds at
+ * most 90 columns of it (each word followed by a space), continuation
+ * lines indented by 30 columns. */
+static void print_wrapped(const char *text)
+{
+	unsigned len = 0;
+	for (const char *p = text; *p;) {
+		while (*p && isspace((unsigned char)*p))
+			p++;
+		const char *w = p;
+		while (*p && !isspace((unsigned char)*p))
+			p++;
+		unsigned n = (unsigned)(p - w);
+		if (!n)
+			break;
+		if (len + n + 1 <= 120 - 30) {
+			len += n + 1;
+		} else {
+			printf("\n%-30s", " ");
+			len = n + 1;
+		}
+		printf("%.*s ", (int)n, w);
+	}
+}
+
+/* --list as Falco prints it (libsinsp's filter_fieldclass_info::as_string
+ * layout: a rule, the class, its description and event source, then each
+ * field in a 30-column name block); with -N the field names alone. */
 static void list_fields(bool names_only)
 {
 	for (unsigned c = 0; c < hr_field_class_count; c++) {
-		if (names_only) {
-			for (const struct hr_field_def *d = hr_field_classes[c].defs; d->name; d++)
-				if (!(d->flags & HR_FF_UNSUPPORTED))
-					printf("%s\n", d->name);
-			continue;
+		const struct hr_field_class *fc = &hr_field_classes[c];
+		if (!names_only) {
+			printf("-------------------------------\n%-30s%s", "Field Class:", fc->name);
+			if (fc->shortdesc)
+				printf(" (%s)", fc->shortdesc);
+			printf("\n");
+			if (fc->desc && *fc->desc) {
+				printf("%-30s", "Description:");
+				print_wrapped(fc->desc);
+				printf("\n");
+			}
+			printf("%-30s%s \n\n", "Event Sources:", "syscall");
 		}
-		printf("Field Class: %s\n\n", hr_field_classes[c].name);
-		for (const struct hr_field_def *d = hr_field_classes[c].defs; d->name; d++)
-			if (!(d->flags & HR_FF_UNSUPPORTED))
-				printf("%-25s %s\n", d->name, d->desc ? d->desc : "");
-		printf("\n");
+		for (const struct hr_field_def *d = fc->defs; d->name; d++) {
+			if (d->flags & HR_FF_UNSUPPORTED)
+				continue;
+			if (names_only) {
+				printf("%s\n", d->name);
+				continue;
+			}
+			if (strlen(d->name) > 30)
+				printf("%s\n%-30s", d->name, " ");
+			else
+				printf("%-30s", d->name);
+			print_wrapped(d->desc ? d->desc : "");
+			printf("\n");
+		}
+		if (!names_only)
+			printf("\n");
 	}
 }
 
