@@ -41,6 +41,11 @@ bool hr_filter_match(struct hr_filter *f, struct hr_field_ctx *ctx, const struct
  * combined through and/or/not). */
 bool hr_filter_may_match_type(const struct hr_filter *f, uint16_t type);
 
+/* The same for the generic `syscall` events of the syscall `name` (their
+ * evt.type): false means no such event can satisfy the condition. For the
+ * live capture's narrowing of generic events (filter_syscalls.c). */
+bool hr_filter_may_match_syscall(struct hr_filter *f, const char *name);
+
 /*
  * Many filters over the same events (a rules engine): fields are shared
  * between the filters given to the cache, so a field is extracted at most
@@ -81,9 +86,9 @@ uint32_t hr_filter_guard_checks(const struct hr_filter *f, const uint32_t **chec
 /* The number of grouped check ids, and the group of one. */
 uint32_t hr_field_cache_checks(const struct hr_field_cache *c);
 uint32_t hr_field_cache_check_group(const struct hr_field_cache *c, uint32_t check);
-/* Evaluates group `group` on the current event (once per event) and
- * returns the grouped checks of the group that hold (valid until the next
- * event). */
+/* Evaluates group `group` on the current event (once per event) for the
+ * guards' checks and returns those of them that hold (valid until the next
+ * event; other checks of the group may be listed too). */
 uint32_t hr_field_cache_group_holding(struct hr_field_cache *c, uint32_t group, struct hr_field_ctx *ctx,
 				      const struct hr_event *e, const uint32_t **checks);
 

@@ -9,6 +9,7 @@
 
 #include "capture/live/proc_scan.h"
 #include "capture/live/record_2022.h"
+#include "filter/filter.h"
 
 static unsigned n_passed, n_failed;
 
@@ -206,8 +207,39 @@ static void test_generic_code_unknown_to_2022(void)
 	check(hr_param_u16(&x, 0, &got) && got == known, "a code 2022 knows stays");
 }
 
+/* Which generic syscalls a filter may match: its evt.type checks decide,
+ * through and/or/not; other checks may go either way. */
+static void test_filter_generic_syscalls(void)
+{
+	static const struct {
+		const char *filter, *name;
+		bool may;
+	} cases[] = {
+		{"evt.type=mlock", "mlock", true},
+		{"evt.type=mlock", "munlock", false},
+		{"evt.type in (mlock, munlock) and proc.name=x", "munlock", true},
+		{"evt.type in (mlock, munlock) and proc.name=x", "read", false},
+		{"not evt.type=mlock", "mlock", false},
+		{"not evt.type=mlock", "sync", true},
+		{"proc.name=x", "sync", true},
+		{"evt.type=mlock or proc.name=x", "sync", true},
+		{"evt.type startswith mlo", "mlockall", true},
+		{"evt.type=open and not evt.type=mlock", "mlock", false},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		struct hr_filter_error err;
+		struct hr_filter *f = hr_filter_compile(cases[i].filter, &err);
+		char what[160];
+		snprintf(what, sizeof what, "filter '%s' %s generic %s", cases[i].filter,
+			 cases[i].may ? "may match" : "never matches", cases[i].name);
+		check(f && hr_filter_may_match_syscall(f, cases[i].name) == cases[i].may, what);
+		hr_filter_free(f);
+	}
+}
+
 void unit_live(unsigned *passed, unsigned *failed)
 {
+	test_filter_generic_syscalls();
 	test_open_flags();
 	test_read_enter();
 	test_dup_maps_to_2022();
