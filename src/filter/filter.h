@@ -92,10 +92,4 @@ uint32_t hr_field_cache_check_group(const struct hr_field_cache *c, uint32_t che
 uint32_t hr_field_cache_group_holding(struct hr_field_cache *c, uint32_t group, struct hr_field_ctx *ctx,
 				      const struct hr_event *e, const uint32_t **checks);
 
-/* For events whose type alone does not tell which filters can match them
- * (generic syscall events carry their syscall): false when `f`'s evt.type
- * checks, answered on `e`, rule out a match whatever its other checks
- * (needs a shared cache; without one, true). */
-bool hr_filter_may_match_event_type(struct hr_filter *f, struct hr_field_ctx *ctx, const struct hr_event *e);
-
 #endif

@@ -92,8 +92,9 @@ struct hr_filter_check {
 	pcre2_code *re;
 	pcre2_match_data *match;
 	/* With a shared field cache: the constant group this `=`/`in` check
-	 * is answered by (index + 1; 0 when it is evaluated alone) and its
-	 * id among all grouped checks. */
+	 * is answered by (index + 1; 0 when it is evaluated alone: every
+	 * check but the guards' once guards are chosen) and its id among all
+	 * grouped checks. */
 	uint32_t group;
 	uint32_t gid;
 };
@@ -141,6 +142,8 @@ struct hr_const_entry {
 	const char *str;  /* a value as written (owned by a check) */
 	uint32_t len;
 	uint32_t first;   /* first satisfied check in hr_const_group.refs (+1), 0 none */
+	uint32_t nrefs;   /* how many checks it satisfies */
+	uint32_t first_guard; /* the same for the guards' checks (the ones that stay grouped) */
 };
 
 struct hr_const_ref {
@@ -164,6 +167,12 @@ struct hr_const_group {
 	uint8_t kind;               /* enum hr_group_kind */
 	uint32_t *lengths;          /* GK_PREFIX/SUFFIX/SUBSTR: the distinct lengths */
 	uint32_t nlengths, cap_lengths;
+	/* GK_PREFIX/SUFFIX/SUBSTR: a bit per pair of bytes some constant
+	 * starts with (ends with, for GK_SUFFIX), so that most values and
+	 * positions are turned away before any probe; unused when a constant
+	 * is shorter than two bytes (`any_short`). */
+	uint64_t *pairs;
+	bool any_short;
 	uint64_t generation;        /* the event the marks below belong to */
 	uint32_t held_first, nheld; /* its checks that hold, in hr_field_cache.held */
 	struct hr_const_entry *entries; /* open addressing by value */

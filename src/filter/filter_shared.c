@@ -44,6 +44,7 @@ void hr_field_cache_free(struct hr_field_cache *c)
 		free(c->groups[i].entries);
 		free(c->groups[i].refs);
 		free(c->groups[i].lengths);
+		free(c->groups[i].pairs);
 	}
 	free(c->groups);
 	free(c->slots);
@@ -185,6 +186,7 @@ static void add_ref(struct hr_const_group *g, const char *s, uint32_t len, uint3
 	g->refs[g->nrefs].gid = gid;
 	g->refs[g->nrefs].next = en->first;
 	en->first = ++g->nrefs;
+	en->nrefs++;
 }
 
 static const uint8_t bool_keys[2] = {0, 1};
@@ -222,6 +224,34 @@ static void add_length(struct hr_const_group *g, uint32_t len)
 	g->lengths[g->nlengths++] = len;
 }
 
+static uint32_t pair_of(const char *s)
+{
+	return (uint32_t)(uint8_t)s[0] << 8 | (uint8_t)s[1];
+}
+
+static bool pair_possible(const struct hr_const_group *g, const char *s)
+{
+	uint32_t p = pair_of(s);
+	return g->pairs[p >> 6] >> (p & 63) & 1;
+}
+
+/* Records the byte pair a constant of a prefix, suffix or substring group
+ * starts (ends) with. */
+static void add_pair(struct hr_const_group *g, const char *key, uint32_t len)
+{
+	if (len < 2) {
+		g->any_short = true;
+		return;
+	}
+	if (!g->pairs) {
+		g->pairs = calloc(65536 / 64, sizeof *g->pairs);
+		if (!g->pairs)
+			abort();
+	}
+	uint32_t p = pair_of(g->kind == GK_SUFFIX ? key + len - 2 : key);
+	g->pairs[p >> 6] |= 1ull << (p & 63);
+}
+
 static void group_check(struct hr_field_cache *c, struct hr_filter *f, struct hr_filter_check *k, uint8_t kind)
 {
 	uint32_t gi;
@@ -239,8 +269,10 @@ static void group_check(struct hr_field_cache *c, struct hr_filter *f, struct hr
 		if (!constant_key(&k->values[i], kind, &key, &len))
 			continue;
 		add_ref(g, key, len, gid);
-		if (kind == GK_PREFIX || kind == GK_SUFFIX || kind == GK_SUBSTR)
+		if (kind == GK_PREFIX || kind == GK_SUFFIX || kind == GK_SUBSTR) {
 			add_length(g, len);
+			add_pair(g, key, len);
+		}
 	}
 	k->group = gi + 1;
 	k->gid = gid;
@@ -253,14 +285,17 @@ static void group_check(struct hr_field_cache *c, struct hr_filter *f, struct hr
  * A set is as selective as its weakest member, and a check as selective
  * as its field is varied: a field compared with many constants across all
  * the shared filters (proc.name, fd.name) rarely equals a given one, a
- * field with few (fd.typechar, booleans) often does. Event-type and
+ * field with few (fd.typechar, booleans) often does. And a constant many
+ * checks share (fd.typechar = f in every file-opening rule) is a poor
+ * guard however varied its field: when it holds, every rule guarded by it
+ * becomes a candidate, so the variety counts divided by that sharing. Event-type and
  * direction checks are left out: the type index already did them and
  * every rule of a type would share them. */
 
 struct gid_set {
 	uint32_t *v;
 	uint32_t n, cap;
-	uint32_t weakest; /* the fewest constants of a member's group */
+	uint32_t weakest; /* the lowest selectivity of a member (selectivity()) */
 };
 
 static void set_add(struct gid_set *s, uint32_t gid, uint32_t constants)
@@ -272,6 +307,23 @@ static void set_add(struct gid_set *s, uint32_t gid, uint32_t constants)
 			return;
 	s->v = grow_array(s->v, &s->cap, s->n + 1, sizeof *s->v);
 	s->v[s->n++] = gid;
+}
+
+/* A grouped check's selectivity: its group's constants (a boolean has two
+ * values whatever they are) per check sharing its most shared constant. */
+static uint32_t selectivity(const struct hr_field_cache *c, const struct hr_filter_check *k)
+{
+	const struct hr_const_group *g = &c->groups[k->group - 1];
+	uint32_t variety = g->kind == GK_BOOL ? 2 : g->nentries, shared = 1;
+	for (uint32_t i = 0; i < (k->op == OP_IN ? k->nvalues : 1); i++) {
+		const char *key;
+		uint32_t len;
+		const struct hr_const_entry *en =
+			constant_key(&k->values[i], g->kind, &key, &len) ? find_entry(g, key, len) : NULL;
+		if (en && en->nrefs > shared)
+			shared = en->nrefs;
+	}
+	return (uint32_t)(((uint64_t)variety << 10) / shared);
 }
 
 static bool better(const struct gid_set *a, const struct gid_set *b)
@@ -288,9 +340,7 @@ static bool guard_of(const struct hr_field_cache *c, const struct hr_filter *f, 
 		const char *name = f->slots[k->lhs.slot].field.def->name;
 		if (!k->group || !strcmp(name, "evt.type") || !strcmp(name, "evt.dir"))
 			return false;
-		const struct hr_const_group *g = &c->groups[k->group - 1];
-		/* a boolean has two values whatever the constants */
-		set_add(out, k->gid, g->kind == GK_BOOL ? 2 : g->nentries);
+		set_add(out, k->gid, selectivity(c, k));
 		return true;
 	}
 	case NODE_NOT:
@@ -321,6 +371,24 @@ static bool guard_of(const struct hr_field_cache *c, const struct hr_filter *f, 
 	}
 }
 
+/* Puts guard check `k` on the guard chains of its constants' entries. */
+static void add_guard_refs(struct hr_field_cache *c, const struct hr_filter_check *k)
+{
+	struct hr_const_group *g = &c->groups[k->group - 1];
+	for (uint32_t i = 0; i < (k->op == OP_IN ? k->nvalues : 1); i++) {
+		const char *key;
+		uint32_t len;
+		struct hr_const_entry *en =
+			constant_key(&k->values[i], g->kind, &key, &len) ? find_entry(g, key, len) : NULL;
+		if (!en)
+			continue;
+		g->refs = grow_array(g->refs, &g->cap_refs, g->nrefs + 1, sizeof *g->refs);
+		g->refs[g->nrefs].gid = k->gid;
+		g->refs[g->nrefs].next = en->first_guard;
+		en->first_guard = ++g->nrefs;
+	}
+}
+
 void hr_filter_choose_guard(struct hr_filter *f)
 {
 	free(f->guard);
@@ -334,6 +402,21 @@ void hr_filter_choose_guard(struct hr_filter *f)
 		f->nguard = s.n;
 	} else {
 		free(s.v);
+	}
+	/* The guards' checks stay grouped, marked by one lookup per event
+	 * when the group is read; the others are evaluated alone, only when a
+	 * filter gets that far: marking every check sharing a popular
+	 * constant (all the rules testing proc.pname in (shell_binaries))
+	 * costs more than the few evaluations the guards let through. */
+	for (uint32_t i = 0; i < f->nchecks; i++) {
+		struct hr_filter_check *k = &f->checks[i];
+		bool in_guard = false;
+		for (uint32_t j = 0; k->group && j < f->nguard && !in_guard; j++)
+			in_guard = f->guard[j] == k->gid;
+		if (in_guard)
+			add_guard_refs(f->cache, k);
+		else
+			k->group = 0;
 	}
 }
 
@@ -377,7 +460,7 @@ void hr_filter_share_fields(struct hr_filter *f, struct hr_field_cache *c)
 static void mark(struct hr_field_cache *c, const struct hr_const_group *g, const char *key, uint32_t len)
 {
 	const struct hr_const_entry *en = find_entry(g, key, len);
-	for (uint32_t r = en ? en->first : 0; r; r = g->refs[r - 1].next) {
+	for (uint32_t r = en ? en->first_guard : 0; r; r = g->refs[r - 1].next) {
 		uint32_t gid = g->refs[r - 1].gid;
 		if (c->satisfied[gid] != c->generation) { /* `contains` may find it twice */
 			c->satisfied[gid] = c->generation;
@@ -408,17 +491,25 @@ static void evaluate_group(struct hr_field_cache *c, struct hr_const_group *g, s
 			mark(c, g, x.str, len);
 			return;
 		}
+		/* every constant has two bytes or more: the value's pair at each
+		 * place tells whether any length is worth a probe there */
+		bool filtered = !g->any_short && g->pairs;
+		if (g->kind == GK_SUBSTR) {
+			for (uint32_t at = 0; at < len; at++) {
+				if (filtered && (at + 2 > len || !pair_possible(g, x.str + at)))
+					continue;
+				for (uint32_t i = 0; i < g->nlengths; i++)
+					if (at + g->lengths[i] <= len)
+						mark(c, g, x.str + at, g->lengths[i]);
+			}
+			return;
+		}
+		if (filtered && (len < 2 || !pair_possible(g, g->kind == GK_PREFIX ? x.str : x.str + len - 2)))
+			return;
 		for (uint32_t i = 0; i < g->nlengths; i++) {
 			uint32_t l = g->lengths[i];
-			if (l > len)
-				continue;
-			if (g->kind == GK_PREFIX)
-				mark(c, g, x.str, l);
-			else if (g->kind == GK_SUFFIX)
-				mark(c, g, x.str + len - l, l);
-			else
-				for (uint32_t at = 0; at + l <= len; at++)
-					mark(c, g, x.str + at, l);
+			if (l <= len)
+				mark(c, g, g->kind == GK_PREFIX ? x.str : x.str + len - l, l);
 		}
 		return;
 	}
@@ -480,49 +571,4 @@ uint32_t hr_field_cache_group_holding(struct hr_field_cache *c, uint32_t group, 
 	const struct hr_const_group *g = &c->groups[group];
 	*checks = c->held + g->held_first;
 	return g->nheld;
-}
-
-/* ---- event types the type index cannot tell ----
- * Three-valued: evt.type checks (those the type analysis of
- * filter_compile.c reads) are answered on the event, every other check may
- * go either way; `not` swaps, `and`/`or` combine. */
-
-enum { MAY_BE_FALSE = 1, MAY_BE_TRUE = 2 };
-
-static unsigned type_outcomes(struct hr_filter *f, uint32_t n, struct hr_field_ctx *ctx, const struct hr_event *e)
-{
-	const struct hr_filter_node *node = &f->nodes[n];
-	switch (node->kind) {
-	case NODE_CHECK: {
-		struct hr_filter_check *k = &f->checks[node->first];
-		bool is_type = !strcmp(f->slots[k->lhs.slot].field.def->name, "evt.type") && k->lhs.nxf == 0 &&
-			       !k->rhs_is_field && k->op != OP_EXISTS && k->op != OP_REGEX;
-		struct hr_value x;
-		if (!is_type || !hr_field_cache_value(f->cache, f->slot_map[k->lhs.slot], ctx, e, &x) ||
-		    hr_filter_class_of_type(x.type) != VCLS_STRING)
-			return MAY_BE_FALSE | MAY_BE_TRUE;
-		return hr_filter_compare_string(k, x.str, (uint32_t)strnlen(x.str, x.len)) ? MAY_BE_TRUE
-											     : MAY_BE_FALSE;
-	}
-	case NODE_NOT: {
-		unsigned o = type_outcomes(f, node->first, ctx, e);
-		return (o & MAY_BE_TRUE ? MAY_BE_FALSE : 0) | (o & MAY_BE_FALSE ? MAY_BE_TRUE : 0);
-	}
-	default: {
-		/* and: true needs every child true, false one child false */
-		bool is_and = node->kind == NODE_AND;
-		unsigned all = MAY_BE_FALSE | MAY_BE_TRUE, any = 0;
-		for (uint32_t ch = node->first; ch != NO_NODE; ch = f->nodes[ch].next) {
-			unsigned o = type_outcomes(f, ch, ctx, e);
-			all &= o;
-			any |= o;
-		}
-		return is_and ? (all & MAY_BE_TRUE) | (any & MAY_BE_FALSE) : (any & MAY_BE_TRUE) | (all & MAY_BE_FALSE);
-	}
-	}
-}
-
-bool hr_filter_may_match_event_type(struct hr_filter *f, struct hr_field_ctx *ctx, const struct hr_event *e)
-{
-	return !f->cache || (type_outcomes(f, f->root, ctx, e) & MAY_BE_TRUE);
 }

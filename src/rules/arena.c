@@ -15,7 +15,8 @@ struct hr_arena_block {
 
 #define BLOCK_SIZE (64 * 1024)
 
-void *hr_arena_alloc(struct hr_arena *a, size_t n)
+/* `n` bytes of storage, not zeroed. */
+static void *take(struct hr_arena *a, size_t n)
 {
 	n = (n + 15) & ~(size_t)15;
 	struct hr_arena_block *b = a->head;
@@ -33,13 +34,17 @@ void *hr_arena_alloc(struct hr_arena *a, size_t n)
 	}
 	void *p = b->data + b->used;
 	b->used += n;
-	memset(p, 0, n);
 	return p;
+}
+
+void *hr_arena_alloc(struct hr_arena *a, size_t n)
+{
+	return memset(take(a, n), 0, n);
 }
 
 char *hr_arena_strndup(struct hr_arena *a, const char *s, size_t n)
 {
-	char *p = hr_arena_alloc(a, n + 1);
+	char *p = take(a, n + 1);
 	memcpy(p, s, n);
 	p[n] = 0;
 	return p;
@@ -56,7 +61,7 @@ char *hr_arena_printf(struct hr_arena *a, const char *fmt, ...)
 	va_start(ap, fmt);
 	int n = vsnprintf(NULL, 0, fmt, ap);
 	va_end(ap);
-	char *p = hr_arena_alloc(a, (size_t)(n < 0 ? 0 : n) + 1);
+	char *p = take(a, (size_t)(n < 0 ? 0 : n) + 1);
 	va_start(ap, fmt);
 	vsnprintf(p, (size_t)n + 1, fmt, ap);
 	va_end(ap);

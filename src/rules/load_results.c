@@ -78,6 +78,7 @@ void hr_load_result_init(struct hr_load_result *r, const char *name, const char 
 	memset(r, 0, sizeof *r);
 	r->name = strdup(name);
 	r->content = content;
+	r->content_len = content ? strlen(content) : 0;
 	r->successful = true;
 }
 
@@ -153,7 +154,7 @@ static void snippet(const struct hr_load_result *r, const struct hr_load_ctx *c,
 		hr_sb_puts(out, "<No context available>\n");
 		return;
 	}
-	size_t len = strlen(text), half = 80;
+	size_t len = c->content ? strlen(text) : r->content_len, half = 80;
 	size_t pos = c->content ? c->content_pos : c->loc[c->n - 1].offset;
 	if (pos >= len)
 		pos = len - 1;

@@ -96,6 +96,7 @@ struct hr_load_msg {
 struct hr_load_result {
 	char *name;            /* the file */
 	const char *content;   /* the file's text, for snippets (not owned) */
+	size_t content_len;    /* its length, taken once (many messages cite it) */
 	bool successful;
 	struct hr_load_msg *errors, *warnings;
 	uint32_t nerrors, nwarnings, cap_errors, cap_warnings;

@@ -2,6 +2,7 @@
  * rule_engine.h). */
 #include "rules/rule_engine.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -92,7 +93,7 @@ static void build_dispatch(struct hr_rule_engine *en, struct hr_rule_dispatch *d
 			   uint32_t n)
 {
 	d->members = zalloc(en->nwords, sizeof *d->members);
-	d->unguarded = zalloc(en->nwords, sizeof *d->unguarded);
+	d->unguarded = zalloc(n, sizeof *d->unguarded);
 	uint32_t ngroups_all = hr_field_cache_checks(en->fields);
 	bool *seen = zalloc(ngroups_all, sizeof *seen); /* per group (there are no more groups than checks) */
 	d->groups = zalloc(ngroups_all, sizeof *d->groups);
@@ -101,7 +102,7 @@ static void build_dispatch(struct hr_rule_engine *en, struct hr_rule_dispatch *d
 		const uint32_t *checks;
 		uint32_t nchecks = hr_filter_guard_checks(hr_ruleset_rule(en->rs, rules[i])->filter, &checks);
 		if (!nchecks)
-			set_bit(d->unguarded, rules[i]);
+			d->unguarded[d->nunguarded++] = rules[i];
 		for (uint32_t k = 0; k < nchecks; k++) {
 			uint32_t g = hr_field_cache_check_group(en->fields, checks[k]);
 			if (!seen[g]) {
@@ -180,7 +181,8 @@ void hr_rule_engine_init(struct hr_rule_engine *en, struct hr_ruleset *rs, const
 		}
 	}
 	en->nwords = (n + 63) / 64;
-	en->candidates = zalloc(en->nwords, sizeof *en->candidates);
+	en->candidates = zalloc(n, sizeof *en->candidates);
+	en->chosen_on = zalloc(n, sizeof *en->chosen_on);
 	index_guards(en, n);
 	for (unsigned t = 0; t < HR_EVENT_MAX; t++)
 		if (en->nby_type[t] && !is_generic((uint16_t)t))
@@ -204,11 +206,24 @@ void hr_rule_engine_free(struct hr_rule_engine *en)
 	free(en->guard_first);
 	free(en->guard_rules);
 	free(en->candidates);
+	free(en->chosen_on);
 	memset(en, 0, sizeof *en);
 }
 
+/* A generic event's evt.type (its syscall's name) in `name`. */
+static void generic_name(struct hr_field_ctx *ctx, const struct hr_event *e, char *name, size_t size)
+{
+	struct hr_field type;
+	char err[128];
+	struct hr_value v;
+	name[0] = 0;
+	if (hr_field_parse(&type, "evt.type", false, err, sizeof err) > 0 && hr_field_extract(&type, ctx, e, &v))
+		snprintf(name, size, "%.*s", (int)strnlen(v.str, v.len), v.str);
+	hr_field_free(&type);
+}
+
 /* A generic event's dispatch: the rules of its type that its syscall's
- * name (from its code) leaves possible. */
+ * name (a function of its code) leaves possible. */
 static const struct hr_rule_dispatch *generic_dispatch(struct hr_rule_engine *en, struct hr_field_ctx *ctx,
 						       const struct hr_event *e)
 {
@@ -218,30 +233,64 @@ static const struct hr_rule_dispatch *generic_dispatch(struct hr_rule_engine *en
 	struct hr_rule_dispatch *d = &en->generic[e->type][code];
 	if (d->ready)
 		return d;
+	char name[64];
+	generic_name(ctx, e, name, sizeof name);
 	uint32_t *rules = zalloc(en->nby_type[e->type], sizeof *rules), n = 0;
 	for (uint32_t i = 0; i < en->nby_type[e->type]; i++)
-		if (hr_filter_may_match_event_type(hr_ruleset_rule(en->rs, en->by_type[e->type][i])->filter, ctx, e))
+		if (hr_filter_may_match_syscall(hr_ruleset_rule(en->rs, en->by_type[e->type][i])->filter, name))
 			rules[n++] = en->by_type[e->type][i];
 	build_dispatch(en, d, rules, n);
 	free(rules);
 	return d;
 }
 
+static bool is_member(const struct hr_rule_dispatch *d, uint32_t rule)
+{
+	return d->members[rule >> 6] >> (rule & 63) & 1;
+}
+
+static int by_index(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+	return x < y ? -1 : x > y;
+}
+
 /* The current event's candidates: the unguarded members, and the members
- * one of whose guard checks holds. */
+ * one of whose guard checks holds; sorted into load order (usually a
+ * handful: by insertion). */
 static void choose_candidates(struct hr_rule_engine *en, const struct hr_rule_dispatch *d, struct hr_field_ctx *ctx,
 			      const struct hr_event *e)
 {
-	memcpy(en->candidates, d->unguarded, en->nwords * sizeof *en->candidates);
+	en->event++;
+	uint32_t n = 0;
+	for (uint32_t i = 0; i < d->nunguarded; i++) {
+		en->chosen_on[d->unguarded[i]] = en->event;
+		en->candidates[n++] = d->unguarded[i];
+	}
 	for (uint32_t g = 0; g < d->ngroups; g++) {
 		const uint32_t *held;
 		uint32_t nheld = hr_field_cache_group_holding(en->fields, d->groups[g], ctx, e, &held);
-		for (uint32_t h = 0; h < nheld; h++)
-			for (uint32_t r = en->guard_first[held[h]]; r < en->guard_first[held[h] + 1]; r++)
-				set_bit(en->candidates, en->guard_rules[r]);
+		for (uint32_t h = 0; h < nheld; h++) {
+			for (uint32_t r = en->guard_first[held[h]]; r < en->guard_first[held[h] + 1]; r++) {
+				uint32_t rule = en->guard_rules[r];
+				if (en->chosen_on[rule] == en->event || !is_member(d, rule))
+					continue;
+				en->chosen_on[rule] = en->event;
+				en->candidates[n++] = rule;
+			}
+		}
 	}
-	for (uint32_t w = 0; w < en->nwords; w++)
-		en->candidates[w] &= d->members[w];
+	if (n > 16) {
+		qsort(en->candidates, n, sizeof *en->candidates, by_index);
+	} else {
+		for (uint32_t i = d->nunguarded; i < n; i++) {
+			uint32_t rule = en->candidates[i], at = i;
+			for (; at > 0 && en->candidates[at - 1] > rule; at--)
+				en->candidates[at] = en->candidates[at - 1];
+			en->candidates[at] = rule;
+		}
+	}
+	en->ncandidates = n;
 }
 
 int32_t hr_rule_engine_match(struct hr_rule_engine *en, struct hr_field_ctx *ctx, const struct hr_event *e,
@@ -251,20 +300,13 @@ int32_t hr_rule_engine_match(struct hr_rule_engine *en, struct hr_field_ctx *ctx
 		return -1;
 	if (from == 0) {
 		hr_field_cache_next_event(en->fields);
-		en->current = is_generic(e->type) ? generic_dispatch(en, ctx, e) : &en->types[e->type];
-		choose_candidates(en, en->current, ctx, e);
+		choose_candidates(en, is_generic(e->type) ? generic_dispatch(en, ctx, e) : &en->types[e->type], ctx, e);
 	}
-	for (uint32_t w = from >> 6; w < en->nwords; w++) {
-		uint64_t bits = en->candidates[w];
-		if (w == from >> 6)
-			bits &= ~0ull << (from & 63);
-		while (bits) {
-			uint32_t i = w * 64 + (uint32_t)__builtin_ctzll(bits);
-			bits &= bits - 1;
-			if (hr_filter_match(hr_ruleset_rule(en->rs, i)->filter, ctx, e)) {
-				*next = i + 1;
-				return (int32_t)i;
-			}
+	for (uint32_t i = from; i < en->ncandidates; i++) {
+		uint32_t rule = en->candidates[i];
+		if (hr_filter_match(hr_ruleset_rule(en->rs, rule)->filter, ctx, e)) {
+			*next = i + 1;
+			return (int32_t)rule;
 		}
 	}
 	return -1;

@@ -38,12 +38,12 @@ struct hr_rule_selection {
 
 /* How the candidates of an event are found: rules with a guard become
  * candidates when one of their guard's grouped checks holds (their guards'
- * groups are evaluated once per event), the others always are. Bitmaps
- * over rule indexes, so candidates come out in load order. */
+ * groups are evaluated once per event), the others always are. */
 struct hr_rule_dispatch {
 	bool ready;
-	uint64_t *members;    /* the rules of this dispatch */
-	uint64_t *unguarded;  /* the members without a guard */
+	uint64_t *members;    /* bitmap over rule indexes: the rules of this dispatch */
+	uint32_t *unguarded;  /* the members without a guard, in load order */
+	uint32_t nunguarded;
 	uint32_t *groups;     /* the groups the members' guards read */
 	uint32_t ngroups;
 };
@@ -64,16 +64,19 @@ struct hr_rule_engine {
 	 * guard_rules[guard_first[i]] to guard_rules[guard_first[i + 1]]). */
 	uint32_t *guard_first, *guard_rules;
 	uint32_t nwords;                /* 64-bit words of a rule bitmap */
-	uint64_t *candidates;           /* the current event's */
-	const struct hr_rule_dispatch *current;
+	/* The current event's candidates, in load order; per rule, the
+	 * event it was last made a candidate on (events counted from 1). */
+	uint32_t *candidates;
+	uint32_t ncandidates;
+	uint64_t *chosen_on, event;
 };
 
 void hr_rule_engine_init(struct hr_rule_engine *en, struct hr_ruleset *rs, const struct hr_rule_selection *sel);
 void hr_rule_engine_free(struct hr_rule_engine *en);
 
-/* The first enabled rule (in load order) from rule index `from` on
- * matching `e`, or -1; `*next` is where to continue for
- * `rule_matching: all` (a call with `from` 0 starts a new event). */
+/* The first enabled rule (in load order) matching `e`, or -1; `*next` is
+ * where to continue for `rule_matching: all` (pass it as `from`; a call
+ * with `from` 0 starts a new event). */
 int32_t hr_rule_engine_match(struct hr_rule_engine *en, struct hr_field_ctx *ctx, const struct hr_event *e,
 			     uint32_t from, uint32_t *next);
 
