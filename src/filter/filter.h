@@ -49,9 +49,10 @@ bool hr_filter_may_match_syscall(struct hr_filter *f, const char *name);
 /*
  * Many filters over the same events (a rules engine): fields are shared
  * between the filters given to the cache, so a field is extracted at most
- * once per event whatever the number of filters using it, and `=`/`in`
- * comparisons of one field with constants, across all those filters, are
- * answered by one hash lookup per event.
+ * once per event whatever the number of filters using it, and each
+ * filter gets a guard: comparisons of fields with constants one of which
+ * must hold for it to match, answered for all the filters' guards on one
+ * field by one hash lookup per event.
  */
 struct hr_field_cache;
 
@@ -66,7 +67,9 @@ void hr_filter_share_fields(struct hr_filter *f, struct hr_field_cache *c);
 /* Once every filter is shared: picks the grouped checks one of which must
  * hold for `f` to match, so that most events are turned away with the
  * group lookups alone (the most selective such set, judged by how many
- * constants all the shared filters compare each field with). */
+ * constants all the shared filters compare each field with, and by how
+ * many checks share a constant). The guard's checks stay grouped; the
+ * filter's other checks are evaluated alone. */
 void hr_filter_choose_guard(struct hr_filter *f);
 
 /* Starts a new event: every filter sharing `c` extracts afresh. Call it

@@ -136,8 +136,10 @@ struct hr_cache_slot {
 	struct hr_value value;
 };
 
-/* Checks comparing one field with constants (`=`, `in`), answered by one
- * lookup per event: the constant's entry lists every check it satisfies. */
+/* Checks comparing one field with constants (`=`, `in`, prefixes...),
+ * answered by one lookup per event: the constant's entry lists every check
+ * it satisfies (to weigh guards) and the guard checks among them (marked
+ * when the event's value is that constant). */
 struct hr_const_entry {
 	const char *str;  /* a value as written (owned by a check) */
 	uint32_t len;

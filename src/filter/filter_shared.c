@@ -1,8 +1,10 @@
 /*
  * The field cache many filters share (see filter.h): one slot per distinct
  * field across all of them, valid for one event (a generation counter),
- * and the constant groups that answer every `field = C` / `field in (...)`
- * check on one field with a single hash lookup per event.
+ * the constant groups that answer the `=`/`in`/`startswith`/`endswith`/
+ * `contains` checks of the filters' guards on one field with one lookup
+ * per event (one per distinct length for the last three), and the choice
+ * of each filter's guard.
  */
 #include <stdio.h>
 #include <stdlib.h>
