@@ -66,7 +66,12 @@ FIELD_DEVIATIONS = [
 # triggers them. Each rule says exactly which pair of values it explains.
 
 # Unfinished work: run every time, shown as PENDING, not counted (see tests/run.py).
-PENDING_TESTS = {}
+PENDING_TESTS = {
+    "test_latency_fields_synthetic":
+        "issue 3: evt.latency of an exit whose enter is longer than 4096 bytes (linkat 424-425 of the "
+        "synthetic capture): the state keeps no copy of such an enter (src/state/state_events.c "
+        "store_enter), so its time is lost and the exit's latency counts from an older enter",
+}
 
 def _gid_read_as_64_bits(sysdig, harrier):
     # group.gid is declared 64-bit but the thread's gid is 32-bit: sysdig
@@ -440,3 +445,91 @@ def test_fd_dev_after_open(ctx):
                 assert e == g, f"{os.path.basename(path)}: sysdig {e!r} harrier {g!r}"
                 compared += 1
     assert compared > 30, compared
+
+
+# evt.latency and friends. sysdig 0.29.3 keeps one latency per thread and
+# overwrites it only when it reads an enter (0) or an exit (the time since
+# the thread's last enter). Two of its values are leftovers, each checked to
+# be one before it is replaced by what Harrier prints:
+# - a context switch prints the latency its thread's previous exit left;
+#   a switch is no call's exit, so Harrier prints 0 as on every non-exit;
+# - evt.latency.human keeps the text of the last event that had a thread
+#   when the event has none (switch of an unknown tid, the child's clone
+#   exit, page faults): Harrier prints the text of the event's own latency.
+LATENCY_FIELDS = ["evt.num", "thread.tid", "evt.dir", "evt.type", "evt.latency", "evt.latency.s",
+                  "evt.latency.ns", "evt.latency.human", "evt.wait_latency"]
+
+
+def latency_text(ns):
+    """sysdig's short duration text, worked out by hand from its rules."""
+    us, ms, s = 1000, 1000000, 1000000000
+    if ns >= 3600 * s:
+        return "%02u:%02u:%02u" % (ns // (3600 * s), ns // (60 * s) % 60, ns // s % 60)
+    if ns >= 60 * s:
+        return "%u:%u" % (ns // (60 * s), ns // s % 60)
+    if ns >= s:
+        return "%u.%02us" % (ns // s, ns % s // (10 * ms))
+    if ns >= 10 * ms:
+        return "%ums" % (ns // ms)
+    if ns >= ms:
+        return "%u.%02ums" % (ns // ms, ns % ms // (10 * us))
+    if ns >= 10 * us:
+        return "%uus" % (ns // us)
+    if ns >= us:
+        return "%u.%02uus" % (ns // us, ns % us // 10)
+    return "%uns" % ns
+
+
+def compare_latency(ctx, trace):
+    fmt = fmt_of(LATENCY_FIELDS)
+    exp = rows(ctx.sysdig("-r", trace, "-p", fmt).stdout.decode(errors="replace"), LATENCY_FIELDS)
+    got = rows(ctx.inspect("-r", trace, "-p", fmt).stdout.decode(errors="replace"), LATENCY_FIELDS)
+    assert len(exp) == len(got), f"sysdig prints {len(exp)} lines, harrier {len(got)}"
+    last_exit = {}  # tid -> the latency sysdig printed at its last exit
+    fixed = 0
+    problems = []
+    for e, g in zip(exp, got):
+        num, tid, direction, etype, lat = e[0], e[1], e[2], e[3], e[4]
+        if etype == "switch" and lat not in ("0", "<NA>") and last_exit.get(tid) == lat:
+            e[4:8] = ["0", "0", "000000000", "0ns"]
+            fixed += 1
+        elif direction == "<" and lat != "<NA>":
+            last_exit[tid] = lat
+        if e[4].isdigit() and e[7] != latency_text(int(e[4])):
+            e[7] = latency_text(int(e[4]))
+            fixed += 1
+        for field, want, have in zip(LATENCY_FIELDS, e, g):
+            if want != have:
+                problems.append(f"evt {num} {field}: sysdig (stale values replaced) {want!r} harrier {have!r}")
+    assert not problems, "\n".join(problems[:12])
+    return len(exp), fixed
+
+
+def test_latency_fields(ctx):
+    for trace in ctx.traces():
+        compare_latency(ctx, trace)
+    # guards against a comparison of zeros: open-multiple-files has real
+    # latencies, and one switch with a stale one
+    lines, fixed = compare_latency(ctx, os.path.join(ctx.traces_dir, "open-multiple-files.scap"))
+    assert lines > 80 and fixed == 1, (lines, fixed)
+    out = ctx.inspect("-r", os.path.join(ctx.traces_dir, "cat_write.scap"), "-p", "%evt.num %evt.latency",
+                      "evt.num=133").stdout.decode()
+    assert out == "133 653\n", out  # brk exit 133 at +653 ns from its enter 132
+
+
+def test_latency_fields_hand_built(ctx):
+    import test_inspect_cli
+    compare_latency(ctx, test_inspect_cli.inspect_capture(ctx))
+
+
+def test_latency_fields_synthetic(ctx):
+    compare_latency(ctx, synthetic_capture(ctx))
+
+
+def test_latency_json(ctx):
+    import json
+    trace = os.path.join(ctx.traces_dir, "cat_write.scap")
+    fmt = "%evt.num %evt.latency %evt.latency.s %evt.latency.ns %evt.latency.human %evt.wait_latency"
+    exp = [json.loads(x) for x in ctx.sysdig("-r", trace, "-j", "-p", fmt).stdout.decode().splitlines()]
+    got = [json.loads(x) for x in ctx.inspect("-r", trace, "-j", "-p", fmt).stdout.decode().splitlines()]
+    assert exp == got, [(a, b) for a, b in zip(exp, got) if a != b][:3]

@@ -720,6 +720,97 @@ static bool j_delta(struct hr_field *f, struct hr_field_ctx *ctx, const struct h
 	return hr_set_u64(out, HR_PT_UINT64, 0);
 }
 
+/* evt.latency: sysdig keeps one latency per thread, set while it reads
+ * each event that reaches its thread lookup: 0 at an enter, and at an exit
+ * the time since that thread's last enter (any type; a thread that never
+ * entered keeps its old value, which starts at 0). The state keeps each
+ * thread's last enter, so the exit's latency is derived from it. Events
+ * without a thread have 0; sysdig's internal events (procinfo, container,
+ * drop) have none. */
+static bool latency(const struct hr_event *e, uint64_t *ns)
+{
+	if (category_2022(e) & HR_EC_INTERNAL)
+		return false;
+	*ns = 0;
+	const struct hr_thread *t = e->thread;
+	if (!t || t->tid == -1 || is_enter(e) || (hr_field_event_flags(e) & HR_EF_SKIPPARSERESET))
+		return true;
+	if (t->last_enter.ev.ts && e->ts >= t->last_enter.ev.ts)
+		*ns = e->ts - t->last_enter.ev.ts;
+	return true;
+}
+static bool x_latency(struct hr_field *f, struct hr_field_ctx *ctx, const struct hr_event *e, struct hr_value *out)
+{
+	(void)f, (void)ctx;
+	uint64_t ns;
+	return latency(e, &ns) && hr_set_u64(out, HR_PT_RELTIME, ns);
+}
+static bool x_latency_s(struct hr_field *f, struct hr_field_ctx *ctx, const struct hr_event *e, struct hr_value *out)
+{
+	(void)f, (void)ctx;
+	uint64_t ns;
+	return latency(e, &ns) && hr_set_u64(out, HR_PT_RELTIME, ns / NS_PER_S);
+}
+static bool x_latency_ns(struct hr_field *f, struct hr_field_ctx *ctx, const struct hr_event *e,
+			 struct hr_value *out)
+{
+	(void)f, (void)ctx;
+	uint64_t ns;
+	return latency(e, &ns) && hr_set_u64(out, HR_PT_RELTIME, ns % NS_PER_S);
+}
+/* The latency as a short human reading: "1:05" minutes, "2.50s", "12ms",
+ * "3.40us", "800ns" (sysdig's duration text, two decimals where shown). */
+static bool x_latency_human(struct hr_field *f, struct hr_field_ctx *ctx, const struct hr_event *e,
+			    struct hr_value *out)
+{
+	(void)ctx;
+	uint64_t v;
+	if (!latency(e, &v))
+		return false;
+	const uint64_t us = 1000, ms = 1000 * us, s = NS_PER_S;
+	hr_sb_reset(&f->storage);
+	if (v >= 3600 * s)
+		hr_sb_printf(&f->storage, "%02u:%02u:%02u", (unsigned)(v / (3600 * s)), (unsigned)(v / (60 * s) % 60),
+			     (unsigned)(v / s % 60));
+	else if (v >= 60 * s)
+		hr_sb_printf(&f->storage, "%u:%u", (unsigned)(v / (60 * s)), (unsigned)(v / s % 60));
+	else if (v >= s)
+		hr_sb_printf(&f->storage, "%u.%02us", (unsigned)(v / s), (unsigned)(v % s / (10 * ms)));
+	else if (v >= 10 * ms)
+		hr_sb_printf(&f->storage, "%ums", (unsigned)(v / ms));
+	else if (v >= ms)
+		hr_sb_printf(&f->storage, "%u.%02ums", (unsigned)(v / ms), (unsigned)(v % ms / (10 * us)));
+	else if (v >= 10 * us)
+		hr_sb_printf(&f->storage, "%uus", (unsigned)(v / us));
+	else if (v >= us)
+		hr_sb_printf(&f->storage, "%u.%02uus", (unsigned)(v / us), (unsigned)(v % us / 10));
+	else
+		hr_sb_printf(&f->storage, "%uns", (unsigned)v);
+	return hr_set_storage(out, f);
+}
+/* evt.wait_latency: the latency of exits of calls that wait (select,
+ * nanosleep, ...), whatever their category. */
+static bool x_wait_latency(struct hr_field *f, struct hr_field_ctx *ctx, const struct hr_event *e,
+			   struct hr_value *out)
+{
+	(void)f, (void)ctx;
+	if (!(hr_field_event_flags(e) & HR_EF_WAITS) || is_enter(e))
+		return false;
+	uint64_t ns = 0;
+	const struct hr_thread *t = e->thread;
+	if (t && t->tid != -1 && t->last_enter.ev.ts && e->ts >= t->last_enter.ev.ts)
+		ns = e->ts - t->last_enter.ev.ts;
+	return hr_set_u64(out, HR_PT_RELTIME, ns);
+}
+/* In JSON, latencies are plain numbers. */
+static bool j_latency(struct hr_field *f, struct hr_field_ctx *ctx, const struct hr_event *e, struct hr_value *out)
+{
+	if (!f->def->extract(f, ctx, e, out))
+		return false;
+	out->type = HR_PT_INT64;
+	return true;
+}
+
 /* evt.abspath[.src|.dst]: the path argument of a *at call made absolute
  * against its directory fd. Which arguments: sysdig 0.29.3's events, plus
  * Falco's open_by_handle_at and fchownat (ids sysdig does not know). */
@@ -801,11 +892,15 @@ static bool x_is_open_create(struct hr_field *f, struct hr_field_ctx *ctx, const
 }
 
 const struct hr_field_def hr_fields_evt[] = {
-	UNSUPPORTED("evt.latency", HR_PT_RELTIME),
-	UNSUPPORTED("evt.latency.s", HR_PT_RELTIME),
-	UNSUPPORTED("evt.latency.ns", HR_PT_RELTIME),
+	{"evt.latency", HR_PT_RELTIME, HR_FMT_DEC, 0, HR_FA_NONE, x_latency, j_latency,
+	 "for exit events, nanoseconds the call took: from its thread's enter event to this exit (0 on enters)."},
+	{"evt.latency.s", HR_PT_RELTIME, HR_FMT_DEC, 0, HR_FA_NONE, x_latency_s, j_latency,
+	 "whole seconds of evt.latency."},
+	{"evt.latency.ns", HR_PT_RELTIME, HR_FMT_PADDED_DEC, 0, HR_FA_NONE, x_latency_ns, j_latency,
+	 "the sub-second part of evt.latency, in nanoseconds."},
 	UNSUPPORTED("evt.latency.quantized", HR_PT_UINT64),
-	UNSUPPORTED("evt.latency.human", HR_PT_CHARBUF),
+	{"evt.latency.human", HR_PT_CHARBUF, HR_FMT_NA, 0, HR_FA_NONE, x_latency_human, NULL,
+	 "evt.latency as a short reading with its unit, such as 12ms or 3.40us."},
 	{"evt.deltatime", HR_PT_RELTIME, HR_FMT_DEC, 0, HR_FA_NONE, x_delta, j_delta,
 	 "nanoseconds elapsed since the event before this one."},
 	{"evt.deltatime.s", HR_PT_RELTIME, HR_FMT_DEC, 0, HR_FA_NONE, x_delta_s, j_delta,
@@ -849,7 +944,8 @@ const struct hr_field_def hr_fields_evt[] = {
 	 "'read' or 'write' for events that read or write fds."},
 	{"evt.is_wait", HR_PT_BOOL, HR_FMT_NA, 0, HR_FA_NONE, x_is_wait, NULL,
 	 "'true' for events that make the thread wait."},
-	UNSUPPORTED("evt.wait_latency", HR_PT_RELTIME),
+	{"evt.wait_latency", HR_PT_RELTIME, HR_FMT_DEC, 0, HR_FA_NONE, x_wait_latency, NULL,
+	 "for exits of calls that wait (select, poll, nanosleep, ...), the nanoseconds spent in the call."},
 	{"evt.is_syslog", HR_PT_BOOL, HR_FMT_NA, 0, HR_FA_NONE, x_is_syslog, NULL,
 	 "'true' if this is a write to the syslog socket /dev/log."},
 	{"evt.count", HR_PT_UINT32, HR_FMT_DEC, 0, HR_FA_NONE, x_count, NULL, "always 1."},
