@@ -407,7 +407,7 @@ static void parse_open_exit(struct hr_state *s, struct hr_event *e)
 	}
 
 	char full[HR_MAX_PATH];
-	hr_concatenate_paths(full, dir.p ? dir.p : "", dir.len, name, namelen);
+	hr_concatenate_paths(full, dir.p ? dir.p : "", dir.len, name, namelen, s->newest_libs);
 	hr_bytes_free(&dir);
 	if (fd < 0)
 		return;
@@ -1136,7 +1136,7 @@ static void parse_chroot_exit(struct hr_state *s, struct hr_event *e)
 	} else {
 		char full[HR_MAX_PATH];
 		struct hr_thread *main = hr_threads_main(s, t);
-		hr_concatenate_paths(full, main->cwd.p ? main->cwd.p : "", main->cwd.len, path, len);
+		hr_concatenate_paths(full, main->cwd.p ? main->cwd.p : "", main->cwd.len, path, len, s->newest_libs);
 		hr_bytes_set_str(&t->root, full);
 	}
 	hr_containers_resolve(s, t);

@@ -140,9 +140,11 @@ void hr_name_socket(struct hr_bytes *out, const struct hr_fd *fd);
 void hr_name_sockaddr_param(struct hr_bytes *out, const uint8_t *p, uint32_t len);
 void hr_name_socktuple_param(struct hr_bytes *out, const uint8_t *p, uint32_t len);
 bool hr_is_ipv4_mapped(const uint8_t a[16]);
-/* sinsp's concatenate_paths: `dir` + `path` sanitized into `out` (of
- * HR_MAX_PATH bytes). `path_len` counts the parameter's bytes. */
-void hr_concatenate_paths(char *out, const char *dir, uint32_t dir_len, const char *path, uint32_t path_len);
+/* sinsp's concatenate_paths: `dir` + `path` cleaned into `out` (of
+ * HR_MAX_PATH bytes), as sysdig 0.29.3 does or, with `newest`, as Falco
+ * 0.44's libs do. `path_len` counts the parameter's bytes. */
+void hr_concatenate_paths(char *out, const char *dir, uint32_t dir_len, const char *path, uint32_t path_len,
+			  bool newest);
 
 /* Containers (state_containers.c). */
 void hr_containers_resolve(struct hr_state *s, struct hr_thread *t);

@@ -185,20 +185,65 @@ static void copy_and_sanitize(char *target, char *base, const char *path)
 	}
 }
 
-void hr_concatenate_paths(char *out, const char *dir, uint32_t dir_len, const char *path, uint32_t path_len)
+/* Falco 0.44's libs (copy_and_normalize_path): every byte is kept; a dot
+ * is special only where a component starts; after ".." has climbed back
+ * to the start of a relative base, a '/' is dropped; the copy stops at
+ * `end`. */
+static void copy_and_normalize(char *target, char *base, const char *end, const char *path)
+{
+	char *tc = target;
+	const char *pc = path;
+	bool empty_base = target == base;
+	for (;;) {
+		if (*pc == 0) {
+			*tc = 0;
+			if (tc > base + 1 && tc[-1] == '/')
+				tc[-1] = 0;
+			return;
+		}
+		if (pc[0] == '.' && (tc == base || tc[-1] == '/')) {
+			if (pc[1] == '.' && pc[2] == '/') {
+				rewind_to_parent(base, &tc, &pc, 3);
+				continue;
+			}
+			if (pc[1] == '.' && pc[2] == 0) {
+				rewind_to_parent(base, &tc, &pc, 2);
+				continue;
+			}
+			if (pc[1] == '/' || pc[1] == 0) {
+				pc += pc[1] == '/' ? 2 : 1;
+				continue;
+			}
+		} else if (pc[0] == '/' && ((tc > base && tc[-1] == '/') || (tc == base && !empty_base))) {
+			pc++;
+			continue;
+		}
+		if (tc + 1 >= end) {
+			*tc = 0;
+			return;
+		}
+		*tc++ = *pc++;
+	}
+}
+
+void hr_concatenate_paths(char *out, const char *dir, uint32_t dir_len, const char *path, uint32_t path_len,
+			  bool newest)
 {
 	if (HR_MAX_PATH < (uint64_t)dir_len + path_len + 1) {
-		strcpy(out, "/PATH_TOO_LONG");
+		strcpy(out, newest ? "/DIR_TOO_LONG/FILENAME_TOO_LONG" : "/PATH_TOO_LONG");
 		return;
 	}
 	char tail[HR_MAX_PATH];
 	memcpy(tail, path, path_len);
 	tail[path_len] = 0;
+	char *start = out;
 	if (path_len != 0 && tail[0] != '/') {
 		memcpy(out, dir, dir_len);
-		copy_and_sanitize(out + dir_len, out, tail);
-	} else {
-		out[0] = 0;
-		copy_and_sanitize(out, out, tail);
+		start = out + dir_len;
 	}
+	*start = 0;
+	if (newest)
+		copy_and_normalize(start, out, out + HR_MAX_PATH, tail);
+	else
+		copy_and_sanitize(start, out, tail);
 }

@@ -272,7 +272,7 @@ static void set_exepath(struct hr_state *s, struct hr_event *e, struct hr_thread
 		}
 		if (len >= HR_MAX_PATH)
 			len = HR_MAX_PATH - 1;
-		hr_concatenate_paths(full, t->cwd.p ? t->cwd.p : "", t->cwd.len, name, len);
+		hr_concatenate_paths(full, t->cwd.p ? t->cwd.p : "", t->cwd.len, name, len, s->newest_libs);
 		hr_bytes_set_str(&t->exepath, full);
 	} else if (e->type == EV_EXECVEAT_X) {
 		if (!en)
@@ -315,14 +315,14 @@ static void set_exepath(struct hr_state *s, struct hr_event *e, struct hr_thread
 			name[n] = 0;
 			len = n + 1 < HR_MAX_PATH ? n + 1 : HR_MAX_PATH - 1;
 		}
-		hr_concatenate_paths(full, dir.p, dir.len, name, len);
+		hr_concatenate_paths(full, dir.p, dir.len, name, len, s->newest_libs);
 		hr_bytes_set_str(&t->exepath, full);
 		hr_bytes_free(&dir);
 	}
 }
 
 /* Exit-only captures: the newest execve exits carry the path themselves. */
-static void set_exepath_from_exit(struct hr_event *e, struct hr_thread *t)
+static void set_exepath_from_exit(const struct hr_state *s, struct hr_event *e, struct hr_thread *t)
 {
 	int i = hr_event_param_index(e, "trusted_exepath");
 	if (i >= 0 && (unsigned)i < e->nparams_indexed && e->param_len[i] > 1) {
@@ -334,7 +334,8 @@ static void set_exepath_from_exit(struct hr_event *e, struct hr_thread *t)
 		return;
 	char full[HR_MAX_PATH];
 	uint32_t len = e->param_len[i] < HR_MAX_PATH ? e->param_len[i] : HR_MAX_PATH - 1;
-	hr_concatenate_paths(full, t->cwd.p ? t->cwd.p : "", t->cwd.len, (const char *)e->param[i], len);
+	hr_concatenate_paths(full, t->cwd.p ? t->cwd.p : "", t->cwd.len, (const char *)e->param[i], len,
+			     s->newest_libs);
 	hr_bytes_set_str(&t->exepath, full);
 }
 
@@ -387,7 +388,7 @@ void hr_state_parse_execve_exit(struct hr_state *s, struct hr_event *e)
 	if (e->enter)
 		set_exepath(s, e, t);
 	else if (type == EV_EXECVE_19_X || type == EV_EXECVEAT_X)
-		set_exepath_from_exit(e, t);
+		set_exepath_from_exit(s, e, t);
 	if (type == EV_EXECVE_19_X || type == EV_EXECVEAT_X)
 		t->vpgid = hr_p_i64(e, 17, t->vpgid);
 	if (e->nparams > 18)

@@ -314,7 +314,7 @@ void hr_threads_set_cwd(struct hr_state *s, struct hr_thread *t, const char *cwd
 {
 	struct hr_thread *main = hr_threads_main(s, t);
 	char path[HR_MAX_PATH];
-	hr_concatenate_paths(path, main->cwd.p ? main->cwd.p : "", main->cwd.len, cwd, len);
+	hr_concatenate_paths(path, main->cwd.p ? main->cwd.p : "", main->cwd.len, cwd, len, s->newest_libs);
 	size_t n = strlen(path);
 	if (n == 0 || path[n - 1] != '/') {
 		if (n + 1 < sizeof(path)) {

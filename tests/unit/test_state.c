@@ -768,6 +768,24 @@ static void test_send_on_unknown_fd(void)
 	}
 }
 
+/* Path clean-up: sysdig 0.29.3 turns every unprintable byte into '.' and
+ * treats "./" and ".." anywhere; Falco 0.44's libs keep the bytes and treat
+ * dots only where a path component starts. */
+static void test_path_cleanup_modes(void)
+{
+	static const char path[] = "/tmp/./a./b/..x/../\xc3\xa9\n";
+	for (int newest = 0; newest < 2; newest++) {
+		struct hr_state *s = base_state();
+		hr_state_set_newest_libs(s, newest);
+		EV(s, EV_OPEN_E, 100, PSTR(path), P32(1), P32(0));
+		EV(s, EV_OPEN_X, 100, P64(7), PSTR(path), P32(1), P32(0), P32(0));
+		check_str(newest ? "newest libs keep bytes, dots special at component starts"
+				 : "sysdig cleans unprintables and dots anywhere",
+			  fd_name(s, 100, 7), newest ? "/tmp/a./b/\xc3\xa9\n" : "/tmp/ab/...");
+		hr_state_free(s);
+	}
+}
+
 void unit_state(unsigned *passed, unsigned *failed);
 void unit_state(unsigned *passed, unsigned *failed)
 {
@@ -790,6 +808,7 @@ void unit_state(unsigned *passed, unsigned *failed)
 	test_more_socket_paths();
 	test_process_attributes();
 	test_send_on_unknown_fd();
+	test_path_cleanup_modes();
 	*passed += n_passed;
 	*failed += n_failed;
 }
