@@ -567,7 +567,8 @@ int hr_writer_begin_section(struct hr_writer *w, const struct hr_state *s)
 {
 	w->nthreads = 0;
 	hr_state_each_thread(s, collect_thread, w);
-	qsort(w->threads, w->nthreads, sizeof *w->threads, by_tid);
+	if (w->nthreads) /* an empty state has no array at all */
+		qsort(w->threads, w->nthreads, sizeof *w->threads, by_tid);
 	const struct hr_machine_info *mi = hr_state_machine(s);
 	if (w->failed || write_section_header(w) < 0 || (mi && write_machine_info(w, mi) < 0) ||
 	    write_iface_list(w, s) < 0 || write_user_list(w, s) < 0 || write_process_list(w) < 0)
