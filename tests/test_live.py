@@ -844,3 +844,16 @@ def test_live_recording_to_a_pipe_is_prompt(ctx):
     key = ("/nonexistent-harrier-pipe-z-%d" % os.getpid()).encode()
     packed = _recording_shows(ctx, ["-z"], key, gunzip)
     assert packed < 10, packed
+
+
+def test_live_filter_on_a_generic_syscall(ctx):
+    """A filter naming a syscall without an event of its own narrows the
+    probe's generic events to that syscall (want_syscall): the named one
+    must still arrive, with its name as evt.type."""
+    cap = start(ctx, ["proc.name"], extra_filter="evt.type in (openat, sched_yield)")
+    try:
+        ev = cap.wait_for(lambda e: e["evt.type"] == "sched_yield", "sched_yield", poke=os.sched_yield)
+    finally:
+        lines = cap.stop()
+    assert ev["proc.name"] in ("python3", os.path.basename(os.readlink("/proc/self/exe"))), ev
+    assert {e["evt.type"] for e in lines} <= {"openat", "sched_yield"}, lines

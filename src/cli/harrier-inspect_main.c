@@ -345,6 +345,12 @@ static bool filter_wants(void *ctx, uint16_t type)
 	return hr_filter_may_match_type(ctx, type);
 }
 
+/* ... and of the generic `syscall` events, only the syscalls it names. */
+static bool filter_wants_syscall(void *ctx, const char *name)
+{
+	return hr_filter_may_match_syscall(ctx, name);
+}
+
 /* Live capture: printed events go out whenever the rings run empty, and a
  * recording at most every 20 ms, so that `-w -` piped into a reader shows
  * events as they happen on a quiet machine, without a write per event on a
@@ -394,6 +400,7 @@ int main(int argc, char **argv)
 					       .idle_ctx = &in,
 					       .for_2022_recording = opt.write_path != NULL,
 					       .want_event = in.filter ? filter_wants : NULL,
+					       .want_syscall = in.filter ? filter_wants_syscall : NULL,
 					       .want_ctx = in.filter};
 		enum hr_live_status status = HR_LIVE_NOT_ROOT;
 		char missing[128];
