@@ -163,9 +163,11 @@ void hr_state_free(struct hr_state *s);
  * Parse as Falco 0.44's libs where they part from sysdig 0.29.3's: a
  * send/sendto/sendmsg exit on an fd never seen created makes it a UDP
  * socket of its tuple's family (sysdig infers that from a sendto enter
- * only), and user/group name fields fall back to "root" or "<NA>" for ids
- * missing from the user table. Off by default (harrier-inspect keeps
- * sysdig's behaviour); the detector turns it on before the first record.
+ * only), paths are joined keeping every byte (sysdig turns unprintable
+ * ones into '.'), and user/group name fields fall back to "root" or
+ * "<NA>" for ids missing from the user table. Off by default
+ * (harrier-inspect keeps sysdig's behaviour); the detector turns it on
+ * before the first record.
  */
 void hr_state_set_newest_libs(struct hr_state *s, bool on);
 bool hr_state_newest_libs(const struct hr_state *s);
