@@ -37,6 +37,9 @@ struct compiler {
 	struct hr_load_fail *fail;
 	struct compiled_list *lists;
 	struct compiled_macro *macros;
+	/* Fields and outputs found valid already (rules repeat them: a
+	 * field parse searches every field name). */
+	struct hr_name_index known_fields, valid_outputs;
 };
 
 static bool failf(struct compiler *c, enum hr_load_error code, const struct hr_load_ctx *ctx, const char *fmt, ...)
@@ -358,8 +361,10 @@ static char *with_exceptions(struct compiler *c, const struct hr_rule_info *r)
 
 /* Falco's check of an output format: every %field must be a field (or
  * %(field)); false with Falco's message otherwise. */
-static bool output_valid(const char *fmt, char *err, size_t errlen)
+static bool output_valid(struct compiler *c, const char *fmt, char *err, size_t errlen)
 {
+	if (hr_name_index_find(&c->valid_outputs, fmt, strlen(fmt)) >= 0)
+		return true;
 	for (const char *p = fmt; *p; p++) {
 		if (*p != '%')
 			continue;
@@ -381,6 +386,7 @@ static bool output_valid(const char *fmt, char *err, size_t errlen)
 		snprintf(err, errlen, "invalid formatting token %.*s", (int)tok, f);
 		return false;
 	}
+	hr_name_index_add(&c->valid_outputs, fmt, 0); /* the rule set's string: it outlives the compile */
 	return true;
 }
 
@@ -403,10 +409,13 @@ static bool is_event_name(const char *s, size_t n)
 
 /* Falco's unknown-field and unknown-event-type errors, found on the fully
  * expanded condition; false with the message in `err`. */
-static bool fields_known(const char *text, const struct hr_cond_parse *p, char *err, size_t errlen)
+static bool fields_known(struct compiler *c, const char *text, const struct hr_cond_parse *p, char *err,
+			 size_t errlen)
 {
 	for (uint32_t i = 0; i < p->nfields; i++) {
 		const struct hr_cond_span *s = &p->fields[i];
+		if (hr_name_index_find(&c->known_fields, text + s->start, s->len) >= 0)
+			continue;
 		char name[300];
 		snprintf(name, sizeof name, "%.*s", (int)s->len, text + s->start);
 		struct hr_field f;
@@ -422,6 +431,7 @@ static bool fields_known(const char *text, const struct hr_cond_parse *p, char *
 			snprintf(err, errlen, "filter_check called with nonexistent field %.200s", name);
 			return false;
 		}
+		hr_name_index_add(&c->known_fields, hr_arena_strndup(&c->rs->arena, text + s->start, s->len), 0);
 	}
 	for (uint32_t i = 0; i < p->nevttypes; i++) {
 		const struct hr_cond_span *s = &p->evttypes[i];
@@ -489,7 +499,7 @@ static bool compile_rule(struct compiler *c, const struct hr_rule_info *r)
 {
 	char err[300];
 	const char *output = drop_container_info(c, r);
-	if (!output_valid(output, err, sizeof err)) {
+	if (!output_valid(c, output, err, sizeof err)) {
 		if (r->skip_if_unknown_filter) {
 			hr_load_warning(c->res, LOAD_UNKNOWN_FILTER, err, &r->output_ctx);
 			return true;
@@ -515,7 +525,7 @@ static bool compile_rule(struct compiler *c, const struct hr_rule_info *r)
 		failf(c, LOAD_ERR_COMPILE_CONDITION, &ectx, "%s", full.err);
 		goto out_full;
 	}
-	if (!fields_known(expanded, &full, err, sizeof err)) {
+	if (!fields_known(c, expanded, &full, err, sizeof err)) {
 		if (r->skip_if_unknown_filter) {
 			hr_load_warning(c->res, LOAD_UNKNOWN_FILTER, err, &ectx);
 			ok = true;
@@ -580,5 +590,7 @@ bool hr_rules_compile(struct hr_ruleset *rs, struct hr_load_result *res, struct 
 	}
 	free(c.macros);
 	free(c.lists);
+	hr_name_index_free(&c.known_fields);
+	hr_name_index_free(&c.valid_outputs);
 	return ok;
 }
