@@ -17,7 +17,10 @@ Events/s are over Harrier's CPU time (user+sys, wait4), alerts written to
 loading the same rules, measured on an empty capture, taken off). The
 goal: at most 1.3x slower from x1 to x10 (replay alone).
 
-    bench/rules_bench.py [--build DIR] [--repeat N] [--runs K] [--copies 1,10,100]
+    bench/rules_bench.py [--build DIR] [--repeat N] [--runs K] [--copies 1,10,100] [--rules-dir DIR]
+
+--rules-dir keeps the generated rules files (rules_xN.yaml) there, to
+profile a run by hand; by default they go to a temporary directory.
 """
 import argparse
 import os
@@ -198,30 +201,58 @@ def load_check(build, path):
     return dropped, result["warnings"]
 
 
-def load_cpu(build, rules, runs):
+def load_cpu(build, rules):
     """CPU time of starting with these rules and replaying no events."""
     empty = os.path.join(SHARED, "conformance", "traces", "empty.scap")
-    best = None
-    for _ in range(runs):
-        r = timed([os.path.join(build, "harrier"), "-r", rules, "-e", empty, "-o", "log_stderr=false",
-                   "-o", "stdout_output.enabled=false"])
-        if best is None or r.cpu < best:
-            best = r.cpu
-    return best
+    return timed([os.path.join(build, "harrier"), "-r", rules, "-e", empty, "-o", "log_stderr=false",
+                  "-o", "stdout_output.enabled=false"]).cpu
 
 
-def replay(build, rules, capture, runs):
-    best = None
-    for _ in range(runs):
-        r = timed([os.path.join(build, "harrier"), "-r", rules, "-e", capture, "-v", "-o", "log_stderr=true",
-                   "-o", "stdout_output.enabled=false", "-o", "priority=debug"])
-        if r.returncode != 0:
-            sys.exit(f"harrier failed on {rules}: {r.stderr.decode(errors='replace')[-1500:]}")
-        if best is None or r.cpu < best.cpu:
-            best = r
-    m = re.search(rb"Captured Events: (\d+)", best.stderr)
-    d = re.search(rb"Events detected: (\d+)", best.stdout)
-    return best, int(m.group(1)) if m else None, int(d.group(1)) if d else None
+def replay(build, rules, capture):
+    r = timed([os.path.join(build, "harrier"), "-r", rules, "-e", capture, "-v", "-o", "log_stderr=true",
+               "-o", "stdout_output.enabled=false", "-o", "priority=debug"])
+    if r.returncode != 0:
+        sys.exit(f"harrier failed on {rules}: {r.stderr.decode(errors='replace')[-1500:]}")
+    return r
+
+
+def run_rulesets(args, items, events, capture, work):
+    """Events/s (replay alone) per number of copies. The runs go round the
+    rulesets (x1, x10, x100, x1, ...) so that a busy spell of the machine
+    hits every ruleset alike; the best run of each counts."""
+    copies = [int(x) for x in args.copies.split(",")]
+    paths, loaded, dropped_x1 = {}, {}, []
+    for n in copies:
+        paths[n] = os.path.join(work, f"rules_x{n}.yaml")
+        make_ruleset(items, events, n, paths[n])
+        dropped, _ = load_check(args.build, paths[n])
+        loaded[n] = sum(1 for i in yaml.safe_load(open(paths[n])) if "rule" in i) - len(dropped)
+        if n == 1:
+            dropped_x1 = dropped
+    best, load = {}, {}
+    for _ in range(args.runs):
+        for n in copies:
+            r = replay(args.build, paths[n], capture)
+            if n not in best or r.cpu < best[n].cpu:
+                best[n] = r
+            cpu = load_cpu(args.build, paths[n])
+            load[n] = min(load.get(n, cpu), cpu)
+    rates = {}
+    for n in copies:
+        r = best[n]
+        m = re.search(rb"Captured Events: (\d+)", r.stderr)
+        d = re.search(rb"Events detected: (\d+)", r.stdout)
+        if not m:
+            sys.exit(f"harrier -v printed no 'Captured Events' for {paths[n]}")
+        captured, detected = int(m.group(1)), int(d.group(1)) if d else None
+        rates[n] = captured / max(r.cpu - load[n], 1e-9)
+        label = "upstream stable rules" if n == 1 else f"stable rules x{n}"
+        print(f"{label:24s} {loaded[n]:5d} rules: {r.cpu:7.3f} s CPU ({r.wall:7.3f} s wall) "
+              f"{captured / r.cpu / 1e6:6.2f} M events/s; load {load[n]:6.3f} s, replay alone "
+              f"{rates[n] / 1e6:6.2f} M events/s  ({captured} events, {detected} alerts, best of {args.runs})")
+        if n == 1 and dropped_x1:
+            print(f"  dropped (fields Harrier lacks yet): {', '.join(dropped_x1)}")
+    return rates
 
 
 def main():
@@ -231,6 +262,7 @@ def main():
     ap.add_argument("--repeat", type=int, default=20000, help="copies of the source's events (default: 20000)")
     ap.add_argument("--runs", type=int, default=3, help="runs per ruleset; the best is reported")
     ap.add_argument("--copies", default="1,10,100")
+    ap.add_argument("--rules-dir", help="write the generated rules files here (kept)")
     args = ap.parse_args()
     if not os.path.exists(os.path.join(args.build, "harrier")):
         sys.exit(f"{args.build}/harrier is missing: run make first")
@@ -242,22 +274,12 @@ def main():
     with open(RULES) as f:
         items = yaml.safe_load(f)
     events = event_names(args.build)
-    work = tempfile.mkdtemp(prefix="rules-bench-")
-    rates = {}
-    for n in [int(x) for x in args.copies.split(",")]:
-        path = os.path.join(work, f"rules_x{n}.yaml")
-        make_ruleset(items, events, n, path)
-        dropped, _ = load_check(args.build, path)
-        loaded = sum(1 for i in yaml.safe_load(open(path)) if "rule" in i) - len(dropped)
-        r, captured, detected = replay(args.build, path, capture, args.runs)
-        load = load_cpu(args.build, path, args.runs)
-        rates[n] = captured / max(r.cpu - load, 1e-9)
-        label = "upstream stable rules" if n == 1 else f"stable rules x{n}"
-        print(f"{label:24s} {loaded:5d} rules: {r.cpu:7.3f} s CPU ({r.wall:7.3f} s wall) "
-              f"{captured / r.cpu / 1e6:6.2f} M events/s; load {load:6.3f} s, replay alone "
-              f"{rates[n] / 1e6:6.2f} M events/s  ({captured} events, {detected} alerts, best of {args.runs})")
-        if n == 1 and dropped:
-            print(f"  dropped (fields Harrier lacks yet): {', '.join(dropped)}")
+    if args.rules_dir:
+        os.makedirs(args.rules_dir, exist_ok=True)
+        rates = run_rulesets(args, items, events, capture, args.rules_dir)
+    else:
+        with tempfile.TemporaryDirectory(prefix="rules-bench-") as work:
+            rates = run_rulesets(args, items, events, capture, work)
     if 1 in rates and 10 in rates:
         slow = rates[1] / rates[10]
         print(f"scaling x1 -> x10 (replay alone): {slow:.2f}x slower (goal at most {SCALING_GOAL}x: "
