@@ -40,9 +40,6 @@ IMAGE = containers.IMAGE
 CONTAINER_METADATA_NOT_RECORDED = (
     "live recordings carry container.id (from cgroups) but no container metadata: harrier-inspect -w "
     "writes no container events, so container.name/image/privileged are <NA> in the replay (issue 5/6)")
-CONTAINER_METADATA_NOT_LIVE = (
-    "harrier live finds container.id from cgroups, but container.name/image/privileged stay <NA>: "
-    "no runtime (podman API) lookup in the live detector yet (issue 6)")
 # The live scenarios (recorded with harrier-inspect, or judged by harrier
 # live) run on the normal build only: under the sanitizer build on a loaded
 # 2-CPU machine the recorder missed its start markers for 30 s in a CI run.
@@ -55,12 +52,7 @@ PENDING_TESTS = {
     "test_live_packet_socket_in_container": CONTAINER_METADATA_NOT_RECORDED,
     "test_live_release_agent_in_container": CONTAINER_METADATA_NOT_RECORDED,
     "test_live_privileged_container": CONTAINER_METADATA_NOT_RECORDED,
-    "test_detector_shell_in_container": CONTAINER_METADATA_NOT_LIVE,
-    "test_detector_packet_socket_in_container": CONTAINER_METADATA_NOT_LIVE,
-    "test_detector_release_agent_in_container": CONTAINER_METADATA_NOT_LIVE,
-    "test_detector_privileged_container": CONTAINER_METADATA_NOT_LIVE,
     "test_live_container_names_in_alert": CONTAINER_METADATA_NOT_RECORDED,
-    "test_detector_container_names_in_alert": CONTAINER_METADATA_NOT_LIVE,
     "test_live_user_name_in_alert": (
         "harrier-inspect -w writes no user list, so user.name is <NA> when a live recording is "
         "replayed (issue 5)"),

@@ -58,6 +58,10 @@ struct hr_container_runtime {
 	struct hr_container_answer *answers, **answers_tail;
 	atomic_bool has_answers;
 	atomic_bool stop_now; /* set by stop: a request in flight gives up */
+	/* Lookups queued, and those whose first attempt is over (its answer,
+	 * when found, posted before the count grows): a live consumer may
+	 * hold a new container's first events until then (hr_container_runtime_progress). */
+	atomic_uint_fast64_t requested, first_tried;
 
 	/* The worker's own: */
 	CURL *curl;
@@ -81,7 +85,9 @@ void hr_container_runtime_config_default(struct hr_container_runtime_config *c)
 	c->podman_enabled = true;
 	c->podman_sockets[0] = "/run/podman/podman.sock";
 	c->label_max_len = 100;
-	c->request_timeout_ms = 1000;
+	/* podman answers an inspect only once the container's start is over
+	 * (it holds the container's lock): ~0.5 s on a quiet machine */
+	c->request_timeout_ms = 2500;
 	c->retry_ms = 250;
 	c->max_attempts = 5;
 	c->refresh_ms = 1000;
@@ -275,7 +281,10 @@ static void serve(struct hr_container_runtime *rt, struct request *rq)
 {
 	bool unreachable;
 	char why[1024];
-	if (look_up(rt, rq, &unreachable, why, sizeof(why))) {
+	bool found = look_up(rt, rq, &unreachable, why, sizeof(why));
+	if (rq->attempts == 0)
+		atomic_fetch_add_explicit(&rt->first_tried, 1, memory_order_release);
+	if (found) {
 		rt->warned_unreachable = false;
 		free(rq);
 		return;
@@ -406,6 +415,8 @@ struct hr_container_runtime *hr_container_runtime_start(const struct hr_containe
 	rt->answers_tail = &rt->answers;
 	atomic_init(&rt->has_answers, false);
 	atomic_init(&rt->stop_now, false);
+	atomic_init(&rt->requested, 0);
+	atomic_init(&rt->first_tried, 0);
 	rt->curl = curl_easy_init();
 	pthread_mutex_init(&rt->lock, NULL);
 	pthread_condattr_t ca;
@@ -472,6 +483,14 @@ void hr_container_runtime_request(struct hr_container_runtime *rt, const char *f
 	}
 	rq->next = rt->requests;
 	rt->requests = rq;
+	atomic_fetch_add_explicit(&rt->requested, 1, memory_order_relaxed);
 	pthread_cond_signal(&rt->wake);
 	pthread_mutex_unlock(&rt->lock);
+}
+
+void hr_container_runtime_progress(struct hr_container_runtime *rt, uint64_t *requested, uint64_t *first_tried)
+{
+	/* first_tried first: a lookup counted there is counted in requested too */
+	*first_tried = atomic_load_explicit(&rt->first_tried, memory_order_acquire);
+	*requested = atomic_load_explicit(&rt->requested, memory_order_relaxed);
 }

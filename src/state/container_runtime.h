@@ -66,6 +66,12 @@ struct hr_container_answer {
 	struct hr_container_answer *next;
 };
 
+/* How many lookups were queued, and how many of them have had their first
+ * attempt (a found container's answer already waits by then). While
+ * first_tried < requested a new container's metadata may be on its way;
+ * its events can be held that long (app/detector.c does, bounded). */
+void hr_container_runtime_progress(struct hr_container_runtime *rt, uint64_t *requested, uint64_t *first_tried);
+
 /* True when answers wait (one atomic load: cheap enough for every event). */
 bool hr_container_runtime_has_answers(struct hr_container_runtime *rt);
 /* Takes every waiting answer, oldest first; free them with
