@@ -43,9 +43,7 @@ LAST = ["evt.type.is.open"]
 
 # Unfinished work: run every time, shown as PENDING, not counted (see tests/run.py).
 _DIFFS = ("issue 3: evt.category of generic events (sysdig names them after its syscall table's category, "
-          "which ../shared/spec lacks: Harrier prints 'other'); evt.rawarg.res on exits whose res is unsigned "
-          "(brk: sysdig prints the value with the first 'res' parameter's decimal format, Harrier <NA>); "
-          "fd.connected/fd.name_changed (state parsers being filled); evt.latency* on switch events and "
+          "which ../shared/spec lacks: Harrier prints 'other'); fd.connected/fd.name_changed (state parsers being filled); evt.latency* on switch events and "
           "evt.latency.human on events without a thread, where sysdig prints stale values "
           "(test_print_fields.test_latency_fields replaces those)")
 PENDING_TESTS = {

@@ -533,3 +533,17 @@ def test_latency_json(ctx):
     exp = [json.loads(x) for x in ctx.sysdig("-r", trace, "-j", "-p", fmt).stdout.decode().splitlines()]
     got = [json.loads(x) for x in ctx.inspect("-r", trace, "-j", "-p", fmt).stdout.decode().splitlines()]
     assert exp == got, [(a, b) for a, b in zip(exp, got) if a != b][:3]
+
+
+def test_rawarg_read_as_first_type_of_its_name(ctx):
+    # sysdig resolves evt.rawarg.NAME once, to the first event parameter of
+    # that name (res: a signed errno result), and reads every event's NAME
+    # as that type: brk's and mmap's unsigned results print in decimal.
+    fields = ["evt.num", "evt.type", "evt.rawarg.res", "evt.rawarg.size", "evt.rawarg.name"]
+    brk = 0
+    for trace in ctx.traces() + [synthetic_capture(ctx)]:
+        compare_fields(ctx, trace, fields)
+        if trace.endswith("cat_write.scap"):
+            out = ctx.inspect("-r", trace, "-p", "%evt.rawarg.res", "evt.num=133").stdout.decode()
+            brk = int(out)
+    assert brk == 9592832, brk  # brk exit 133: res=926000 (hex) in evt.args

@@ -78,6 +78,21 @@ static const char *longest_param_name(const char *text)
 	return best;
 }
 
+/* The type of the first parameter called `name` in event id order, in the
+ * 2022 layouts where an event has one (sysdig 0.29.3's table). */
+static uint8_t first_param_type(const char *name)
+{
+	for (unsigned id = 0; id < HR_EVENT_MAX; id++) {
+		const struct hr_event_info *info = &hr_event_table[id];
+		const struct hr_param_info *p = info->params_2022 ? info->params_2022 : info->params;
+		unsigned n = info->params_2022 ? info->nparams_2022 : info->nparams;
+		for (unsigned i = 0; p && i < n; i++)
+			if (!strcmp(p[i].name, name))
+				return p[i].type;
+	}
+	return HR_PT_NONE;
+}
+
 static int parse_index_arg(struct hr_field *f, const char *text, size_t at, char *err, size_t errlen)
 {
 	const char *close = strchr(text + at, ']');
@@ -199,6 +214,7 @@ static int parse_arg(struct hr_field *f, const char *text, size_t name_len, char
 			}
 			size_t l = strlen(p);
 			memcpy(f->arg_name, p, l + 1);
+			f->arg_type = first_param_type(p);
 			return (int)(name_len + 1 + l);
 		}
 		break;

@@ -110,6 +110,10 @@ struct hr_field {
 	char text[128];      /* the field as written, e.g. "proc.aname[2]" */
 	int32_t arg_index;   /* [N], an event type id, or -1 when none */
 	char arg_name[64];   /* .NAME argument */
+	/* evt.rawarg.NAME: the type of the first parameter NAME in sysdig
+	 * 0.29.3's event table, which sysdig reads every event's NAME as (when
+	 * printing and comparing); HR_PT_NONE for other fields. */
+	uint8_t arg_type;
 	uint64_t memory;     /* what a stateful field keeps between events */
 	struct hr_strbuf storage;
 	char small[48];      /* short renderings (numbers, addresses) */

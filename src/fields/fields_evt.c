@@ -359,7 +359,9 @@ static bool x_rawarg(struct hr_field *f, struct hr_field_ctx *ctx, const struct 
 		return false;
 	unsigned n;
 	const struct hr_param_info *params = hr_event_layout(e, &n);
-	return raw_param_value(e, (unsigned)idx, params[idx].type, out);
+	/* read as the type sysdig resolved the name to once (brk's unsigned
+	 * res prints as the signed result most events have) */
+	return raw_param_value(e, (unsigned)idx, f->arg_type != HR_PT_NONE ? f->arg_type : params[idx].type, out);
 }
 
 /* The event's result: its `res` parameter, or for exits of events that

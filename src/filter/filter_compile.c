@@ -152,19 +152,6 @@ static bool operand_class(struct hr_filter *f, struct hr_filter_operand *o, char
 	return true;
 }
 
-static uint8_t param_type_by_name(const char *name)
-{
-	for (unsigned id = 0; id < HR_EVENT_MAX; id++) {
-		const struct hr_event_info *info = &hr_event_table[id];
-		const struct hr_param_info *p = info->params_2022 ? info->params_2022 : info->params;
-		unsigned n = info->params_2022 ? info->nparams_2022 : info->nparams;
-		for (unsigned i = 0; p && i < n; i++)
-			if (!strcmp(p[i].name, name))
-				return p[i].type;
-	}
-	return HR_PT_NONE;
-}
-
 /* The client/server companions of the filter-only network fields. */
 static const struct {
 	const char *name, *first, *second;
@@ -191,7 +178,7 @@ bool hr_filter_bind_lhs(struct hr_filter *f, struct hr_filter_check *c, char *er
 	if (fld->def->type == HR_PT_DYN && c->lhs.nxf == 0 && fld->arg_name[0]) {
 		/* evt.rawarg.NAME compares as the type of the first event that has
 		 * a parameter NAME, as sysdig resolves it once */
-		uint8_t t = param_type_by_name(fld->arg_name);
+		uint8_t t = fld->arg_type;
 		if (t != HR_PT_NONE) {
 			c->value_type = t;
 			c->cls = c->lhs.cls = hr_filter_class_of_type(t);
