@@ -402,6 +402,47 @@ static void test_engine_dispatch(void)
 	hr_ruleset_free(rs);
 }
 
+/* Guards avoid constants many rules share: rules alike but for one
+ * constant (copies of a rule) are guarded by the one that differs, so an
+ * event with the shared value makes none of them a candidate. */
+static void test_engine_guards(void)
+{
+	struct hr_ruleset *rs = hr_ruleset_new();
+	struct hr_load_result res;
+	bool ok = hr_ruleset_load(rs, "g.yaml",
+				  NAMED_RULE("g0", "evt.type = mprotect and evt.cpu = 1 and evt.num = 10")
+				  NAMED_RULE("g1", "evt.type = mprotect and evt.cpu = 1 and evt.num = 11")
+				  NAMED_RULE("g2", "evt.type = mprotect and evt.cpu = 1 and evt.num = 12")
+				  /* evt.cpu now has more constants than evt.num */
+				  NAMED_RULE("g3", "evt.type = brk and evt.cpu in (2, 3, 4, 5, 6, 7)"),
+				  &res);
+	check(ok && hr_ruleset_count(rs) == 4, "the guard rules load", res.nerrors ? res.errors[0].msg : NULL);
+	struct hr_state *st = hr_state_new();
+	struct hr_field_ctx ctx;
+	hr_field_ctx_init(&ctx, st);
+	struct hr_rule_selection sel = {.min_priority = HR_PRIO_DEBUG};
+	struct hr_rule_engine en;
+	hr_rule_engine_init(&en, rs, &sel);
+	uint16_t mprotect = syscall_code("mprotect");
+	const void *p[] = {&mprotect, &mprotect};
+	const uint32_t len[] = {2, 2};
+	struct hr_event e;
+	make_event(&e, GENERIC_X, 7, 2, p, len);
+	e.cpu = 1;
+	e.num = 5;
+	check_str("the shared constant alone matches no rule", all_matches(&en, &ctx, &e), "");
+	check_int("and makes no rule a candidate", en.ncandidates, 0);
+	e.num = 11;
+	check_str("the distinct constant picks its rule", all_matches(&en, &ctx, &e), "1");
+	check_int("as the only candidate", en.ncandidates, 1);
+	e.cpu = 2;
+	check_str("whose other checks still count", all_matches(&en, &ctx, &e), "");
+	hr_rule_engine_free(&en);
+	hr_load_result_free(&res);
+	hr_state_free(st);
+	hr_ruleset_free(rs);
+}
+
 void unit_rules(unsigned *passed, unsigned *failed)
 {
 	test_messages();
@@ -410,6 +451,7 @@ void unit_rules(unsigned *passed, unsigned *failed)
 	test_priorities();
 	test_event_merge();
 	test_engine_dispatch();
+	test_engine_guards();
 	*passed += n_passed;
 	*failed += n_failed;
 }
