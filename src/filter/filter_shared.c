@@ -180,10 +180,10 @@ static struct hr_const_entry *insert_entry(struct hr_const_group *g, const char 
 static void add_ref(struct hr_const_group *g, const char *s, uint32_t len, uint32_t gid)
 {
 	struct hr_const_entry *en = insert_entry(g, s, len);
-	/* one value written twice in a list satisfies the check once */
-	for (uint32_t r = en->first; r; r = g->refs[r - 1].next)
-		if (g->refs[r - 1].gid == gid)
-			return;
+	/* one value written twice in a list satisfies the check once; a
+	 * check's values are added together, so its ref would be the latest */
+	if (en->first && g->refs[en->first - 1].gid == gid)
+		return;
 	g->refs = grow_array(g->refs, &g->cap_refs, g->nrefs + 1, sizeof *g->refs);
 	g->refs[g->nrefs].gid = gid;
 	g->refs[g->nrefs].next = en->first;
