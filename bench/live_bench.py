@@ -2,18 +2,17 @@
 """Live capture benchmark (issue 5): what Harrier's eBPF capture costs the
 traced programs, and the event rate it sustains without drops.
 
-The consumer is bench/live_consumer.c: Harrier's live source, state engine
-and one filter (a Falco-like rule condition) evaluated on every event, as a
-rules engine does, naming the syscalls whose generic events it wants (none,
-or getpid for the recorded getpid loop), so that the probe's interest table
-is what a rules engine with that condition sets. (harrier-inspect cannot be
-used for the early-exit figure: its filter type analysis keeps every
-generic event for any evt.type check, so it records getpid too.)
-
-1. Overhead, measured side by side and interleaved (A/B, then B/A in the
-   next round; medians over the rounds, because these 2-CPU machines are
-   shared and noisy): each workload runs bare and again while the consumer
-   captures.
+1. Overhead: the consumer is bench/live_consumer.c: Harrier's live source,
+   state engine and one filter (a Falco-like rule condition) evaluated on
+   every event, as a rules engine does, naming the syscalls whose generic
+   events it wants (none, or getpid for the recorded getpid loop), so that
+   the probe's interest table is what a rules engine with that condition
+   sets. (harrier-inspect cannot be used for the early-exit figure: its
+   filter type analysis keeps every generic event for any evt.type check,
+   so it records getpid too.) Measured side by side and interleaved (A/B,
+   then B/A in the next round; medians over the rounds, because these
+   2-CPU machines are shared and noisy): each workload runs bare and again
+   while the consumer captures.
    - getpid loop, not recorded: the filter never needs getpid, so the
      probe's interest table makes it an early exit (goal <= 1.40x bare);
    - getpid loop, recorded: the filter names getpid, so every call is
@@ -23,15 +22,27 @@ generic event for any evt.type check, so it records getpid too.)
    - a build job: compiling a few of Harrier's own sources.
    The load generator is bench/loadgen.c; both helpers are built by make.
 
-2. Throughput: K load generator processes doing open/close loops on a file
-   (or, with --load getpid, recorded getpid loops) for SECS seconds while
-   the consumer evaluates the rule condition on every event. The rate is the number of events the consumer read and evaluated
-   over the run time (the probe's own per-CPU counters, read through
-   bpftool, give the same count for the loop's window); the run counts only
-   if the probe's drop counters stay at 0 (goal >= 1 M events/s).
+2. Throughput: build/harrier itself, live, with the default configuration
+   and rules (config/harrier.yaml, as `make run` starts it; alerts to
+   /dev/null), while K load generator processes (bench/loadgen.c, --load:
+   dup+close of stdin by default, open+close of a file, or failed opens of
+   a missing path; all recorded by the probe as state changes the rules
+   see) run for SECS seconds, unpaced or paced to a target event rate.
+   The rate is the number of events the probe wrote in the load window
+   (its per-CPU counters, read through bpftool) over the window; every one
+   of them was delivered and put through the rules: harrier's own end-of-run
+   figures (-v: Driver Events, Driver Drops, Captured Events) must show no
+   drops for the whole run and at least the window's events evaluated. The
+   run counts only with zero drops (goal >= 1 M events/s). Harrier's CPU
+   share over the window comes from /proc. With --search the rate steps up
+   (--step-secs runs) until drops or until the load generators cannot
+   reach the target; the highest target met is then run for --secs (the
+   issue's figure: 60 s; `make bench` runs one unpaced 10 s run).
 
-    bench/live_bench.py [--build DIR] [--rounds N] [--secs SECS] [--loops K]
-                        [--load openclose|getpid] [--skip-overhead] [--skip-throughput]
+    bench/live_bench.py [--build DIR] [--rounds N] [--skip-overhead] [--skip-throughput]
+                        [--secs SECS] [--loops K] [--load dupclose|openclose|openfail]
+                        [--search [--search-from EV_PER_S] [--search-factor F] [--step-secs S]]
+                        [--nice N]
 Needs root (the capture), bpftool and make.
 """
 import argparse
@@ -217,8 +228,8 @@ class Harrier:
     starts it), alerts to /dev/null, its end-of-run statistics (-v) read
     from stderr."""
 
-    def __init__(self, build):
-        self.proc = subprocess.Popen([os.path.join(build, "harrier"), "-c", os.path.join(ROOT, "config", "harrier.yaml"),
+    def __init__(self, build, nice=0):
+        self.proc = subprocess.Popen(["nice", "-n", str(nice)] * bool(nice) + [os.path.join(build, "harrier"), "-c", os.path.join(ROOT, "config", "harrier.yaml"),
                                       "-v"], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
         # the probe is attached once its counter map exists and counts; the
         # rings are read once the /proc scan is over (drops would show if not)
@@ -280,40 +291,57 @@ def throughput_run(args, loadgen, secs, rate):
     """One run: harrier live, args.loops load generators for secs seconds
     (paced to `rate` recorded events/s in all, or unpaced if 0). Returns
     (events/s in the window, drops, harrier CPU share, harrier's figures)."""
-    mode, extra, per_op = LOADS[args.load]
-    h = Harrier(args.build)
+    per_op = LOADS[args.load][2]
+    h = Harrier(args.build, args.nice)
     before, cpu0 = h.counters(), h.cpu()
-    t0 = time.monotonic()
-    pace = ["%.0f" % (rate / per_op / args.loops)] if rate else []
-    gens = [subprocess.Popen([loadgen, mode, str(secs), *extra, *pace], stdout=subprocess.PIPE, text=True)
-            for _ in range(args.loops)]
-    outs = [g.communicate()[0] for g in gens]
-    elapsed = time.monotonic() - t0
+    ops, elapsed = run_loads(args, loadgen, secs, rate)
     after, cpu1 = h.counters(), h.cpu()
     final = h.stop()
-    ops = sum(int(dict(kv.split("=") for kv in o.split())["ops"]) for o in outs)
     events = after["events"] - before["events"]
     # every event the probe wrote was read and put through the rules: the
     # ring never overflowed, and harrier evaluated what the probe counted
-    drops = final["driver_drops"] + (after["drops_full"] + after["drops_read"])
-    unread = max(0, final["driver_events"] - final["driver_drops"] - final["captured"])
+    drops = final["driver_drops"]
+    window_drops = (after["drops_full"] + after["drops_read"]) - (before["drops_full"] + before["drops_read"])
+    # the probe stays attached until harrier exits: the few events it writes
+    # after harrier's last read of the rings are counted but never read
+    unread = final["driver_events"] - final["driver_drops"] - final["captured"]
+    if unread < 0 or final["captured"] < events:
+        sys.exit("harrier evaluated %d events, fewer than the %d of the window or more than the probe wrote" %
+                 (final["captured"], events))
     return {"rate": events / elapsed, "events": events, "loop_events": per_op * ops, "ops": ops,
-            "elapsed": elapsed, "drops": drops, "unread": unread, "cpu": (cpu1 - cpu0) / elapsed, **final}
+            "elapsed": elapsed, "drops": drops, "window_drops": window_drops, "unread": unread, "cpu": (cpu1 - cpu0) / elapsed, **final}
 
 
 def show_run(r, target=0):
     print("  %s%.1f s: %.3f M events/s delivered and evaluated (probe wrote %d in the window, %d of them the loops'); "
-          "drops %d; harrier read and evaluated %d of %d driver events; harrier CPU %.0f%% of one CPU"
+          "drops %d (%d in the window); harrier read and evaluated %d of %d driver events (the rest written after its last read); harrier CPU %.0f%% of one CPU"
           % ("target %.3f M/s: " % (target / 1e6) if target else "", r["elapsed"], r["rate"] / 1e6, r["events"],
-             r["loop_events"], r["drops"], r["captured"], r["driver_events"], 100 * r["cpu"]))
+             r["loop_events"], r["drops"], r["window_drops"], r["captured"], r["driver_events"], 100 * r["cpu"]))
     sys.stdout.flush()
+
+
+def run_loads(args, loadgen, secs, rate=0):
+    """args.loops load generators for secs seconds: (ops, elapsed)."""
+    mode, extra, per_op = LOADS[args.load]
+    pace = ["%.0f" % (rate / per_op / args.loops)] if rate else []
+    t0 = time.monotonic()
+    gens = [subprocess.Popen([loadgen, mode, str(secs), *extra, *pace], stdout=subprocess.PIPE, text=True)
+            for _ in range(args.loops)]
+    outs = [g.communicate()[0] for g in gens]
+    elapsed = time.monotonic() - t0
+    return sum(int(dict(kv.split("=") for kv in o.split())["ops"]) for o in outs), elapsed
 
 
 def throughput(args, loadgen):
     mode, extra, per_op = LOADS[args.load]
-    print("throughput: build/harrier -c config/harrier.yaml -v (default rules, alerts to /dev/null), live; "
+    print("throughput: %sbuild/harrier -c config/harrier.yaml -v (default rules, alerts to /dev/null), live; "
           "load: %d x 'loadgen %s SECS%s' (%d recorded event%s per op)"
-          % (args.loops, mode, "".join(" " + e for e in extra), per_op, "s" if per_op > 1 else ""))
+          % ("nice -n %d " % args.nice if args.nice else "", args.loops, mode, "".join(" " + e for e in extra), per_op,
+             "s" if per_op > 1 else ""))
+    # what the same loops do with nothing attached: the most events they
+    # could ask the capture for on this machine now
+    ops, elapsed = run_loads(args, loadgen, 5)
+    print("  the same loops bare (no capture), 5 s: %.3f M of their events/s" % (per_op * ops / elapsed / 1e6))
     if args.search:
         # rate stepping: each step paced to a target; the highest target met
         # (>= 95%% of it delivered) with zero drops is then run for --secs
@@ -322,8 +350,8 @@ def throughput(args, loadgen):
         while True:
             r = throughput_run(args, loadgen, args.step_secs, rate)
             show_run(r, rate)
-            if r["drops"] or r["unread"] or r["rate"] < 0.95 * rate:
-                why = "drops" if r["drops"] or r["unread"] else "load generators fell short of the target"
+            if r["drops"] or r["loop_events"] < 0.95 * rate * r["elapsed"]:
+                why = "drops" if r["drops"] else "load generators fell short of the target"
                 print("  step stops: %s" % why)
                 break
             best, rate = rate, rate * args.search_factor
@@ -337,7 +365,7 @@ def throughput(args, loadgen):
                                             " (the issue's figure is 60 s: --secs 60; rate search: --search)"))
         r = throughput_run(args, loadgen, args.secs, 0)
         show_run(r)
-    ok = r["drops"] == 0 and r["unread"] == 0
+    ok = r["drops"] == 0
     print("  rate delivered and evaluated: %.3f M events/s over %.0f s, drops %d%s; goal >= %.1f M/s: %s"
           % (r["rate"] / 1e6, r["elapsed"], r["drops"], "" if ok else " (NOT a sustained rate)", GOAL_RATE / 1e6,
              "met" if ok and r["rate"] >= GOAL_RATE else "NOT met"))
@@ -364,6 +392,7 @@ def main():
     ap.add_argument("--search-from", type=float, default=2e5, help="first target, events/s")
     ap.add_argument("--search-factor", type=float, default=1.25)
     ap.add_argument("--step-secs", type=int, default=8)
+    ap.add_argument("--nice", type=int, default=0, help="run harrier at this nice level (default: as started)")
     ap.add_argument("--skip-overhead", action="store_true")
     ap.add_argument("--skip-throughput", action="store_true")
     args = ap.parse_args()
