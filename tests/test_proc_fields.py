@@ -371,3 +371,41 @@ def test_nthreads_vs_sysdig_synthetic(ctx):
     d = harness.diff_lines(exp, got)
     assert not d, d
 
+
+
+def test_any_ancestor_filters(ctx):
+    """Falco 0.44: in a condition, proc.aexe, proc.aexepath and proc.acmdline
+    without an index, and proc.aenv without a variable name (a number is no
+    name: proc.aenv[2] too), hold when any ancestor process's value passes;
+    the process itself is not an ancestor. The tree: init(1) > sshd(100) >
+    bash(200) > python3(300, thread 301) > 400 (execs curl) > curl(410), and
+    python3 > 500; sshd's environment holds LANG=C."""
+    path = tree_capture(os.path.join(ctx.tmp, "tree.scap"))
+    below_sshd = set(range(1, 23))            # every event but sshd's own 23-24
+    below_python = set(range(9, 23))           # 400, 410 and 500
+    below_bash = below_sshd - {5, 6}           # bash's own events are 5-6
+    cases = [
+        ("proc.aexe = /usr/sbin/sshd", below_sshd),
+        ("not proc.aexe = /usr/sbin/sshd", {23, 24}),
+        ("proc.aexe = python3", below_python),
+        ("proc.aexe in (curl, python3)", below_python),
+        ("proc.aexe[1] = python3", {9, 10, 11, 12, 13, 14, 15, 16, 17, 20, 21, 22}),  # an index: one level
+        ("proc.aexepath startswith /usr/sbin", below_sshd),
+        ("proc.aexepath = /usr/bin/curl", {18, 19}),
+        ('proc.acmdline = "bash -i"', below_bash),
+        ('proc.acmdline contains "--port"', below_python),
+        ("proc.aenv contains LANG=C", below_sshd),
+        ("proc.aenv[2] contains LANG=C", below_sshd),
+        ("proc.aenv contains PROXY", {18, 19}),  # 400's execve of curl set it: 410 is below
+        ("proc.aexe exists", set(range(1, 25))),
+    ]
+    bad = []
+    for flt, want in cases:
+        out = ctx.inspect("-r", path, "-p", "%evt.num", flt).stdout.decode()
+        got = {int(x) for x in out.split()}
+        if got != want:
+            bad.append(f"{flt}: expected {sorted(want)}, got {sorted(got)}")
+    assert not bad, "\n".join(bad)
+    # printed, the indexless forms still list every ancestor
+    out = ctx.inspect("-r", path, "-p", "%proc.aexe", "evt.num = 2").stdout.decode()
+    assert out == "-bash /usr/sbin/sshd /sbin/init\n", out

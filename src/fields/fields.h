@@ -127,6 +127,20 @@ struct hr_field {
  */
 int hr_field_parse(struct hr_field *f, const char *text, bool for_print, char *err, size_t errlen);
 
+/*
+ * Falco's "any ancestor" filter forms: proc.aexe, proc.aexepath and
+ * proc.acmdline without an index, proc.aenv without a variable name. In a
+ * condition they hold when the value of any ancestor process of the event's
+ * (parents from its main thread, nearest first) passes the test; printed,
+ * they keep their list meaning.
+ */
+typedef bool (*hr_field_value_test)(void *arg, const struct hr_value *v);
+bool hr_field_is_any_ancestor(const struct hr_field *f);
+/* Calls `test` with each ancestor's value (built in the field's storage)
+ * until one passes; returns whether one did. */
+bool hr_field_any_ancestor(struct hr_field *f, struct hr_field_ctx *ctx, const struct hr_event *e,
+			   hr_field_value_test test, void *arg);
+
 /* Releases a field's storage. */
 void hr_field_free(struct hr_field *f);
 

@@ -632,6 +632,53 @@ static bool x_aenv(struct hr_field *f, struct hr_field_ctx *ctx, const struct hr
 	return hr_set_storage(out, f);
 }
 
+/* ---- Falco's "any ancestor" filter forms ---- */
+
+bool hr_field_is_any_ancestor(const struct hr_field *f)
+{
+	hr_field_extract_fn x = f->def->extract;
+	if (x == x_aexe || x == x_aexepath || x == x_acmdline)
+		return f->arg_index < 0;
+	/* Falco tests proc.aenv[N] (a number, no variable name) this way too */
+	return x == x_aenv && !f->arg_name[0];
+}
+
+struct ancestor_test {
+	struct hr_field *f;
+	hr_field_value_test test;
+	void *arg;
+	bool found;
+	struct hr_field_ctx *ctx_for_env;
+};
+
+static bool test_ancestor(void *arg, const struct hr_thread *a)
+{
+	struct ancestor_test *at = arg;
+	struct hr_field *f = at->f;
+	struct hr_value v;
+	hr_sb_reset(&f->storage);
+	hr_field_extract_fn x = f->def->extract;
+	if (x == x_aenv)
+		append_items(&f->storage, env_of(at->ctx_for_env, a), " ");
+	else
+		append_item(&f->storage, a, x == x_aexe ? ITEM_EXE : x == x_aexepath ? ITEM_EXEPATH : ITEM_CMDLINE);
+	hr_set_storage(&v, f);
+	at->found = at->test(at->arg, &v);
+	return !at->found;
+}
+
+bool hr_field_any_ancestor(struct hr_field *f, struct hr_field_ctx *ctx, const struct hr_event *e,
+			   hr_field_value_test test, void *arg)
+{
+	const struct hr_thread *t = e->thread;
+	const struct hr_thread *m = t ? main_thread(ctx, t) : NULL;
+	if (!m || !hr_field_is_any_ancestor(f))
+		return false;
+	struct ancestor_test at = {f, test, arg, false, ctx};
+	each_parent(ctx, m, test_ancestor, &at);
+	return at.found;
+}
+
 static bool x_pvpid(struct hr_field *f, struct hr_field_ctx *ctx, const struct hr_event *e, struct hr_value *out)
 {
 	(void)f;

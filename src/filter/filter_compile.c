@@ -184,7 +184,8 @@ bool hr_filter_bind_lhs(struct hr_filter *f, struct hr_filter_check *c, char *er
 			c->cls = c->lhs.cls = hr_filter_class_of_type(t);
 		}
 	}
-	if (c->lhs.nxf == 0 && (!strcmp(name, "proc.aname") || !strcmp(name, "proc.apid")) && fld->arg_index < 0)
+	if (c->lhs.nxf == 0 && (((!strcmp(name, "proc.aname") || !strcmp(name, "proc.apid")) && fld->arg_index < 0) ||
+				hr_field_is_any_ancestor(fld)))
 		c->special = SP_ANY_ANCESTOR;
 	for (size_t i = 0; i < sizeof companions / sizeof companions[0]; i++) {
 		if (strcmp(name, companions[i].name) != 0)

@@ -328,7 +328,21 @@ static bool test_value(struct hr_filter *f, struct hr_filter_check *c, const str
 	return test_scalar(cls, c->op, x, &c->values[0]);
 }
 
-/* proc.aname / proc.apid without an index: true when any ancestor passes. */
+struct ancestor_check {
+	struct hr_filter *f;
+	struct hr_filter_check *c;
+	struct hr_field_ctx *ctx;
+	const struct hr_event *e;
+};
+
+static bool ancestor_passes(void *arg, const struct hr_value *v)
+{
+	struct ancestor_check *a = arg;
+	return a->c->op == OP_EXISTS || test_value(a->f, a->c, v, a->ctx, a->e);
+}
+
+/* proc.aname / proc.apid without an index, and Falco's other any-ancestor
+ * forms (hr_field_is_any_ancestor): true when any ancestor passes. */
 static bool any_ancestor(struct hr_filter *f, struct hr_filter_check *c, struct hr_field_ctx *ctx,
 			 const struct hr_event *e)
 {
@@ -344,6 +358,12 @@ static bool any_ancestor(struct hr_filter *f, struct hr_filter_check *c, struct 
 		generation = &s->generation;
 	}
 	bool found = false;
+	if (hr_field_is_any_ancestor(field)) {
+		struct ancestor_check a = {f, c, ctx, e};
+		found = hr_field_any_ancestor(field, ctx, e, ancestor_passes, &a);
+		*generation = 0; /* the cached value (if any) was overwritten */
+		return found;
+	}
 	for (int32_t i = 1; i <= 256 && !found; i++) {
 		struct hr_value x;
 		field->arg_index = i;
