@@ -228,7 +228,7 @@ def trim(ctx, full, out, flt, keep_threads_of=None):
             num += 1
             if num in wanted:
                 hdr = 8 + 2 + EVENT_BLOCKS[btype]
-                ts, tid = struct.unpack_from("<QQ", block, hdr)
+                ts, tid = struct.unpack_from("<Qq", block, hdr)  # container records have tid -1
                 # the filter's numbering must be the stream's block order
                 assert wanted[num] == (ts, tid), (num, wanted[num], ts, tid)
                 parts.append(blank_buffers(block, btype))

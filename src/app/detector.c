@@ -243,135 +243,42 @@ static void judge_live(struct hr_detector *d, const struct hr_event *e)
 		match_rules(d, e);
 }
 
-/* ---- holding live events for a new container's metadata (detector.h) ---- */
-
-struct hr_held_event {
-	struct hr_event e;   /* parameter pointers rebuilt from `at` on release */
-	size_t at;           /* its parameters' offset in hold.bytes */
-	bool state_done;     /* the state has seen it (the event that asked) */
-};
-
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
-
-/* Whether a lookup not waited for yet has not had its first attempt. */
-static bool new_lookup_in_flight(struct hr_detector *d)
-{
-	if (!d->runtime)
-		return false;
-	uint64_t requested, tried;
-	hr_container_runtime_progress(d->runtime, &requested, &tried);
-	if (requested == d->hold.lookups_seen)
-		return false;
-	if (tried >= requested) {
-		d->hold.lookups_seen = requested;
-		return false;
-	}
-	return true;
-}
-
-static void hold_event(struct hr_detector *d, const struct hr_event *e, bool state_done)
-{
-	struct hr_event_hold *h = &d->hold;
-	if (h->n == h->cap) {
-		uint32_t cap = h->cap ? h->cap * 2 : 256;
-		struct hr_held_event *p = realloc(h->events, cap * sizeof *p);
-		if (!p)
-			abort();
-		h->events = p;
-		h->cap = cap;
-	}
-	size_t need = 0;
-	uint32_t np = e->nparams_indexed < HR_MAX_PARAMS ? e->nparams_indexed : HR_MAX_PARAMS;
-	for (uint32_t i = 0; i < np; i++)
-		need += e->param[i] ? e->param_len[i] : 0;
-	if (h->nbytes + need > h->bytes_cap) {
-		size_t cap = h->bytes_cap ? h->bytes_cap : 1u << 16;
-		while (cap < h->nbytes + need)
-			cap *= 2;
-		uint8_t *p = realloc(h->bytes, cap);
-		if (!p)
-			abort();
-		h->bytes = p;
-		h->bytes_cap = cap;
-	}
-	struct hr_held_event *he = &h->events[h->n++];
-	he->e = *e;
-	he->at = h->nbytes;
-	he->state_done = state_done;
-	for (uint32_t i = 0; i < np; i++) {
-		if (!e->param[i])
-			continue;
-		memcpy(h->bytes + h->nbytes, e->param[i], e->param_len[i]);
-		h->nbytes += e->param_len[i];
-	}
-}
-
-static void start_hold(struct hr_detector *d)
-{
-	d->hold.deadline_ns = now_ns() + (uint64_t)HR_HOLD_MAX_MS * 1000000ull;
-}
-
-/* Judges the held events in order, unless one of them asks about yet
- * another container (the rest wait again, with a new deadline) while
- * `may_hold_again`. */
+/* Judges the held events in order (the state sees those it has not seen
+ * yet), unless one of them asks about yet another container while
+ * `may_hold_again`: the rest then wait again. */
 static void release_held(struct hr_detector *d, bool may_hold_again)
 {
-	struct hr_event_hold *h = &d->hold;
-	h->deadline_ns = 0;
+	hr_hold_end(&d->hold);
 	/* the answers that ended the hold go into the state first */
 	hr_state_poll_containers(d->state);
-	while (h->head < h->n) {
-		struct hr_held_event *he = &h->events[h->head];
-		const uint8_t *p = h->bytes + he->at;
-		uint32_t np = he->e.nparams_indexed < HR_MAX_PARAMS ? he->e.nparams_indexed : HR_MAX_PARAMS;
-		for (uint32_t i = 0; i < np; i++) {
-			if (!he->e.param[i])
-				continue;
-			he->e.param[i] = p;
-			p += he->e.param_len[i];
-		}
-		if (!he->state_done) {
-			he->e.num = ++d->live_events;
-			hr_state_process_event(d->state, &he->e);
-			he->state_done = true;
-			if (may_hold_again && new_lookup_in_flight(d)) {
-				start_hold(d);
+	uint32_t *state_done;
+	struct hr_event *e;
+	while ((e = hr_hold_peek(&d->hold, &state_done))) {
+		if (!*state_done) {
+			e->num = ++d->live_events;
+			hr_state_process_event(d->state, e);
+			*state_done = 1;
+			if (may_hold_again && hr_hold_lookup_in_flight(&d->hold, d->runtime)) {
+				hr_hold_start(&d->hold);
 				return;
 			}
 		}
-		h->head++;
-		judge_live(d, &he->e);
+		hr_hold_pop(&d->hold);
+		judge_live(d, e);
 	}
-	h->head = h->n = 0;
-	h->nbytes = 0;
 }
 
-/* Ends the hold once the new lookups have had their first attempt, or at
- * its bounds (then those lookups are not waited for again). */
 static void check_hold(struct hr_detector *d)
 {
-	if (!d->hold.deadline_ns)
-		return;
-	bool answered = !new_lookup_in_flight(d);
-	if (!answered && now_ns() < d->hold.deadline_ns && d->hold.nbytes < HR_HOLD_MAX_BYTES)
-		return;
-	if (!answered) {
-		uint64_t tried;
-		hr_container_runtime_progress(d->runtime, &d->hold.lookups_seen, &tried);
-	}
-	release_held(d, true);
+	if (hr_hold_active(&d->hold) && hr_hold_may_end(&d->hold, d->runtime))
+		release_held(d, true);
 }
 
 static void on_event(struct hr_detector *d, struct hr_event *e)
 {
 	if (d->live) {
-		if (d->hold.deadline_ns) {
-			hold_event(d, e, false);
+		if (hr_hold_active(&d->hold)) {
+			hr_hold_push(&d->hold, e, 0);
 			check_hold(d);
 			return;
 		}
@@ -380,9 +287,9 @@ static void on_event(struct hr_detector *d, struct hr_event *e)
 		 * evt.num=0 as "never") */
 		e->num = ++d->live_events;
 		hr_state_process_event(d->state, e);
-		if (new_lookup_in_flight(d)) {
-			hold_event(d, e, true);
-			start_hold(d);
+		if (hr_hold_lookup_in_flight(&d->hold, d->runtime)) {
+			hr_hold_push(&d->hold, e, 1);
+			hr_hold_start(&d->hold);
 			return;
 		}
 		judge_live(d, e);
@@ -491,6 +398,5 @@ void hr_detector_free(struct hr_detector *d)
 	hr_alert_formats_free(&d->formats);
 	hr_sb_free(&d->out);
 	hr_rule_engine_free(&d->engine);
-	free(d->hold.events);
-	free(d->hold.bytes);
+	hr_hold_free(&d->hold);
 }

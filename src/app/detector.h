@@ -20,30 +20,10 @@
 #include "format/strbuf.h"
 #include "rules/alert_output.h"
 #include "rules/rule_engine.h"
+#include "state/container_hold.h"
 
 #define HR_DETECTOR_MAX_APPEND 32
 
-/*
- * Live: the events that arrive while a new container's metadata is being
- * looked up are held (copied, in order) and judged once the runtime's
- * first answer is in, so that the alerts of a container's first
- * processes (a shell started by `podman run`) carry its name and image, as
- * a Falco user expects. Bounded: at most HR_HOLD_MAX_MS after the hold
- * began and HR_HOLD_MAX_BYTES of copies; after that, the events go through
- * with container.id only. Nothing is held without a runtime.
- */
-#define HR_HOLD_MAX_MS 3000
-#define HR_HOLD_MAX_BYTES (64u << 20)
-
-struct hr_held_event;
-struct hr_event_hold {
-	struct hr_held_event *events; /* [head, n) wait */
-	uint32_t head, n, cap;
-	uint8_t *bytes;              /* their parameters, one after another */
-	size_t nbytes, bytes_cap;
-	uint64_t deadline_ns;        /* 0: not holding */
-	uint64_t lookups_seen;       /* runtime lookups already waited for (or given up on) */
-};
 
 struct hr_detector {
 	const struct hr_config *c;
@@ -64,7 +44,9 @@ struct hr_detector {
 	struct hr_drop_monitor drops;
 	bool exit_requested; /* the drop monitor's exit action */
 	uint64_t live_events; /* events read from the probe: their evt.num */
-	struct hr_event_hold hold; /* live: events waiting for a new container's metadata */
+	/* live: events waiting for a new container's metadata, so that the
+	 * alerts of its first processes name it (state/container_hold.h) */
+	struct hr_event_hold hold;
 	uint64_t captured, detected;
 	uint64_t by_priority[8];
 	uint64_t *by_rule;

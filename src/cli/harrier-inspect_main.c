@@ -23,6 +23,7 @@
 #include "filter/filter.h"
 #include "format/event_args.h"
 #include "format/line_format.h"
+#include "state/container_hold.h"
 #include "state/container_runtime.h"
 #include "state/state.h"
 
@@ -213,6 +214,13 @@ struct inspector {
 	unsigned section;        /* sections seen so far */
 	bool section_to_write;   /* -w: a section began; its tables go out before its first event */
 	bool section_leading;    /* no event but container events seen yet in this section */
+	/* live -w: container records go out as the runtime describes
+	 * containers, before the events held meanwhile (container_hold.h) */
+	struct hr_container_runtime *runtime;
+	struct hr_event_hold hold;
+	uint64_t containers_written; /* hr_state_container_serial at the last records written */
+	uint64_t last_ts;            /* of the last event read: the records' time, as libs gives them */
+	bool write_failed;           /* a write from the idle callback failed */
 };
 
 static bool is_container_event(uint16_t type)
@@ -291,6 +299,71 @@ static bool write_event(struct inspector *in, struct hr_event *e, bool delivered
 	return hr_writer_write_event(in->writer, e, flags) >= 0;
 }
 
+struct container_records {
+	struct inspector *in;
+	uint64_t after; /* serial */
+	bool ok;
+};
+
+/* One container event (324, libs' JSON with a terminating NUL) for a
+ * container whose metadata arrived after `after`. */
+static void write_container_record(void *ctx, const struct hr_container *c)
+{
+	struct container_records *cr = ctx;
+	if (!cr->ok || c->serial <= cr->after)
+		return;
+	size_t len;
+	char *json = hr_container_record_json(c, &len);
+	struct hr_event e = {.ts = cr->in->last_ts, .tid = -1, .type = EVT_CONTAINER_JSON_2_E, .nparams = 1,
+			     .nparams_indexed = 1, .fd_num = -1};
+	e.param[0] = (const uint8_t *)(json ? json : "");
+	e.param_len[0] = json ? (uint32_t)len + 1 : 1;
+	cr->ok = hr_writer_write_event(cr->in->writer, &e, 0) >= 0;
+	free(json);
+}
+
+/* Live -w: the containers described since the last records, then the
+ * held events. Returns false on a write error. */
+static bool write_held(struct inspector *in)
+{
+	hr_hold_end(&in->hold);
+	hr_state_poll_containers(in->state);
+	uint64_t serial = hr_state_container_serial(in->state);
+	if (serial != in->containers_written) {
+		struct container_records cr = {in, in->containers_written, true};
+		hr_state_each_container(in->state, write_container_record, &cr);
+		in->containers_written = serial;
+		if (!cr.ok)
+			return false;
+	}
+	uint32_t *delivered;
+	struct hr_event *e;
+	while ((e = hr_hold_peek(&in->hold, &delivered))) {
+		hr_hold_pop(&in->hold);
+		if (!write_event(in, e, *delivered))
+			return false;
+	}
+	return true;
+}
+
+/* Live -w: writes the event, or holds it while a new container's
+ * metadata is looked up (the state has seen it: only writing waits). */
+static bool record_event(struct inspector *in, struct hr_event *e, bool delivered)
+{
+	if (in->write_failed)
+		return false;
+	in->last_ts = e->ts;
+	if (hr_hold_active(&in->hold) || hr_hold_lookup_in_flight(&in->hold, in->runtime)) {
+		if (!hr_hold_active(&in->hold))
+			hr_hold_start(&in->hold);
+		hr_hold_push(&in->hold, e, delivered);
+		return !hr_hold_may_end(&in->hold, in->runtime) || write_held(in);
+	}
+	if (hr_state_container_serial(in->state) != in->containers_written && !write_held(in))
+		return false;
+	return write_event(in, e, delivered);
+}
+
 /* Reads the whole capture (file or live). Returns the exit code. */
 static int inspect(struct inspector *in, struct hr_source *r)
 {
@@ -309,6 +382,10 @@ static int inspect(struct inspector *in, struct hr_source *r)
 		}
 		switch (k) {
 		case HR_REC_END:
+			if (in->runtime && in->writer && (in->write_failed || !write_held(in))) {
+				fprintf(stderr, "harrier-inspect: %s\n", hr_writer_error(in->writer));
+				return EXIT_WRITE_ERROR;
+			}
 			return EXIT_OK;
 		case HR_REC_ERROR:
 			fflush(stdout);
@@ -317,7 +394,8 @@ static int inspect(struct inspector *in, struct hr_source *r)
 			return EXIT_READ_ERROR;
 		case HR_REC_EVENT: {
 			bool delivered = handle_event(in, &rec.event);
-			if (in->writer && !write_event(in, &rec.event, delivered)) {
+			if (in->writer && !(in->runtime ? record_event(in, &rec.event, delivered)
+							 : write_event(in, &rec.event, delivered))) {
 				fprintf(stderr, "harrier-inspect: %s\n", hr_writer_error(in->writer));
 				return EXIT_WRITE_ERROR;
 			}
@@ -361,6 +439,8 @@ static void flush_output(void *ctx)
 	fflush(stdout);
 	if (!in->writer)
 		return;
+	if (in->runtime && !in->write_failed && hr_hold_active(&in->hold) && hr_hold_may_end(&in->hold, in->runtime))
+		in->write_failed = !write_held(in);
 	struct timespec now;
 	clock_gettime(CLOCK_MONOTONIC, &now);
 	uint64_t now_ns = (uint64_t)now.tv_sec * 1000000000u + (uint64_t)now.tv_nsec;
@@ -445,6 +525,7 @@ int main(int argc, char **argv)
 		runtime = hr_container_runtime_start(&rc);
 		if (runtime)
 			hr_state_attach_container_runtime(in.state, runtime);
+		in.runtime = runtime;
 	}
 	hr_field_ctx_init(&in.fields, in.state);
 	/* -j renders byte buffers for JSON (never cut to 80 characters) */
@@ -490,6 +571,7 @@ int main(int argc, char **argv)
 	hr_source_close(r);
 	hr_state_free(in.state);
 	hr_container_runtime_stop(runtime); /* after the state it serves */
+	hr_hold_free(&in.hold);
 	hr_line_format_free(in.format);
 	hr_line_format_free(in.plugin_format);
 	hr_filter_free(in.filter);
