@@ -380,3 +380,17 @@ def test_live_recording_has_container_records(ctx):
     mine = ctx.inspect("-r", out, "-p", fmt, "evt.type=container").stdout.decode().splitlines()
     assert mine == theirs, (mine, theirs)
     assert any(line.split()[2:] == [full[:12], name, ct.IMAGE, "true"] for line in mine), mine
+
+
+def test_container_plugin_config_refused(ctx):
+    """An invalid value in the container plugin's init_config stops harrier
+    live before the probe loads, naming the key."""
+    for key, value, message in (
+            ("label_max_len", "ten", "label_max_len must be a number of bytes"),
+            ("engines.podman.enabled", "maybe", "engines.podman.enabled must be true or false, not 'maybe'"),
+            ("engines.rkt.enabled", "true", "unknown engine 'rkt'")):
+        p = ctx.run([ctx.bin("harrier"), "-r", os.path.join(ctx.root, "rules", "harrier_rules.yaml"),
+                     "-o", "plugins[0].name=container", "-o", "plugins[0].init_config.%s=%s" % (key, value)],
+                    check=False)
+        err = p.stderr.decode()
+        assert p.returncode == 1 and "Error: container plugin: " + message in err, (p.returncode, err[-1000:])

@@ -12,6 +12,7 @@
 
 #include "rules/rules_loader.h"
 #include "rules/rules_yaml.h"
+#include "state/container_runtime.h"
 
 /* Keeps copies of `key` and `value`. */
 static void hr_config_set(struct hr_config *c, const char *key, size_t keylen, const char *value)
@@ -301,6 +302,134 @@ bool hr_config_check(const struct hr_config *c)
 	if (!lvl_ok) {
 		fprintf(stderr, "Error reading config file (%s): Unknown log level %s\n", name, lvl);
 		return false;
+	}
+	return true;
+}
+
+/* ---- the container plugin's init_config ---- */
+
+static bool strict_bool(const char *v, bool *out)
+{
+	if (!strcmp(v, "true") || !strcmp(v, "false")) {
+		*out = v[0] == 't';
+		return true;
+	}
+	return false;
+}
+
+/* engines.NAME.KEY (KEY: enabled, sockets.N): one of docker/podman's, or
+ * of an engine Harrier does not ask. */
+static bool read_engine_key(const char *name, const char *key, const char *value,
+			    struct hr_container_runtime_config *rc, char *err, size_t errlen)
+{
+	static const char *const unasked[] = {"containerd", "cri", "lxc", "libvirt_lxc", "bpm", NULL};
+	bool docker = !strcmp(name, "docker"), podman = !strcmp(name, "podman");
+	if (!docker && !podman) {
+		for (unsigned i = 0; unasked[i]; i++)
+			if (!strcmp(name, unasked[i]))
+				return true;
+		snprintf(err, errlen, "container plugin: unknown engine '%s' in engines (docker, podman, containerd, cri, lxc, "
+			 "libvirt_lxc, bpm)", name);
+		return false;
+	}
+	if (!strcmp(key, "enabled")) {
+		if (!strict_bool(value, docker ? &rc->docker_enabled : &rc->podman_enabled)) {
+			snprintf(err, errlen, "container plugin: engines.%s.enabled must be true or false, not '%s'", name,
+				 value);
+			return false;
+		}
+		return true;
+	}
+	unsigned idx;
+	int used = 0;
+	if (sscanf(key, "sockets.%u%n", &idx, &used) == 1 && !key[used]) {
+		if (idx >= HR_RUNTIME_MAX_SOCKETS) {
+			snprintf(err, errlen, "container plugin: engines.%s.sockets lists more than %d sockets", name,
+				 HR_RUNTIME_MAX_SOCKETS);
+			return false;
+		}
+		if (!*value) {
+			snprintf(err, errlen, "container plugin: engines.%s.sockets.%u is empty", name, idx);
+			return false;
+		}
+		(docker ? rc->docker_sockets : rc->podman_sockets)[idx] = value;
+		return true;
+	}
+	snprintf(err, errlen, "container plugin: unknown key engines.%s.%s (enabled, sockets)", name, key);
+	return false;
+}
+
+bool hr_config_container_runtime(const struct hr_config *c, struct hr_container_runtime_config *rc, char *err,
+				 size_t errlen)
+{
+	hr_container_runtime_config_default(rc);
+	char prefix[64] = "";
+	for (unsigned i = 0; i < c->n && !prefix[0]; i++) {
+		unsigned idx;
+		int used = 0;
+		if (sscanf(c->keys[i], "plugins.%u.name%n", &idx, &used) == 1 && !c->keys[i][used] &&
+		    !strcmp(hr_config_get(c, c->keys[i]), "container"))
+			snprintf(prefix, sizeof prefix, "plugins.%u.init_config", idx);
+	}
+	if (!prefix[0])
+		return true;
+	size_t plen = strlen(prefix);
+	/* sockets given replace the default list, in their order */
+	const char *docker_default = rc->docker_sockets[0], *podman_default = rc->podman_sockets[0];
+	rc->docker_sockets[0] = rc->podman_sockets[0] = NULL;
+	for (unsigned i = 0; i < c->n; i++) {
+		const char *k = c->keys[i];
+		if (strncmp(k, prefix, plen) || !hr_config_first_of_key(c, i))
+			continue;
+		const char *v = hr_config_get(c, k);
+		if (!k[plen]) {
+			snprintf(err, errlen, "container plugin: init_config must be a map (label_max_len, engines, ...), not '%s'",
+				 v);
+			return false;
+		}
+		if (k[plen] != '.')
+			continue;
+		k += plen + 1;
+		if (!strcmp(k, "label_max_len")) {
+			char *end;
+			long n = strtol(v, &end, 10);
+			if (end == v || *end || n < 0 || n > (1l << 20)) {
+				snprintf(err, errlen, "container plugin: label_max_len must be a number of bytes (0 to 1048576), not '%s'",
+					 v);
+				return false;
+			}
+			rc->label_max_len = (uint32_t)n;
+		} else if (!strcmp(k, "with_size")) {
+			bool b;
+			if (!strict_bool(v, &b)) {
+				snprintf(err, errlen, "container plugin: with_size must be true or false, not '%s'", v);
+				return false;
+			}
+		} else if (!strncmp(k, "engines.", 8)) {
+			char name[32];
+			const char *dot = strchr(k + 8, '.');
+			if (!dot || (size_t)(dot - (k + 8)) >= sizeof name) {
+				snprintf(err, errlen, "container plugin: engines.%s must be a map (enabled, sockets)", k + 8);
+				return false;
+			}
+			snprintf(name, sizeof name, "%.*s", (int)(dot - (k + 8)), k + 8);
+			if (!read_engine_key(name, dot + 1, v, rc, err, errlen))
+				return false;
+		} else if (strncmp(k, "hooks.", 6)) {
+			snprintf(err, errlen, "container plugin: unknown init_config key '%s'", k);
+			return false;
+		}
+	}
+	for (int e = 0; e < 2; e++) {
+		const char **list = e ? rc->podman_sockets : rc->docker_sockets;
+		for (int j = 1; j < HR_RUNTIME_MAX_SOCKETS; j++)
+			if (list[j] && !list[j - 1]) {
+				snprintf(err, errlen, "container plugin: engines.%s.sockets has a gap before entry %d",
+					 e ? "podman" : "docker", j);
+				return false;
+			}
+		if (!list[0])
+			list[0] = e ? podman_default : docker_default;
 	}
 	return true;
 }

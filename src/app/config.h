@@ -55,6 +55,23 @@ char *hr_config_relative(const struct hr_config *c, const char *path);
  * syslog's LOG_* levels) passes log_level. */
 void hr_config_log(const struct hr_config *c, int level, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
+/*
+ * Falco's container plugin settings as Harrier's container runtime
+ * configuration (state/container_runtime.h): the init_config of the
+ * `plugins` entry named "container", written as a YAML map:
+ *   label_max_len: N                       (0..1048576)
+ *   engines.docker.enabled / .podman.enabled: true|false
+ *   engines.docker.sockets / .podman.sockets: [unix socket paths]
+ *                                            (at most HR_RUNTIME_MAX_SOCKETS)
+ *   with_size, hooks, and the engines Harrier does not ask (containerd, cri,
+ *   lxc, libvirt_lxc, bpm): accepted, without effect.
+ * Unset keys keep Falco's defaults. The socket strings stay the
+ * configuration's. False with a message in `err` on an invalid value.
+ */
+struct hr_container_runtime_config;
+bool hr_config_container_runtime(const struct hr_config *c, struct hr_container_runtime_config *rc, char *err,
+				 size_t errlen);
+
 /* The whole file as a NUL-terminated string, or NULL. Caller frees. */
 char *hr_read_text_file(const char *path);
 

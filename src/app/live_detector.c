@@ -118,6 +118,12 @@ struct hr_source *hr_live_detector_open(struct hr_detector *d, const struct hr_c
 		*exit_code = 1;
 		return NULL;
 	}
+	struct hr_container_runtime_config rc;
+	if (!hr_config_container_runtime(c, &rc, err, sizeof err)) {
+		fprintf(stderr, "Error: %s\n", err);
+		*exit_code = 1;
+		return NULL;
+	}
 	long snaplen = 0;
 	const char *sl = hr_config_get(c, "falco_libs.snaplen");
 	if (sl && !parse_number(sl, 0, 1 << 16, &snaplen)) {
@@ -144,8 +150,6 @@ struct hr_source *hr_live_detector_open(struct hr_detector *d, const struct hr_c
 	}
 	d->live = true;
 	/* container metadata from docker/podman, looked up off the event loop */
-	struct hr_container_runtime_config rc;
-	hr_container_runtime_config_default(&rc);
 	d->runtime = hr_container_runtime_start(&rc);
 	if (d->runtime)
 		hr_state_attach_container_runtime(d->state, d->runtime);

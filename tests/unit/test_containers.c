@@ -4,7 +4,8 @@
  * podman 4.3 on these machines, and a docker-shaped one) turned into
  * metadata, and the runtime worker end to end against a fake API served on
  * a unix socket by this test: lookup, hand-over between events, eviction,
- * and a socket that is down (the state never waits).
+ * and a socket that is down (the state never waits); Falco's container
+ * plugin settings read into the runtime's configuration (app/config.c).
  */
 #include <pthread.h>
 #include <stdatomic.h>
@@ -16,6 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "app/config.h"
 #include "capture/scap_reader.h"
 #include "state/container_runtime.h"
 #include "state/json_doc.h"
@@ -395,6 +397,79 @@ static void test_runtime_down(void)
 	hr_container_runtime_stop(rt);
 }
 
+/* A configuration from -o style overrides (NULL-ended key, value pairs);
+ * whether it was accepted, with `rc` and the error. */
+static bool plugin_config(const char *const *kv, struct hr_container_runtime_config *rc, char *err, size_t errlen)
+{
+	struct hr_config c;
+	memset(&c, 0, sizeof c);
+	for (unsigned i = 0; kv[i]; i += 2)
+		hr_config_override(&c, kv[i], strlen(kv[i]), kv[i + 1]);
+	err[0] = 0;
+	bool ok = hr_config_container_runtime(&c, rc, err, errlen);
+	/* the socket strings are the configuration's: compare before freeing */
+	static char sockets[2][HR_RUNTIME_MAX_SOCKETS][64];
+	for (int j = 0; j < HR_RUNTIME_MAX_SOCKETS; j++) {
+		snprintf(sockets[0][j], sizeof sockets[0][j], "%s", rc->docker_sockets[j] ? rc->docker_sockets[j] : "-");
+		snprintf(sockets[1][j], sizeof sockets[1][j], "%s", rc->podman_sockets[j] ? rc->podman_sockets[j] : "-");
+		rc->docker_sockets[j] = sockets[0][j];
+		rc->podman_sockets[j] = sockets[1][j];
+	}
+	hr_config_free(&c);
+	return ok;
+}
+
+static void test_plugin_config(void)
+{
+	struct hr_container_runtime_config rc;
+	char err[256];
+	const char *none[] = {NULL};
+	check(plugin_config(none, &rc, err, sizeof err), "plugin config: none is fine", err);
+	check(rc.docker_enabled && rc.podman_enabled && rc.label_max_len == 100, "plugin config: Falco's defaults", NULL);
+	check_str("plugin config: default docker socket", rc.docker_sockets[0], "/var/run/docker.sock");
+	check_str("plugin config: default podman socket", rc.podman_sockets[0], "/run/podman/podman.sock");
+
+	const char *set[] = {"plugins[0].name", "json",
+			     "plugins[1].name", "container",
+			     "plugins[1].init_config.label_max_len", "20",
+			     "plugins[1].init_config.with_size", "false",
+			     "plugins[1].init_config.hooks[0]", "create",
+			     "plugins[1].init_config.engines.docker.enabled", "false",
+			     "plugins[1].init_config.engines.podman.sockets[0]", "/run/a.sock",
+			     "plugins[1].init_config.engines.podman.sockets[1]", "/run/b.sock",
+			     "plugins[1].init_config.engines.containerd.enabled", "true",
+			     NULL};
+	check(plugin_config(set, &rc, err, sizeof err), "plugin config: Falco 0.44's keys accepted", err);
+	check(!rc.docker_enabled && rc.podman_enabled && rc.label_max_len == 20, "plugin config: enabled, label_max_len",
+	      NULL);
+	check_str("plugin config: docker keeps its default socket", rc.docker_sockets[0], "/var/run/docker.sock");
+	check_str("plugin config: podman sockets replace the default (1)", rc.podman_sockets[0], "/run/a.sock");
+	check_str("plugin config: podman sockets replace the default (2)", rc.podman_sockets[1], "/run/b.sock");
+	check_str("plugin config: podman sockets end", rc.podman_sockets[2], "-");
+
+	static const struct {
+		const char *key, *value, *error;
+	} bad[] = {
+		{"plugins[0].init_config.label_max_len", "ten", "label_max_len must be a number"},
+		{"plugins[0].init_config.label_max_len", "-1", "label_max_len must be a number"},
+		{"plugins[0].init_config.engines.podman.enabled", "maybe", "engines.podman.enabled must be true or false"},
+		{"plugins[0].init_config.engines.rkt.enabled", "true", "unknown engine 'rkt'"},
+		{"plugins[0].init_config.engines.docker.socket[0]", "/x", "unknown key engines.docker.socket.0"},
+		{"plugins[0].init_config.engines.docker.sockets[4]", "/x", "lists more than 4 sockets"},
+		{"plugins[0].init_config.engines.docker.sockets[1]", "/x", "gap before entry 1"},
+		{"plugins[0].init_config.engines.docker", "on", "engines.docker must be a map"},
+		{"plugins[0].init_config", "{\"label_max_len\": 10}", "init_config must be a map"},
+		{"plugins[0].init_config.colour", "blue", "unknown init_config key 'colour'"},
+	};
+	for (unsigned i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		const char *kv[] = {"plugins[0].name", "container", bad[i].key, bad[i].value, NULL};
+		bool ok = plugin_config(kv, &rc, err, sizeof err);
+		char name[160];
+		snprintf(name, sizeof name, "plugin config: %s=%s refused", bad[i].key, bad[i].value);
+		check(!ok && strstr(err, bad[i].error), name, err);
+	}
+}
+
 void unit_containers(unsigned *passed, unsigned *failed);
 void unit_containers(unsigned *passed, unsigned *failed)
 {
@@ -403,6 +478,7 @@ void unit_containers(unsigned *passed, unsigned *failed)
 	test_docker_answer();
 	test_runtime_lookup_and_eviction();
 	test_runtime_down();
+	test_plugin_config();
 	/* For tests/test_containers.py, which runs these with -k container. */
 	printf("unit containers: %u passed, %u failed\n", n_passed, n_failed);
 	*passed += n_passed;
