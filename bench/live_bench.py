@@ -314,9 +314,10 @@ def throughput_run(args, loadgen, secs, rate):
 
 def show_run(r, target=0):
     print("  %s%.1f s: %.3f M events/s delivered and evaluated (probe wrote %d in the window, %d of them the loops'); "
-          "drops %d (%d in the window); harrier read and evaluated %d of %d driver events (the rest written after its last read); harrier CPU %.0f%% of one CPU"
+          "drops %d (%d in the window); harrier read and evaluated %d of %d driver events (the rest written after its last read); harrier CPU %.0f%% of one CPU (%.2f us per event)"
           % ("target %.3f M/s: " % (target / 1e6) if target else "", r["elapsed"], r["rate"] / 1e6, r["events"],
-             r["loop_events"], r["drops"], r["window_drops"], r["captured"], r["driver_events"], 100 * r["cpu"]))
+             r["loop_events"], r["drops"], r["window_drops"], r["captured"], r["driver_events"], 100 * r["cpu"],
+             r["cpu"] / r["rate"] * 1e6 if r["rate"] else 0))
     sys.stdout.flush()
 
 
