@@ -138,8 +138,8 @@ enum http_outcome { HTTP_ANSWERED, HTTP_UNREACHABLE };
 
 /* GET `path` from the API at `socket`: the status and body, or unreachable
  * (with the reason in `why`). */
-static enum http_outcome http_get(struct hr_container_runtime *rt, const char *socket, const char *path, long *status,
-				  struct body *b, char *why, size_t whylen)
+static enum http_outcome http_get(struct hr_container_runtime *rt, const char *socket, const char *path,
+				  uint32_t timeout_ms, long *status, struct body *b, char *why, size_t whylen)
 {
 	struct stat st;
 	if (stat(socket, &st) != 0) {
@@ -153,8 +153,8 @@ static enum http_outcome http_get(struct hr_container_runtime *rt, const char *s
 	curl_easy_setopt(c, CURLOPT_UNIX_SOCKET_PATH, socket);
 	curl_easy_setopt(c, CURLOPT_URL, url);
 	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, (long)rt->cfg.request_timeout_ms);
-	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, (long)rt->cfg.request_timeout_ms);
+	curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, (long)timeout_ms);
+	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, (long)timeout_ms);
 	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_data);
 	curl_easy_setopt(c, CURLOPT_WRITEDATA, b);
 	curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
@@ -256,7 +256,8 @@ static bool look_up(struct hr_container_runtime *rt, const struct request *rq, b
 		for (int i = 0; i < HR_RUNTIME_MAX_SOCKETS && rt->sockets[e][i] && !found; i++) {
 			long status = 0;
 			char reason[256];
-			if (http_get(rt, rt->sockets[e][i], path, &status, &b, reason, sizeof(reason)) != HTTP_ANSWERED) {
+			if (http_get(rt, rt->sockets[e][i], path, rt->cfg.request_timeout_ms, &status, &b, reason,
+				     sizeof(reason)) != HTTP_ANSWERED) {
 				size_t used = strlen(why);
 				snprintf(why + used, whylen - used, "%s%s %s", used ? "; " : "", engine_names[e], reason);
 				continue;
@@ -310,20 +311,39 @@ static void serve(struct hr_container_runtime *rt, struct request *rq)
 	free(rq);
 }
 
+/* Whether a first attempt is due: a refresh gives way to it. */
+static bool first_attempt_due(struct hr_container_runtime *rt)
+{
+	uint64_t now = hr_container_runtime_now_ns();
+	bool due = false;
+	pthread_mutex_lock(&rt->lock);
+	for (struct request *r = rt->requests; r && !due; r = r->next)
+		due = r->attempts == 0 && r->due_ns <= now;
+	pthread_mutex_unlock(&rt->lock);
+	return due;
+}
+
 /* Rechecks the known containers: those the runtime no longer has, or has
  * as ended, are evicted evict_after_ms later. An unreachable runtime
- * evicts nothing. */
+ * evicts nothing. A refresh waits on the runtime at most
+ * REFRESH_TIMEOUT_MS per container (podman answers only once a
+ * container's start or removal is over: it holds the container's lock)
+ * and stops early when a new container is to be looked up, so that the
+ * events held for that lookup do not wait behind it. */
+#define REFRESH_TIMEOUT_MS 300
 static void refresh(struct hr_container_runtime *rt)
 {
 	struct body b = {0};
 	struct known **link = &rt->known;
-	while (*link) {
+	while (*link && !first_attempt_due(rt)) {
 		struct known *k = *link;
 		char path[160], why[256];
 		snprintf(path, sizeof(path), "/v1.40/containers/%s/json", k->full_id);
 		long status = 0;
 		bool ended = false;
-		if (http_get(rt, k->socket, path, &status, &b, why, sizeof(why)) == HTTP_ANSWERED)
+		uint32_t timeout = rt->cfg.request_timeout_ms < REFRESH_TIMEOUT_MS ? rt->cfg.request_timeout_ms
+										   : REFRESH_TIMEOUT_MS;
+		if (http_get(rt, k->socket, path, timeout, &status, &b, why, sizeof(why)) == HTTP_ANSWERED)
 			ended = status == 404 || (status == 200 && !hr_container_inspect_running(b.p, b.len));
 		uint64_t now = hr_container_runtime_now_ns();
 		if (ended && !k->ended_ns)
@@ -339,18 +359,27 @@ static void refresh(struct hr_container_runtime *rt)
 	free(b.p);
 }
 
+/* The next due request: first attempts before retries, so that a new
+ * container's lookup (which a live consumer may be holding events for)
+ * does not wait behind retries for containers that are likely gone. */
 static struct request *take_due(struct hr_container_runtime *rt, uint64_t now, uint64_t *next_due)
 {
+	struct request **pick = NULL;
 	for (struct request **link = &rt->requests; *link; link = &(*link)->next) {
 		struct request *rq = *link;
-		if (rq->due_ns <= now) {
-			*link = rq->next;
-			return rq;
+		if (rq->due_ns > now) {
+			if (rq->due_ns < *next_due)
+				*next_due = rq->due_ns;
+			continue;
 		}
-		if (rq->due_ns < *next_due)
-			*next_due = rq->due_ns;
+		if (!pick || (rq->attempts == 0 && (*pick)->attempts > 0))
+			pick = link;
 	}
-	return NULL;
+	if (!pick)
+		return NULL;
+	struct request *rq = *pick;
+	*pick = rq->next;
+	return rq;
 }
 
 static void *worker(void *arg)
