@@ -400,3 +400,37 @@ def test_every_field_of_the_classes_parses(ctx):
                 if p.returncode != 0:
                     missing.append(f"-p {name}: {p.stderr.decode(errors='replace').strip()[:120]}")
     assert not missing, "\n".join(missing)
+
+
+def test_fd_types_list_in_filters(ctx):
+    """fd.types is a list field (Falco's EPF_IS_LIST): `in` holds when every
+    item is one of the values (an empty list too), `intersects` when one is,
+    `exists` when it has a value; other operators are refused. In the tree
+    capture, python3's threads (300, 301) and its children hold a file, a
+    pipe and a unix socket; bash (200) and sshd (100) have no fd, then one
+    file once their open returns; clones and execves have no fd.types."""
+    import test_proc_fields
+    path = test_proc_fields.tree_capture(os.path.join(ctx.tmp, "tree.scap"))
+    three = {1, 2, 3, 4, 10, 11, 14, 15, 18, 19, 21, 22}   # (file,pipe,unix)
+    empty, one_file = {5, 23}, {6, 24}                     # () and (file)
+    cases = [
+        ("fd.types in (file, pipe, unix)", three | empty | one_file),
+        ("fd.types in (file, pipe)", empty | one_file),
+        ("fd.types in (ipv4)", empty),
+        ("fd.types intersects (unix)", three),
+        ("fd.types intersects (file, ipv4)", three | one_file),
+        ("fd.types intersects (ipv4)", set()),
+        ("fd.types exists", three | empty | one_file),
+        ("not fd.types intersects (pipe)", set(range(1, 25)) - three),
+        ("fd.types[1] in (pipe)", three),
+        ("fd.types[0] intersects (pipe, unix)", set()),
+    ]
+    bad = []
+    for flt, want in cases:
+        got = {int(x) for x in ctx.inspect("-r", path, "-p", "%evt.num", flt).stdout.decode().split()}
+        if got != want:
+            bad.append(f"{flt}: expected {sorted(want)}, got {sorted(got)}")
+    assert not bad, "\n".join(bad)
+    for flt in ("fd.types = file", "fd.types contains file", "fd.types startswith (file"):
+        r = ctx.inspect("-r", path, flt, check=False)
+        assert r.returncode != 0 and b"list field" in r.stderr, (flt, r.stderr)

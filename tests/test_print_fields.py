@@ -547,3 +547,28 @@ def test_rawarg_read_as_first_type_of_its_name(ctx):
             out = ctx.inspect("-r", trace, "-p", "%evt.rawarg.res", "evt.num=133").stdout.decode()
             brk = int(out)
     assert brk == 9592832, brk  # brk exit 133: res=926000 (hex) in evt.args
+
+
+def test_json_doubles_are_numbers(ctx):
+    # sysdig 0.29.3 stops at a double in JSON (test_json_fields_hand_built);
+    # Harrier writes it as a JSON number as Falco's libs do, the value -p
+    # prints with one decimal.
+    import json
+    import test_proc_fields
+    path = test_proc_fields.sched_capture(os.path.join(ctx.tmp, "sched.scap"))
+    doubles = ["proc.fdusage", "thread.cpu", "thread.cpu.user", "thread.cpu.system"]
+    fmt = "*%evt.num " + " ".join("%" + f for f in doubles)
+    text = ctx.inspect("-r", path, "-p", fmt).stdout.decode().splitlines()
+    objs = [json.loads(x) for x in ctx.inspect("-r", path, "-j", "-p", fmt).stdout.decode().splitlines()]
+    assert len(text) == len(objs) > 10
+    numbers = 0
+    for line, o in zip(text, objs):
+        for f, printed in zip(doubles, line.split()[1:]):
+            if printed == "<NA>":
+                assert o[f] is None, (line, o)
+                continue
+            assert isinstance(o[f], float) and "%.1f" % o[f] == printed, (f, line, o)
+            numbers += 1
+    assert numbers > 15, numbers
+    one = ctx.inspect("-r", path, "-j", "-p", "%proc.fdusage", "evt.num = 30").stdout.decode()
+    assert one == '{"proc.fdusage":62.5}\n', one  # 5 of app's fd limit of 8

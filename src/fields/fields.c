@@ -8,6 +8,7 @@
 #include <arpa/inet.h>
 #include <ctype.h>
 #include <inttypes.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -488,8 +489,20 @@ bool hr_field_to_json(struct hr_field *f, struct hr_field_ctx *ctx, const struct
 		hr_sb_puts(out, s);
 		return true;
 	case VC_IP:
-	case VC_DOUBLE:
 		hr_json_append_string(out, s);
+		return true;
+	case VC_DOUBLE:
+		/* a number, as Falco's libs write it (sysdig 0.29.3 cannot: it
+		 * stops at the first double): 17 significant digits, and ".0" on
+		 * whole numbers, as jsoncpp writes doubles */
+		if (!isfinite(v.v.d)) {
+			hr_sb_puts(out, "null");
+			return false;
+		}
+		snprintf(f->small, sizeof f->small, "%.17g", v.v.d);
+		hr_sb_puts(out, f->small);
+		if (!strpbrk(f->small, ".e"))
+			hr_sb_puts(out, ".0");
 		return true;
 	case VC_SIGNED64:
 		if (number)

@@ -187,6 +187,8 @@ bool hr_filter_bind_lhs(struct hr_filter *f, struct hr_filter_check *c, char *er
 	if (c->lhs.nxf == 0 && (((!strcmp(name, "proc.aname") || !strcmp(name, "proc.apid")) && fld->arg_index < 0) ||
 				hr_field_is_any_ancestor(fld)))
 		c->special = SP_ANY_ANCESTOR;
+	if (c->lhs.nxf == 0 && (fld->def->flags & HR_FF_LIST))
+		c->special = SP_LIST;
 	for (size_t i = 0; i < sizeof companions / sizeof companions[0]; i++) {
 		if (strcmp(name, companions[i].name) != 0)
 			continue;
@@ -268,6 +270,11 @@ bool hr_filter_check_operator(struct hr_filter_check *c, char *err, size_t errle
 	}
 	if (c->special == SP_ANY_ANCESTOR && (op == OP_PMATCH || op == OP_REGEX))
 		ok = false;
+	if (c->special == SP_LIST && op != OP_IN && op != OP_INTERSECTS && op != OP_EXISTS) {
+		snprintf(err, errlen, "operator '%s' is not valid for a list field (only 'exists', 'in' and 'intersects')",
+			 hr_filter_op_name(op));
+		return false;
+	}
 	if (!ok)
 		snprintf(err, errlen, "operator '%s' is not valid for a %s field", hr_filter_op_name(op), class_name(c->cls));
 	return ok;

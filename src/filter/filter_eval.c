@@ -328,6 +328,38 @@ static bool test_value(struct hr_filter *f, struct hr_filter_check *c, const str
 	return test_scalar(cls, c->op, x, &c->values[0]);
 }
 
+/* A list field's value is its items as "(a,b,c)": `in` holds when every
+ * item is one of the values (an empty list too), `intersects` when one is. */
+static bool list_check(struct hr_filter *f, struct hr_filter_check *c, struct hr_field_ctx *ctx,
+		       const struct hr_event *e)
+{
+	struct hr_value x;
+	if (!operand_value(f, &c->lhs, ctx, e, &x))
+		return false;
+	if (c->op == OP_EXISTS)
+		return true;
+	if (!is_text(x.type))
+		return false;
+	const char *s = x.str;
+	uint32_t len = text_len(&x);
+	if (len >= 2 && s[0] == '(' && s[len - 1] == ')')
+		s++, len -= 2;
+	bool every = c->op == OP_IN;
+	for (uint32_t start = 0; start < len;) {
+		uint32_t end = start;
+		while (end < len && s[end] != ',')
+			end++;
+		struct hr_value item = x;
+		item.str = s + start;
+		item.len = end - start;
+		bool in = test_value(f, c, &item, ctx, e);
+		if (in != every)
+			return in;
+		start = end + 1;
+	}
+	return every;
+}
+
 struct ancestor_check {
 	struct hr_filter *f;
 	struct hr_filter_check *c;
@@ -427,6 +459,8 @@ static bool eval_check(struct hr_filter *f, struct hr_filter_check *c, struct hr
 		return any_ancestor(f, c, ctx, e);
 	if (c->special == SP_EITHER)
 		return either_side(f, c, ctx, e);
+	if (c->special == SP_LIST)
+		return list_check(f, c, ctx, e);
 	struct hr_value x;
 	if (!operand_value(f, &c->lhs, ctx, e, &x))
 		return false;
