@@ -42,8 +42,7 @@ ARGUMENTS = {
 LAST = ["evt.type.is.open"]
 
 # Unfinished work: run every time, shown as PENDING, not counted (see tests/run.py).
-_DIFFS = ("issue 3: evt.category of generic events (sysdig names them after its syscall table's category, "
-          "which ../shared/spec lacks: Harrier prints 'other'); fd.connected/fd.name_changed (state parsers being filled); evt.latency* on switch events and "
+_DIFFS = ("issue 3: fd.connected/fd.name_changed (state parsers being filled); evt.latency* on switch events and "
           "evt.latency.human on events without a thread, where sysdig prints stale values "
           "(test_print_fields.test_latency_fields replaces those)")
 PENDING_TESTS = {

@@ -474,10 +474,16 @@ static bool x_category(struct hr_field *f, struct hr_field_ctx *ctx, const struc
 		[EC_PROCESSING] = "processing",
 	};
 	uint32_t cat = category_2022(e);
-	/* sysdig names generic events after its syscall table's category, which
-	 * the spec does not carry: the generic event's own category is used */
+	/* sysdig names generic events after its syscall table's category, and
+	 * has no file/net/ipc split for their I/O ones */
+	bool generic = e->type == EVT_GENERIC_E || e->type == EVT_GENERIC_X;
+	uint16_t id;
+	if (generic && hr_param_u16(e, 0, &id) && id < hr_syscall_category_2022_count)
+		cat = hr_syscall_category_2022[id];
 	if (cat <= EC_PROCESSING)
 		return hr_set_cstr(out, names[cat]);
+	if (generic && (cat == EC_IO_READ || cat == EC_IO_WRITE || cat == EC_IO_OTHER))
+		return hr_set_cstr(out, "unknown");
 	if (cat == EC_IO_READ || cat == EC_IO_WRITE || cat == EC_IO_OTHER) {
 		const struct hr_fd *fd = e->fd;
 		if (!fd)
