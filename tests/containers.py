@@ -82,21 +82,25 @@ def api_get(path, sock_path=API_SOCKET, timeout=2.0):
 
 
 class ApiService:
-    """podman's API service on API_SOCKET for the duration of a `with`
-    block; one already answering there is used as it is and left running."""
+    """podman's API service on `sock_path` (API_SOCKET unless given) for the
+    duration of a `with` block; one already answering there is used as it
+    is and left running."""
+
+    def __init__(self, sock_path=API_SOCKET):
+        self.sock_path = sock_path
 
     def __enter__(self):
         self.proc = None
-        if api_get("/_ping") is not None:
+        if api_get("/_ping", self.sock_path) is not None:
             return self
-        os.makedirs(os.path.dirname(API_SOCKET), exist_ok=True)
-        if os.path.exists(API_SOCKET):
-            os.unlink(API_SOCKET)  # left by a service that died: nobody answers on it
-        self.proc = subprocess.Popen(PODMAN + ["system", "service", "--time=0", "unix://" + API_SOCKET],
+        os.makedirs(os.path.dirname(self.sock_path), exist_ok=True)
+        if os.path.exists(self.sock_path):
+            os.unlink(self.sock_path)  # left by a service that died: nobody answers on it
+        self.proc = subprocess.Popen(PODMAN + ["system", "service", "--time=0", "unix://" + self.sock_path],
                                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         deadline = time.time() + 10
-        while api_get("/_ping") is None:
-            assert time.time() < deadline, "podman system service did not answer on " + API_SOCKET
+        while api_get("/_ping", self.sock_path) is None:
+            assert time.time() < deadline, "podman system service did not answer on " + self.sock_path
             assert self.proc.poll() is None, "podman system service exited: %s" % self.proc.returncode
             time.sleep(0.05)
         return self

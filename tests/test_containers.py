@@ -394,3 +394,37 @@ def test_container_plugin_config_refused(ctx):
                     check=False)
         err = p.stderr.decode()
         assert p.returncode == 1 and "Error: container plugin: " + message in err, (p.returncode, err[-1000:])
+
+
+def test_live_detector_uses_configured_podman_socket(ctx):
+    """harrier live asks the podman socket the container plugin's
+    init_config names (engines.podman.sockets; docker disabled): the alert
+    of a shell in a container carries its name and image from it."""
+    from test_live_detector import Detector, rule
+    ct.ensure_image()
+    sock = os.path.join(ctx.tmp, "podman-api.sock")
+    name = ct.name("sockcfg")
+    ct.remove(name)
+    rules = rule("shell in a container", "evt.type=execve and evt.dir=< and proc.name=bash and container.id!=host",
+                 "shell in %container.name (%container.image)")
+    det = None
+    try:
+        with ct.ApiService(sock):
+            det = Detector(ctx, rules, "-o", "plugins[0].name=container",
+                           "-o", "plugins[0].init_config.engines.docker.enabled=false",
+                           "-o", "plugins[0].init_config.engines.podman.sockets[0]=" + sock)
+            started = []
+
+            def poke():
+                if not started:
+                    started.append(subprocess.Popen(ct.RUN + ["--rm", "--name", name, ct.IMAGE, "bash", "-c", "exit 0"],
+                                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+            a = det.wait_alert(lambda a: a["output_fields"].get("container.name") == name, "the shell's alert",
+                               poke=poke)
+            assert a["output_fields"]["container.image"] == ct.IMAGE, a
+            for p in started:
+                p.wait(timeout=60)
+    finally:
+        if det is not None:
+            det.stop()
+        ct.remove(name)
