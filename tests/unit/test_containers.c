@@ -5,7 +5,8 @@
  * metadata, and the runtime worker end to end against a fake API served on
  * a unix socket by this test: lookup, hand-over between events, eviction,
  * and a socket that is down (the state never waits); Falco's container
- * plugin settings read into the runtime's configuration (app/config.c).
+ * plugin settings read into the runtime's configuration (app/config.c);
+ * the hold of live events for a new container's lookup (container_hold.c).
  */
 #include <pthread.h>
 #include <stdatomic.h>
@@ -19,6 +20,7 @@
 
 #include "app/config.h"
 #include "capture/scap_reader.h"
+#include "state/container_hold.h"
 #include "state/container_runtime.h"
 #include "state/json_doc.h"
 #include "state/state.h"
@@ -470,6 +472,45 @@ static void test_plugin_config(void)
 	}
 }
 
+/* Held events keep their order, fields and parameter bytes after the
+ * source's buffer is reused; without a runtime nothing is waited for. */
+static void test_event_hold(void)
+{
+	struct hr_event_hold h;
+	memset(&h, 0, sizeof h);
+	check(!hr_hold_lookup_in_flight(&h, NULL), "hold: no runtime, no lookup in flight", NULL);
+	char buf[64];
+	for (int i = 0; i < 1000; i++) {
+		struct hr_event e = {.ts = 1000 + (uint64_t)i, .tid = i, .type = 3, .nparams = 3, .nparams_indexed = 3};
+		int n = snprintf(buf, sizeof buf, "param-%d", i);
+		e.param[0] = (const uint8_t *)buf;
+		e.param_len[0] = (uint32_t)n + 1;
+		e.param[2] = (const uint8_t *)buf + 6; /* "N" */
+		e.param_len[2] = (uint32_t)n - 5;
+		hr_hold_push(&h, &e, (uint32_t)i & 1);
+		memset(buf, 'x', sizeof buf); /* the source reuses its buffer */
+	}
+	hr_hold_start(&h);
+	check(hr_hold_active(&h) && hr_hold_may_end(&h, NULL), "hold: may end at once without a runtime", NULL);
+	hr_hold_end(&h);
+	bool ok = !hr_hold_active(&h);
+	uint32_t *mark;
+	struct hr_event *e;
+	int i = 0;
+	while ((e = hr_hold_peek(&h, &mark))) {
+		char want[32];
+		snprintf(want, sizeof want, "param-%d", i);
+		ok = ok && e->tid == i && e->ts == 1000 + (uint64_t)i && *mark == ((uint32_t)i & 1) && !e->param[1] &&
+		     e->param_len[0] == strlen(want) + 1 && !strcmp((const char *)e->param[0], want) &&
+		     e->param_len[2] == strlen(want) - 5 && !memcmp(e->param[2], want + 6, e->param_len[2]);
+		hr_hold_pop(&h);
+		i++;
+	}
+	check(ok && i == 1000, "hold: 1000 events back in order with their own parameter bytes", NULL);
+	check(!hr_hold_peek(&h, &mark), "hold: empty after the last", NULL);
+	hr_hold_free(&h);
+}
+
 void unit_containers(unsigned *passed, unsigned *failed);
 void unit_containers(unsigned *passed, unsigned *failed)
 {
@@ -479,6 +520,7 @@ void unit_containers(unsigned *passed, unsigned *failed)
 	test_runtime_lookup_and_eviction();
 	test_runtime_down();
 	test_plugin_config();
+	test_event_hold();
 	/* For tests/test_containers.py, which runs these with -k container. */
 	printf("unit containers: %u passed, %u failed\n", n_passed, n_failed);
 	*passed += n_passed;
