@@ -27,6 +27,7 @@
 #include "rules/alert_output.h"
 #include "rules/load_results.h"
 #include "rules/rule_engine.h"
+#include "rules/rules_describe.h"
 #include "rules/rules_loader.h"
 #include "rules/rules_yaml.h"
 #include "state/state.h"
@@ -273,6 +274,13 @@ static int list_rules(const struct options *o, const struct hr_config *c, struct
 			fprintf(stderr, "Runtime error: Rule \"%s\" is not loaded. Exiting.\n", o->describe_rule);
 		return 1;
 	}
+	if (hr_config_bool(c, "json_output", false)) {
+		struct hr_strbuf out = {0};
+		hr_rules_describe_json(rs, o->describe_rule, &out);
+		printf("%s\n", hr_sb_str(&out));
+		hr_sb_free(&out);
+		return 0;
+	}
 	printf("%-50s %s\n", "Rule", "Description");
 	printf("%-50s %s\n", "----", "-----------");
 	for (uint32_t i = 0; i < hr_ruleset_count(rs); i++) {
@@ -346,17 +354,88 @@ static void list_fields(bool names_only)
 	}
 }
 
+/* The parameter type names of libsinsp's param_type_to_string; the types
+ * it does not name print "<NA>". */
+static const char *param_type_name(uint8_t t)
+{
+	static const char *const names[HR_PT_MAX] = {
+		[HR_PT_NONE] = "NONE", [HR_PT_INT8] = "INT8", [HR_PT_INT16] = "INT16", [HR_PT_INT32] = "INT32",
+		[HR_PT_INT64] = "INT64", [HR_PT_UINT8] = "UINT8", [HR_PT_UINT16] = "UINT16", [HR_PT_UINT32] = "UINT32",
+		[HR_PT_UINT64] = "UINT64", [HR_PT_CHARBUF] = "CHARBUF", [HR_PT_BYTEBUF] = "BYTEBUF",
+		[HR_PT_ERRNO] = "ERRNO", [HR_PT_SOCKADDR] = "SOCKADDR", [HR_PT_SOCKTUPLE] = "SOCKTUPLE",
+		[HR_PT_FD] = "FD", [HR_PT_PID] = "PID", [HR_PT_FDLIST] = "FDLIST", [HR_PT_FSPATH] = "FSPATH",
+		[HR_PT_SYSCALLID] = "SYSCALLID", [HR_PT_SIGTYPE] = "SIGTYPE", [HR_PT_RELTIME] = "RELTIME",
+		[HR_PT_ABSTIME] = "ABSTIME", [HR_PT_PORT] = "PORT", [HR_PT_L4PROTO] = "L4PROTO",
+		[HR_PT_SOCKFAMILY] = "SOCKFAMILY", [HR_PT_BOOL] = "BOOL", [HR_PT_IPV4ADDR] = "IPV4ADDR",
+		[HR_PT_IPADDR] = "IPADDR", [HR_PT_IPNET] = "IPNET", [HR_PT_DYN] = "DYNAMIC",
+		[HR_PT_FLAGS8] = "FLAGS8", [HR_PT_FLAGS16] = "FLAGS16", [HR_PT_FLAGS32] = "FLAGS32",
+		[HR_PT_ENUMFLAGS8] = "ENUMFLAGS8", [HR_PT_ENUMFLAGS16] = "ENUMFLAGS16",
+		[HR_PT_ENUMFLAGS32] = "ENUMFLAGS32", [HR_PT_MODE] = "MODE", [HR_PT_UID] = "UID", [HR_PT_GID] = "GID",
+		[HR_PT_SIGSET] = "SIGSET", [HR_PT_IPV4NET] = "IPV4NET", [HR_PT_DOUBLE] = "DOUBLE",
+		[HR_PT_CHARBUFARRAY] = "CHARBUFARRAY", [HR_PT_CHARBUF_PAIR_ARRAY] = "CHARBUF_PAIR_ARRAY",
+		[HR_PT_FSRELPATH] = "FSRELPATH",
+	};
+	return t < HR_PT_MAX && names[t] ? names[t] : "<NA>";
+}
+
+/* One --list-events line: direction, name, and each parameter as
+ * `TYPE **name**`, a flags parameter followed by its flag names. */
+static void print_event_line(const struct hr_event_info *e, const char *name)
+{
+	printf("%c %s(", e->is_enter ? '>' : '<', name);
+	for (unsigned k = 0; k < e->nparams; k++) {
+		const struct hr_param_info *p = &e->params[k];
+		printf("%s%s **%s**", k ? ", " : "", param_type_name(p->type), p->name);
+		bool is_flags = (p->type >= HR_PT_FLAGS8 && p->type <= HR_PT_FLAGS32) ||
+				(p->type >= HR_PT_ENUMFLAGS8 && p->type <= HR_PT_ENUMFLAGS32);
+		if (!is_flags || p->info_kind != HR_INFO_FLAGS)
+			continue;
+		const struct hr_flag_table *ft = &hr_flag_tables[p->info];
+		printf(": ");
+		for (unsigned i = 0; i < ft->count; i++)
+			printf("%s%s", i ? ", " : "", ft->entries[i].name);
+	}
+	printf(")\n");
+}
+
+/* The events of one category (Falco's events_by_category): all but the
+ * generic, old-version, unused and unknown ones, in id order; the
+ * syscall category then lists each generic syscall's enter and exit. */
+static void list_event_category(const char *title, uint32_t category)
+{
+	printf("## %s\n\n", title);
+	for (unsigned t = 2; t < HR_EVENT_MAX; t++) {
+		const struct hr_event_info *e = &hr_event_table[t];
+		if (!e->category || (e->flags & (HR_EF_OLD_VERSION | HR_EF_UNUSED)))
+			continue;
+		uint32_t c = e->category;
+		/* the first matching category wins, in Falco's order */
+		uint32_t first = (c & HR_EC_SYSCALL)	  ? HR_EC_SYSCALL
+				 : (c & HR_EC_TRACEPOINT) ? HR_EC_TRACEPOINT
+				 : (c & HR_EC_PLUGIN)	  ? HR_EC_PLUGIN
+							  : (c & HR_EC_METAEVENT);
+		if (first == category)
+			print_event_line(e, e->name);
+	}
+	for (unsigned sc = 0; category == HR_EC_SYSCALL && sc < HR_SYSCALL_MAX; sc++) {
+		const char *name = hr_syscall_names[sc].name;
+		if (name && hr_is_generic_syscall(name)) {
+			print_event_line(&hr_event_table[0], name);
+			print_event_line(&hr_event_table[1], name);
+		}
+	}
+	printf("\n");
+}
+
+/* --list-events as Falco's text formatter prints it; the schema version
+ * is the minimum driver schema an offline inspector reports. */
 static void list_events(void)
 {
-	for (unsigned t = 0; t < HR_EVENT_MAX; t++) {
-		const struct hr_event_info *e = &hr_event_table[t];
-		if (!e->name || !strcmp(e->name, "NA"))
-			continue;
-		printf("%c %s(", e->is_enter ? '>' : '<', e->name);
-		for (unsigned k = 0; k < e->nparams; k++)
-			printf("%s%s", k ? ", " : "", e->params[k].name);
-		printf(")\n");
-	}
+	printf("The events below are valid for Falco *Schema Version*: %s\n", "4.3.0");
+	list_event_category("Syscall events", HR_EC_SYSCALL);
+	list_event_category("Tracepoint events", HR_EC_TRACEPOINT);
+	list_event_category("Plugin events", HR_EC_PLUGIN);
+	list_event_category("Metaevents", HR_EC_METAEVENT);
 }
 
 /* --support: what a bug report needs, as one JSON document with Falco's

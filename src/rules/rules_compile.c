@@ -583,6 +583,15 @@ bool hr_rules_compile(struct hr_ruleset *rs, struct hr_load_result *res, struct 
 				hr_load_warning(res, LOAD_UNUSED_LIST, "List not referred to by any other rule/macro",
 						&rs->lists[i].ctx);
 	}
+	for (uint32_t i = 0; ok && i < rs->nlists; i++) {
+		rs->lists[i].compiled_items = c.lists[i].items;
+		rs->lists[i].ncompiled_items = c.lists[i].nitems;
+		rs->lists[i].used = c.lists[i].used;
+	}
+	for (uint32_t i = 0; ok && i < rs->nmacros; i++) {
+		rs->macros[i].expanded = hr_arena_strdup(&rs->arena, c.macros[i].expanded);
+		rs->macros[i].used = c.macros[i].used;
+	}
 	for (uint32_t i = 0; i < rs->nmacros; i++) {
 		free(c.macros[i].text);
 		free(c.macros[i].expanded);

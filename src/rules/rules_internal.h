@@ -32,12 +32,21 @@ struct hr_list_info {
 	uint32_t nitems;
 	uint32_t index, visibility;
 	struct hr_load_ctx ctx;
+	/* the compile output: the items with list references resolved, and
+	 * whether a rule, macro or list refers to this list */
+	const char **compiled_items;
+	uint32_t ncompiled_items;
+	bool used;
 };
 
 struct hr_macro_info {
 	const char *name, *cond;
 	uint32_t index, visibility;
 	struct hr_load_ctx ctx, cond_ctx;
+	/* the compile output: the condition with lists substituted and macros
+	 * expanded, and whether a rule or used macro refers to it */
+	const char *expanded;
+	bool used;
 };
 
 struct hr_rule_info {
@@ -76,6 +85,8 @@ struct hr_ruleset {
 	struct hr_rule_info *rule_infos;
 	uint32_t nlists, nmacros, nrule_infos, cap_lists, cap_macros, cap_rule_infos;
 	uint32_t next_index;
+	/* the highest required_engine_version read (Falco's collector keeps the highest) */
+	unsigned long engine_version[3];
 	/* the compile output */
 	struct hr_rule *rules;
 	uint32_t nrules, cap_rules;

@@ -433,6 +433,12 @@ static bool read_engine_version(struct reader *rd, const yaml_node_t *item, cons
 	if (!compatible)
 		return VFAIL(&ctx, "Rules require engine version %lu.%lu.%lu, but engine version is %d.%d.%d", maj, min,
 			     patch, HR_ENGINE_VERSION_MAJOR, HR_ENGINE_VERSION_MINOR, HR_ENGINE_VERSION_PATCH);
+	unsigned long *have = rd->rs->engine_version;
+	if (maj > have[0] || (maj == have[0] && (min > have[1] || (min == have[1] && patch > have[2])))) {
+		have[0] = maj;
+		have[1] = min;
+		have[2] = patch;
+	}
 	return true;
 }
 
