@@ -46,8 +46,6 @@ _DIFFS = ("issue 3: fd.connected/fd.name_changed (state parsers being filled); e
           "evt.latency.human on events without a thread, where sysdig prints stale values "
           "(test_print_fields.test_latency_fields replaces those)")
 PENDING_TESTS = {
-    "test_every_sysdig_filter_field_known": "issue 3: evt.around is not accepted in filters yet",
-    "test_every_falco_field_known": "issue 3: evt.around is not accepted in filters yet",
     "test_every_field_cat_write": _DIFFS,
     "test_every_field_connect_localhost": _DIFFS,
     "test_every_field_open_multiple_files": _DIFFS,

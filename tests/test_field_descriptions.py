@@ -1,15 +1,16 @@
 """Harrier's field descriptions are its own words: no description in
 `harrier-inspect -l` may be a near copy of sysdig 0.29.3's (`sysdig -l`)
-for the same field. Closeness is difflib's SequenceMatcher ratio on the
-lower-cased texts; above 0.75 counts as a copy."""
+for the same field, nor, for the fields sysdig lacks, of Falco 0.44's (read
+from the field tables of the newest libs sources). Closeness is difflib's
+SequenceMatcher ratio on the lower-cased texts; above 0.75 counts as a copy."""
 import difflib
+import re
+import subprocess
 
 LIMIT = 0.75
 
-# The container and k8s classes (src/fields/fields_container.c) are still
-# being written by their owner; their descriptions are checked once that
-# work lands, so they are left out here for now.
-NOT_YET_CHECKED_CLASSES = {"container", "k8s"}
+# The newest falcosecurity/libs (what Falco 0.44 is built from).
+LIBS_MIRROR = "/work/.mirror/falcosecurity+libs/repo"
 
 
 def parse(text):
@@ -59,21 +60,31 @@ def test_parse_reads_wrapped_descriptions(ctx):
     assert ratio("The FD number.", "the fd number.") == 1.0
 
 
-def test_descriptions_are_not_sysdigs(ctx):
-    ours = parse(ctx.inspect("-l").stdout.decode())
-    theirs = parse(ctx.sysdig("-l").stdout.decode())
+def by_field(classes):
+    """{field: description} over every class (Harrier lists k8s.* with the
+    container fields, sysdig in a class of their own)."""
+    return {name: desc for _, fields in classes.values() for name, desc in fields.items()}
+
+
+def copies_of(ours, theirs):
     compared, copies = 0, []
-    for cls, (_, fields) in ours.items():
-        if cls in NOT_YET_CHECKED_CLASSES or cls not in theirs:
-            continue
-        for name, desc in fields.items():
-            if name in theirs[cls][1]:
-                compared += 1
-                r = ratio(desc, theirs[cls][1][name])
-                if r > LIMIT:
-                    copies.append("%s %.2f: %r ~ %r" % (name, r, desc, theirs[cls][1][name]))
+    for name, desc in ours.items():
+        if name in theirs:
+            compared += 1
+            r = ratio(desc, theirs[name])
+            if r > LIMIT:
+                copies.append("%s %.2f: %r ~ %r" % (name, r, desc, theirs[name]))
+    return compared, copies
+
+
+def test_descriptions_are_not_sysdigs(ctx):
+    ours = by_field(parse(ctx.inspect("-l").stdout.decode()))
+    theirs = by_field(parse(ctx.sysdig("-l").stdout.decode()))
+    compared, copies = copies_of(ours, theirs)
     # the comparison must have looked at the shared fields, not at nothing
-    assert compared > 150, compared
+    # (container.* and k8s.* included)
+    assert compared > 170, compared
+    assert sum(1 for n in ours if n.startswith(("container.", "k8s.")) and n in theirs) > 20
     assert not copies, "%d descriptions close to sysdig's:\n%s" % (len(copies), "\n".join(copies))
 
 
@@ -81,5 +92,36 @@ def test_class_descriptions_are_not_sysdigs(ctx):
     ours = parse(ctx.inspect("-l").stdout.decode())
     theirs = parse(ctx.sysdig("-l").stdout.decode())
     copies = ["%s %.2f" % (cls, ratio(d, theirs[cls][0])) for cls, (d, _) in ours.items()
-              if cls in theirs and cls not in NOT_YET_CHECKED_CLASSES and ratio(d, theirs[cls][0]) > LIMIT]
+              if cls in theirs and ratio(d, theirs[cls][0]) > LIMIT]
     assert not copies, copies
+
+
+def falco_descriptions():
+    """{field: description} from the field tables (sinsp_filtercheck_*.cpp)
+    of the newest libs: each entry is {PT_TYPE, flags, format, "name",
+    "display", "description" "continued"...}."""
+    files = subprocess.run(["git", "-C", LIBS_MIRROR, "ls-tree", "-r", "--name-only", "HEAD", "userspace/libsinsp"],
+                           capture_output=True, text=True, check=True).stdout.split()
+    literal = r'"(?:[^"\\]|\\.)*"'
+    entry = re.compile(r'\{\s*PT_\w+\s*,[^{}"]*?(' + literal + r')\s*,\s*' + literal + r'\s*,\s*((?:' +
+                       literal + r'\s*)+)[,}]')
+    out = {}
+    for path in files:
+        if not re.search(r"sinsp_filtercheck_\w+\.cpp$", path):
+            continue
+        src = subprocess.run(["git", "-C", LIBS_MIRROR, "show", "HEAD:" + path],
+                             capture_output=True, text=True, check=True).stdout
+        for m in entry.finditer(src):
+            desc = "".join(x[1:-1] for x in re.findall(literal, m.group(2)))
+            out[m.group(1)[1:-1]] = " ".join(desc.split())
+    return out
+
+
+def test_descriptions_are_not_falcos(ctx):
+    falco = falco_descriptions()
+    assert len(falco) > 200 and "proc.aexe" in falco and "fd.types" in falco, len(falco)
+    sysdig_names = set(by_field(parse(ctx.sysdig("-l").stdout.decode())))
+    ours = {n: d for n, d in by_field(parse(ctx.inspect("-l").stdout.decode())).items() if n not in sysdig_names}
+    compared, copies = copies_of(ours, falco)
+    assert compared > 60, compared
+    assert not copies, "%d descriptions close to Falco's:\n%s" % (len(copies), "\n".join(copies))

@@ -236,6 +236,19 @@ static int parse_arg(struct hr_field *f, const char *text, size_t name_len, char
 			return (int)name_len + 4;
 		}
 		return (int)name_len;
+	case HR_FA_TIMESTAMP:
+		if (c == '[') {
+			const char *close = strchr(text + name_len, ']');
+			char *end = NULL;
+			if (close && isdigit((unsigned char)text[name_len + 1]))
+				f->arg_ts = strtoull(text + name_len + 1, &end, 10);
+			if (!close || end != close) {
+				snprintf(err, errlen, "evt.around needs a time in nanoseconds: %s", text);
+				return -1;
+			}
+			return (int)(close - text) + 1;
+		}
+		break;
 	case HR_FA_WORD:
 		if (c == '.') {
 			size_t e = name_len + 1;

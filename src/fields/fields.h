@@ -42,6 +42,7 @@ enum hr_field_arg_kind {
 	HR_FA_EVENT_TYPE, /* .NAME or .NUMBER of an event type (evt.type.is) */
 	HR_FA_KEY,        /* [NAME] (kept in arg_name) or [N] (arg_index), Falco's proc.env[HOME] */
 	HR_FA_SRC_DST,    /* nothing (arg_index 0), .src (1) or .dst (2): evt.abspath */
+	HR_FA_TIMESTAMP,  /* [N]: a time in nanoseconds since the epoch (arg_ts): evt.around */
 };
 
 /* Print formats of field values (sysdig's PF_* subset fields use). */
@@ -114,6 +115,7 @@ struct hr_field {
 	 * 0.29.3's event table, which sysdig reads every event's NAME as (when
 	 * printing and comparing); HR_PT_NONE for other fields. */
 	uint8_t arg_type;
+	uint64_t arg_ts;     /* the HR_FA_TIMESTAMP argument */
 	uint64_t memory;     /* what a stateful field keeps between events */
 	struct hr_strbuf storage;
 	char small[48];      /* short renderings (numbers, addresses) */

@@ -189,6 +189,13 @@ bool hr_filter_bind_lhs(struct hr_filter *f, struct hr_filter_check *c, char *er
 		c->special = SP_ANY_ANCESTOR;
 	if (c->lhs.nxf == 0 && (fld->def->flags & HR_FF_LIST))
 		c->special = SP_LIST;
+	if (!strcmp(name, "evt.around")) {
+		if (c->lhs.nxf) {
+			snprintf(err, errlen, "transformers cannot be applied to evt.around");
+			return false;
+		}
+		c->special = SP_AROUND;
+	}
 	for (size_t i = 0; i < sizeof companions / sizeof companions[0]; i++) {
 		if (strcmp(name, companions[i].name) != 0)
 			continue;
@@ -210,10 +217,6 @@ bool hr_filter_bind_lhs(struct hr_filter *f, struct hr_filter_check *c, char *er
 			c->special = SP_EITHER;
 		}
 		return true;
-	}
-	if (!strcmp(name, "evt.around")) {
-		snprintf(err, errlen, "field '%s' is not supported by harrier yet", name);
-		return false;
 	}
 	return true;
 }
@@ -270,6 +273,11 @@ bool hr_filter_check_operator(struct hr_filter_check *c, char *err, size_t errle
 	}
 	if (c->special == SP_ANY_ANCESTOR && (op == OP_PMATCH || op == OP_REGEX))
 		ok = false;
+	/* `exists` is accepted too (no value: a window of 0 ms, as in sysdig) */
+	if (c->special == SP_AROUND && op != OP_EQ && op != OP_EXISTS) {
+		snprintf(err, errlen, "evt.around supports only the '=' operator");
+		return false;
+	}
 	if (c->special == SP_LIST && op != OP_IN && op != OP_INTERSECTS && op != OP_EXISTS) {
 		snprintf(err, errlen, "operator '%s' is not valid for a list field (only 'exists', 'in' and 'intersects')",
 			 hr_filter_op_name(op));
@@ -484,6 +492,11 @@ static bool build_set(struct hr_filter_check *c, char *err, size_t errlen)
 bool hr_filter_finish_check(struct hr_filter_check *c, char *err, size_t errlen)
 {
 	bool stringy = c->cls == VCLS_STRING || c->cls == VCLS_BYTES;
+	if (c->special == SP_AROUND && c->op == OP_EQ &&
+	    (c->rhs_is_field || c->nvalues != 1 || !c->values[0].has_unsigned)) {
+		snprintf(err, errlen, "evt.around needs a number of milliseconds");
+		return false;
+	}
 	if ((c->op == OP_IN || c->op == OP_INTERSECTS || c->op == OP_PMATCH) && stringy && c->special == SP_NONE)
 		return build_set(c, err, errlen);
 	if (c->op == OP_REGEX) {

@@ -328,6 +328,17 @@ static bool test_value(struct hr_filter *f, struct hr_filter_check *c, const str
 	return test_scalar(cls, c->op, x, &c->values[0]);
 }
 
+/* evt.around[T] = D: T within D milliseconds of the event's time (with
+ * sysdig's unsigned arithmetic: near the epoch the window's start wraps). */
+static bool around(const struct hr_filter *f, const struct hr_filter_check *c, const struct hr_event *e)
+{
+	const struct hr_field *fld = f->cache ? &f->cache->slots[f->slot_map[c->lhs.slot]].field
+					      : &f->slots[c->lhs.slot].field;
+	uint64_t delta = c->op == OP_EXISTS ? 0 : c->values[0].u64 * 1000000u;
+	uint64_t t = fld->arg_ts;
+	return t >= e->ts - delta && t <= e->ts + delta;
+}
+
 /* A list field's value is its items as "(a,b,c)": `in` holds when every
  * item is one of the values (an empty list too), `intersects` when one is. */
 static bool list_check(struct hr_filter *f, struct hr_filter_check *c, struct hr_field_ctx *ctx,
@@ -461,6 +472,8 @@ static bool eval_check(struct hr_filter *f, struct hr_filter_check *c, struct hr
 		return either_side(f, c, ctx, e);
 	if (c->special == SP_LIST)
 		return list_check(f, c, ctx, e);
+	if (c->special == SP_AROUND)
+		return around(f, c, e);
 	struct hr_value x;
 	if (!operand_value(f, &c->lhs, ctx, e, &x))
 		return false;

@@ -67,6 +67,7 @@ enum hr_filter_special {
 	SP_EITHER,       /* fd.ip/fd.port/fd.net/fd.proto: client or server */
 	SP_ANY_ANCESTOR, /* proc.aname / proc.apid without an index */
 	SP_LIST,         /* a list field (fd.types): `in` all items, `intersects` any */
+	SP_AROUND,       /* evt.around[T] = D: the event is within D ms of T */
 };
 
 /* A string set (open addressing): `in`/`intersects` on strings, and the
