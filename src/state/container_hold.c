@@ -44,7 +44,9 @@ bool hr_hold_may_end(struct hr_event_hold *h, struct hr_container_runtime *rt)
 {
 	if (!hr_hold_lookup_in_flight(h, rt))
 		return true;
-	if (now_ns() < h->deadline_ns && h->nbytes < HR_HOLD_MAX_BYTES)
+	/* the copies' size: parameters and the events themselves */
+	size_t held = h->nbytes + (size_t)(h->n - h->head) * sizeof(struct hr_held_event);
+	if (now_ns() < h->deadline_ns && held < HR_HOLD_MAX_BYTES)
 		return false;
 	uint64_t tried;
 	hr_container_runtime_progress(rt, &h->lookups_seen, &tried);

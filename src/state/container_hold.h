@@ -8,7 +8,7 @@
  * container record before them) keeps copies of the events, in order,
  * until the runtime's first attempt at every new lookup is over. Bounded:
  * at most HR_HOLD_MAX_MS after the hold began and HR_HOLD_MAX_BYTES of
- * parameters; after that the events go on with container.id only, and
+ * copies (events and their parameters); after that the events go on with container.id only, and
  * those lookups are not waited for again. Nothing is held without a runtime.
  */
 #ifndef HR_CONTAINER_HOLD_H
