@@ -107,7 +107,8 @@ static void set_free(struct name_set *s)
 /* `"key":[...]` of the set, sorted, and frees it. */
 static void put_set(struct hr_strbuf *out, const char *key, struct name_set *s)
 {
-	qsort(s->names, s->n, sizeof *s->names, compare_names);
+	if (s->n) /* qsort wants a base even for no members */
+		qsort(s->names, s->n, sizeof *s->names, compare_names);
 	hr_sb_printf(out, "\"%s\":[", key);
 	for (uint32_t i = 0; i < s->n; i++) {
 		if (i)
