@@ -1,10 +1,11 @@
 /*
  * Falco's describe_rule JSON for the loaded rule set. The details Falco
- * takes from the condition's AST (macros, lists, fields, operators) are
- * found here by reading the condition's tokens: a field is the operand
- * before an operator or inside a transformer's parentheses, a macro or
- * list is a bare word naming one. Falco's sets are unordered; their
- * members are printed sorted so that the output is stable.
+ * takes from the condition's AST are found here from the condition's
+ * text: fields and macro references from the rules' condition parser,
+ * operators and list names from its tokens, condition_compiled by
+ * re-reading the compiled (expanded) text into libsinsp's AST print.
+ * Falco's sets are unordered; their members are printed sorted so that
+ * the output is stable.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -191,6 +192,186 @@ static bool is_operator(const struct token *t)
 	return false;
 }
 
+static void put_key_string(struct hr_strbuf *out, const char *key, const char *value, bool comma)
+{
+	hr_sb_printf(out, "\"%s\":", key);
+	put_string(out, value ? value : "");
+	if (comma)
+		hr_sb_putc(out, ',');
+}
+
+/* libsinsp's ast::as_string of a condition, re-read from its text: and/or
+ * nodes of two or more children in parentheses, "not " before its child,
+ * checks as "field op value", lists as "(a, b)", values unquoted unless
+ * escape_str must quote them. A reader over the token stream. */
+struct ast_printer {
+	const char *p;
+	struct token t;
+	struct hr_strbuf *out;
+	bool failed;
+};
+
+static void advance(struct ast_printer *ap) { ap->t = next_token(&ap->p); }
+
+/* escape_str of a value token (quotes removed and escapes read first). */
+static void put_value(struct hr_strbuf *out, const struct token *t)
+{
+	struct hr_strbuf v = {0};
+	bool quoted = t->kind == T_STRING;
+	const char *s = t->p + quoted, *end = t->p + t->len - (quoted && t->len > 1);
+	for (; s < end; s++) {
+		char c = *s;
+		if (quoted && c == '\\' && s + 1 < end) {
+			c = *++s;
+			c = c == 'n' ? '\n' : c == 't' ? '\t' : c == 'r' ? '\r' : c == 'b' ? '\b' : c == 'f' ? '\f' : c;
+		}
+		hr_sb_putc(&v, c);
+	}
+	bool quote = strpbrk(hr_sb_str(&v), " =\\\"'\b\f\n\r\t") != NULL;
+	if (quote)
+		hr_sb_putc(out, '"');
+	for (const char *c = hr_sb_str(&v); *c; c++) {
+		static const char from[] = "\b\f\n\r\t\\\"", *const to[] = {"\\b", "\\f", "\\n", "\\r", "\\t", "\\\\", "\\\""};
+		const char *hit = strchr(from, *c);
+		if (hit)
+			hr_sb_puts(out, to[hit - from]);
+		else
+			hr_sb_putc(out, *c);
+	}
+	if (quote)
+		hr_sb_putc(out, '"');
+	hr_sb_free(&v);
+}
+
+/* A field, or a transformer applied to one: "tolower(proc.name)". */
+static void print_operand(struct ast_printer *ap)
+{
+	if (ap->t.kind != T_WORD || is_operator(&ap->t)) {
+		ap->failed = true;
+		return;
+	}
+	struct token name = ap->t;
+	advance(ap);
+	hr_sb_append(ap->out, name.p, name.len);
+	if (ap->t.kind != T_OPEN)
+		return;
+	hr_sb_putc(ap->out, '(');
+	advance(ap);
+	print_operand(ap);
+	if (ap->t.kind != T_CLOSE) {
+		ap->failed = true;
+		return;
+	}
+	hr_sb_putc(ap->out, ')');
+	advance(ap);
+}
+
+static void print_or(struct ast_printer *ap);
+
+static void print_check(struct ast_printer *ap)
+{
+	print_operand(ap);
+	if (ap->failed || !is_operator(&ap->t)) {
+		ap->failed = true;
+		return;
+	}
+	struct token op = ap->t;
+	hr_sb_putc(ap->out, ' ');
+	hr_sb_append(ap->out, op.p, op.len);
+	advance(ap);
+	if (word_is(&op, "exists"))
+		return;
+	hr_sb_putc(ap->out, ' ');
+	bool is_list = word_is(&op, "in") || word_is(&op, "intersects") || word_is(&op, "pmatch");
+	if (!is_list) {
+		if (ap->t.kind == T_WORD && strchr(ap->p, '(') == ap->p && !is_operator(&ap->t)) {
+			print_operand(ap); /* val(field) */
+			return;
+		}
+		if (ap->t.kind != T_WORD && ap->t.kind != T_STRING && ap->t.kind != T_SYMBOL) {
+			ap->failed = true;
+			return;
+		}
+		put_value(ap->out, &ap->t);
+		advance(ap);
+		return;
+	}
+	if (ap->t.kind != T_OPEN) {
+		ap->failed = true;
+		return;
+	}
+	hr_sb_putc(ap->out, '(');
+	advance(ap);
+	for (bool first = true; ap->t.kind == T_WORD || ap->t.kind == T_STRING; first = false) {
+		if (!first)
+			hr_sb_puts(ap->out, ", ");
+		put_value(ap->out, &ap->t);
+		advance(ap);
+		if (ap->t.kind == T_COMMA)
+			advance(ap);
+	}
+	if (ap->t.kind != T_CLOSE) {
+		ap->failed = true;
+		return;
+	}
+	hr_sb_putc(ap->out, ')');
+	advance(ap);
+}
+
+static void print_not(struct ast_printer *ap)
+{
+	if (word_is(&ap->t, "not")) {
+		hr_sb_puts(ap->out, "not ");
+		advance(ap);
+		print_not(ap);
+	} else if (ap->t.kind == T_OPEN) {
+		advance(ap);
+		print_or(ap);
+		if (ap->t.kind != T_CLOSE)
+			ap->failed = true;
+		advance(ap);
+	} else {
+		print_check(ap);
+	}
+}
+
+/* A chain of `kw`: its children joined, in parentheses when more than one. */
+static void print_chain(struct ast_printer *ap, const char *kw, void (*child)(struct ast_printer *))
+{
+	size_t start = ap->out->len;
+	child(ap);
+	bool several = false;
+	while (!ap->failed && word_is(&ap->t, kw)) {
+		hr_sb_printf(ap->out, " %s ", kw);
+		advance(ap);
+		child(ap);
+		several = true;
+	}
+	if (several) {
+		hr_sb_putc(ap->out, ')');
+		hr_sb_grow(ap->out, 1);
+		memmove(ap->out->p + start + 1, ap->out->p + start, ap->out->len - start + 1);
+		ap->out->p[start] = '(';
+		ap->out->len++;
+	}
+}
+
+static void print_and(struct ast_printer *ap) { print_chain(ap, "and", print_not); }
+static void print_or(struct ast_printer *ap) { print_chain(ap, "or", print_and); }
+
+/* `"condition_compiled":"..."`: the AST's print, or the text itself when
+ * it does not read as a plain condition. */
+static void put_condition_compiled(struct hr_strbuf *out, const char *cond)
+{
+	struct hr_strbuf printed = {0};
+	struct ast_printer ap = {.p = cond, .out = &printed};
+	advance(&ap);
+	print_or(&ap);
+	bool ok = !ap.failed && ap.t.kind == T_END;
+	put_key_string(out, "condition_compiled", ok ? hr_sb_str(&printed) : cond, true);
+	hr_sb_free(&printed);
+}
+
 /* The operators of condition `cond` (a word or symbol that follows an
  * operand), and the lists it names (bare words naming a list). */
 static void scan_operators_and_lists(struct hr_ruleset *rs, const char *cond, struct name_set *operators,
@@ -307,20 +488,13 @@ static void add_entries(struct name_set *s, const struct hr_ex_entry *e)
 		add_entries(s, &e->items[i]);
 }
 
-static void put_key_string(struct hr_strbuf *out, const char *key, const char *value, bool comma)
-{
-	hr_sb_printf(out, "\"%s\":", key);
-	put_string(out, value ? value : "");
-	if (comma)
-		hr_sb_putc(out, ',');
-}
 
 static void put_rule(struct hr_strbuf *out, struct hr_ruleset *rs, const struct hr_rule *r)
 {
 	const struct hr_rule_info *info = hr_rules_find_rule(rs, r->name);
 	const char *cond = info && info->cond ? info->cond : r->condition;
 	hr_sb_puts(out, "{\"details\":{");
-	put_key_string(out, "condition_compiled", r->condition, true);
+	put_condition_compiled(out, r->condition);
 	put_compiled_uses(out, r->condition);
 	hr_sb_putc(out, ',');
 	put_events(out, r->filter);
@@ -366,7 +540,7 @@ static void put_macro(struct hr_strbuf *out, struct hr_ruleset *rs, const struct
 {
 	const char *compiled = m->expanded ? m->expanded : m->cond;
 	hr_sb_puts(out, "{\"details\":{");
-	put_key_string(out, "condition_compiled", compiled, true);
+	put_condition_compiled(out, compiled);
 	put_compiled_uses(out, compiled);
 	hr_sb_putc(out, ',');
 	struct hr_filter_error err;
