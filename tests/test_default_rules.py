@@ -45,21 +45,11 @@ IMAGE = containers.IMAGE
 NORMAL_BUILD_ONLY = ("test_live_", "test_detector_")
 
 PENDING_TESTS = {
-    "test_live_user_name_in_alert": (
-        "harrier-inspect -w writes no user list, so user.name is <NA> when a live recording is "
-        "replayed (issue 5)"),
     "test_live_vfork_spawned_program_named": (
-        "a child started with vfork (Python's subprocess) is renamed back to its parent when the "
-        "parent's vfork exit arrives after the child's execve: the child's own vfork exit does not "
-        "create its thread (it prints as <NA>), so the parent's exit overwrites the exec'd child "
-        "(sysdig 0.29.3 reading the same recording agrees; newer libsinsp keeps the inverted-clone "
-        "child) (issue 5 probe or issue 2 state)"),
-    "test_detector_fileless_memfd_exec": (
-        "live: the exec of a memfd gives proc.exepath '/' (not /memfd:NAME (deleted) nor the "
-        "/proc/self/fd/N path exec'd) (issue 5)"),
-    "test_detector_ptrace_attach": (
-        "live: ptrace exit events reach the rules without the request and pid parameters (only res, "
-        "addr, data), so no rule can tell an attach (issue 5)"),
+        "flaky (about 2 runs in 3 fail): a child started with vfork is renamed back to its parent when "
+        "the parent's vfork exit arrives after the child's execve: the child's own vfork exit does not "
+        "create its thread, so the parent's exit overwrites the exec'd child (sysdig 0.29.3 reading "
+        "the same recording agrees; newer libsinsp keeps the inverted-clone child) (issue 2/5 state)"),
 }
 
 
@@ -428,7 +418,8 @@ os.execv('/bin/true', ['true'])
 
     def expect(self):
         # the path exec'd, or the real one where the source knows it
-        return [(self.rule, {"proc.exepath": OneOf(("/proc/self/fd/3", "/memfd:harrier-payload (deleted)"))})]
+        return [(self.rule, {"proc.exepath": OneOf(("/proc/self/fd/3", "/memfd:harrier-payload (deleted)",
+                                                            "/memfd:harrier-payload"))})]
 
 
 class DevShmExec(Scenario):
