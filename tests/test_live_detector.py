@@ -12,6 +12,7 @@ import os
 import signal
 import socket
 import subprocess
+import sys
 import threading
 import time
 
@@ -261,6 +262,42 @@ def test_live_detector_records_only_what_the_rules_need(ctx):
     # dd made 20000 reads and 20000 writes
     assert with_reads >= 20000, with_reads
     assert without < 20000, (without, with_reads)
+
+
+def test_live_detector_records_only_the_generic_syscalls_the_rules_name(ctx):
+    """Syscalls without an event of their own come as generic events named
+    after their syscall: the probe records only those whose names the rules'
+    evt.type checks can match. With a rule on sched_yield, a burst of
+    sched_yield calls reaches the detector and alerts; with a rule on another
+    generic syscall only, the same burst does not."""
+    burst = [sys.executable, "-c", "import os\nfor _ in range(20000): os.sched_yield()"]
+
+    def captured_with(condition):
+        det = Detector(ctx, rule("Start", "evt.type=openat and fd.name=%s" % marker, "start") +
+                       rule("Yield", condition, "generic %evt.type by %proc.name"), "-v")
+        try:
+            det.wait_alert(lambda a: a["rule"] == "Start", "start marker",
+                           poke=lambda: open(marker).close())
+            subprocess.run(burst, check=True)
+            n = len(det.alerts())
+            det.wait_alert(lambda a: a["rule"] == "Start" and len(det.alerts()) > n, "end marker",
+                           poke=lambda: open(marker).close())
+        finally:
+            rc = det.stop()
+        assert rc == 0, det.stderr[-2000:]
+        line = [l for l in det.stderr.splitlines() if "Captured Events:" in l]
+        yields = [a for a in det.alerts() if a["rule"] == "Yield"]
+        return int(line[0].split("Captured Events:")[1].split(",")[0]), yields
+
+    marker = os.path.join(ctx.tmp, "generic-marker")
+    open(marker, "w").close()
+    with open("/proc/self/comm") as f:  # the burst runs the same interpreter
+        exe = f.read().strip()
+    named, alerts = captured_with("evt.type=sched_yield and proc.name=%s" % exe)
+    other, none = captured_with("evt.type=sched_setparam and proc.name=%s" % exe)
+    assert named >= 20000 and len(alerts) >= 20000, (named, len(alerts))
+    assert alerts[0]["output"].endswith("generic sched_yield by %s" % exe), alerts[0]
+    assert other < 20000 and not none, (other, none[:1])
 
 
 def test_live_detector_startup_time(ctx):

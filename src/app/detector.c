@@ -117,6 +117,11 @@ bool hr_detector_wants_type(const struct hr_detector *d, uint16_t type)
 	return type < HR_EVENT_MAX && d->engine.nby_type[type] > 0;
 }
 
+bool hr_detector_wants_syscall(const struct hr_detector *d, const char *name)
+{
+	return hr_rule_engine_wants_syscall(&d->engine, name);
+}
+
 /* The enter half of a syscall pair: Falco folds it into the exit, so
  * rules see (and the statistics count) the exit only; an enter whose exit
  * never comes (exit_group) is dropped as well. */

@@ -60,6 +60,8 @@ bool hr_detector_init(struct hr_detector *d, const struct hr_config *c, struct h
 /* Whether any enabled rule can match events of this type (for the probe's
  * interest table). */
 bool hr_detector_wants_type(const struct hr_detector *d, uint16_t type);
+/* ... and of the generic syscall events, those of the syscall `name`. */
+bool hr_detector_wants_syscall(const struct hr_detector *d, const char *name);
 
 /* Runs `src` to its end (or to `max_seconds` of wall time for a capture
  * file; a live source stops itself), then prints Falco's end-of-run

@@ -89,6 +89,11 @@ static bool wants_type(void *detector, uint16_t type)
 	return hr_detector_wants_type(detector, type);
 }
 
+static bool wants_syscall(void *detector, const char *name)
+{
+	return hr_detector_wants_syscall(detector, name);
+}
+
 /* The probe's per-CPU counters as drop monitoring counts them. */
 static bool read_probe_counts(void *src, struct hr_drop_counts *out)
 {
@@ -139,6 +144,7 @@ struct hr_source *hr_live_detector_open(struct hr_detector *d, const struct hr_c
 		.on_idle = hr_detector_idle,
 		.idle_ctx = d,
 		.want_event = wants_type,
+		.want_syscall = wants_syscall,
 		.want_ctx = d,
 	};
 	enum hr_live_status status;

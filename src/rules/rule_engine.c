@@ -244,6 +244,15 @@ static const struct hr_rule_dispatch *generic_dispatch(struct hr_rule_engine *en
 	return d;
 }
 
+bool hr_rule_engine_wants_syscall(const struct hr_rule_engine *en, const char *name)
+{
+	for (unsigned type = 0; type < 2; type++)
+		for (uint32_t i = 0; i < en->nby_type[type]; i++)
+			if (hr_filter_may_match_syscall(hr_ruleset_rule(en->rs, en->by_type[type][i])->filter, name))
+				return true;
+	return false;
+}
+
 static bool is_member(const struct hr_rule_dispatch *d, uint32_t rule)
 {
 	return d->members[rule >> 6] >> (rule & 63) & 1;

@@ -71,6 +71,10 @@ struct hr_rule_engine {
 	uint64_t *chosen_on, event;
 };
 
+/* Whether an enabled rule can match a generic event of the syscall `name`
+ * (as evt.type shows it): a live capture records only those. */
+bool hr_rule_engine_wants_syscall(const struct hr_rule_engine *en, const char *name);
+
 void hr_rule_engine_init(struct hr_rule_engine *en, struct hr_ruleset *rs, const struct hr_rule_selection *sel);
 void hr_rule_engine_free(struct hr_rule_engine *en);
 
