@@ -227,6 +227,33 @@ def test_config_files_included(ctx):
     assert not any("tags" in a for a in alerts)
 
 
+def test_config_files_override_and_errors(ctx):
+    """config_files with strategy override replaces the main file's list;
+    a missing path is skipped; an included file naming config_files, or an
+    include of the main file itself, is an error (exit 1) as in Falco."""
+    main_rules, extra_rules = os.path.join(ctx.tmp, "main.yaml"), os.path.join(ctx.tmp, "extra.yaml")
+    write(main_rules, RULE.format(name="main rule", desc="m"))
+    write(extra_rules, RULE.format(name="extra rule", desc="e"))
+    write(os.path.join(ctx.tmp, "over.yaml"), "rules_files:\n  - %s\n" % extra_rules)
+    config = os.path.join(ctx.tmp, "falco.yaml")
+    write(config, "rules_files: [%s]\njson_output: true\nconfig_files:\n  - %s\n  - path: %s\n    strategy: override\n"
+          % (main_rules, os.path.join(ctx.tmp, "missing.yaml"), os.path.join(ctx.tmp, "over.yaml")))
+    trace = os.path.join(ctx.traces_dir, "cat_write.scap")
+    p = harrier(ctx, "-c", config, "-e", trace, "-o", "log_stderr=false", check=True)
+    alerts = [json.loads(x) for x in p.stdout.splitlines() if x.startswith(b"{")]
+    assert alerts and {a["rule"] for a in alerts} == {"extra rule"}, p.stdout.decode()[:500]
+
+    nested = os.path.join(ctx.tmp, "nested.yaml")
+    write(nested, "config_files: [%s]\n" % extra_rules)
+    write(config, "rules_files: [%s]\nconfig_files: [%s]\n" % (main_rules, nested))
+    p = harrier(ctx, "-c", config, "-e", trace)
+    assert p.returncode == 1 and b"'config_files' directive in included config file " + nested.encode() in p.stderr, \
+        (p.returncode, p.stderr[-500:])
+    write(config, "rules_files: [%s]\nconfig_files: [%s]\n" % (main_rules, config))
+    p = harrier(ctx, "-c", config, "-e", trace)
+    assert p.returncode == 1 and b"recursively include main config file" in p.stderr, (p.returncode, p.stderr[-500:])
+
+
 DESCRIBED = """- required_engine_version: 0.31.0
 - required_engine_version: 0.26.0
 - list: shells
@@ -404,9 +431,4 @@ def test_list_events(ctx):
     assert meta.count("> container(CHARBUF **json**)") == 1, meta
 
 
-PENDING_TESTS = {
-    "test_config_files_included":
-        "issue 4: config_files is accepted but not read: the files it lists (or a directory's files) are not "
-        "merged into the configuration with Falco's append/override/add-only strategies (src/app/config.c, "
-        "containers engineer)",
-}
+PENDING_TESTS = {}

@@ -1,11 +1,14 @@
 /* The detector's configuration (see config.h). */
 #include "app/config.h"
 
+#include <dirent.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 #include <syslog.h>
 #include <time.h>
 #include <unistd.h>
@@ -184,6 +187,211 @@ char *hr_config_relative(const struct hr_config *c, const char *path)
 	return out;
 }
 
+/* Removes every entry at or under the top-level key `key`. */
+static void remove_key(struct hr_config *c, const char *key)
+{
+	size_t kl = strlen(key);
+	unsigned out = 0;
+	for (unsigned i = 0; i < c->n; i++) {
+		const char *k = c->keys[i];
+		if (!strncmp(k, key, kl) && (k[kl] == 0 || k[kl] == '.')) {
+			free((char *)c->keys[i]);
+			free((char *)c->values[i]);
+			continue;
+		}
+		c->keys[out] = c->keys[i];
+		c->values[out++] = c->values[i];
+	}
+	c->n = out;
+}
+
+/* Whether the top-level key has entries; `*next_item` is one past the
+ * highest list index under it (0 when it is not a list). */
+static bool key_present(const struct hr_config *c, const char *key, unsigned *next_item)
+{
+	size_t kl = strlen(key);
+	bool present = false;
+	*next_item = 0;
+	for (unsigned i = 0; i < c->n; i++) {
+		const char *k = c->keys[i];
+		if (strncmp(k, key, kl) || (k[kl] != 0 && k[kl] != '.'))
+			continue;
+		present = true;
+		if (k[kl] == '.' && k[kl + 1] >= '0' && k[kl + 1] <= '9') {
+			unsigned idx = (unsigned)strtoul(k + kl + 1, NULL, 10);
+			*next_item = idx + 1 > *next_item ? idx + 1 : *next_item;
+		}
+	}
+	return present;
+}
+
+enum merge_strategy { MERGE_APPEND, MERGE_OVERRIDE, MERGE_ADD_ONLY };
+
+/* Falco's include of a config file, top-level key by top-level key: with
+ * append a list extends the current one and any other value replaces it,
+ * override replaces, add-only sets only keys not set yet. */
+static bool merge_document(struct hr_config *c, yaml_document_t *d, enum merge_strategy how, const char *path)
+{
+	yaml_node_t *root = yaml_document_get_root_node(d);
+	if (!root || root->type != YAML_MAPPING_NODE)
+		return true;
+	for (yaml_node_pair_t *p = root->data.mapping.pairs.start; p < root->data.mapping.pairs.top; p++) {
+		const char *k = hr_yaml_scalar(yaml_document_get_node(d, p->key));
+		yaml_node_t *v = yaml_document_get_node(d, p->value);
+		if (!k || !v)
+			continue;
+		if (!strcmp(k, "config_files")) {
+			fprintf(stderr, "Error: Config error: 'config_files' directive in included config file %s.\n", path);
+			return false;
+		}
+		unsigned next = 0;
+		bool present = key_present(c, k, &next);
+		if (how == MERGE_ADD_ONLY && present)
+			continue;
+		if (how == MERGE_APPEND && v->type == YAML_SEQUENCE_NODE && (!present || next > 0)) {
+			unsigned i = next;
+			for (yaml_node_item_t *it = v->data.sequence.items.start; it < v->data.sequence.items.top; it++, i++) {
+				char item[512];
+				snprintf(item, sizeof item, "%s.%u", k, i);
+				flatten(c, d, yaml_document_get_node(d, *it), item);
+			}
+			continue;
+		}
+		remove_key(c, k);
+		flatten(c, d, v, k);
+	}
+	return true;
+}
+
+static bool merge_file(struct hr_config *c, const char *path, enum merge_strategy how)
+{
+	char *text = hr_read_text_file(path);
+	if (!text) {
+		fprintf(stderr, "Error: could not read the included configuration file %s\n", path);
+		return false;
+	}
+	struct hr_yaml_file y;
+	bool ok = hr_yaml_load(text, strlen(text), &y);
+	if (!ok)
+		fprintf(stderr, "Error: %s: %s (line %zu)\n", path, y.err, y.err_line + 1);
+	for (size_t i = 0; ok && i < y.ndocs; i++)
+		ok = merge_document(c, &y.docs[i], how, path);
+	hr_yaml_free(&y);
+	free(text);
+	return ok;
+}
+
+static int by_name(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* A directory's regular files (links followed), sorted by path, merged
+ * in that order. */
+static bool merge_directory(struct hr_config *c, const char *dir, enum merge_strategy how)
+{
+	DIR *dh = opendir(dir);
+	if (!dh) {
+		fprintf(stderr, "Error: could not read the configuration directory %s\n", dir);
+		return false;
+	}
+	char **files = NULL;
+	size_t n = 0, cap = 0;
+	bool ok = true;
+	for (struct dirent *de; ok && (de = readdir(dh));) {
+		char full[4096];
+		struct stat st;
+		if (snprintf(full, sizeof full, "%s/%s", dir, de->d_name) >= (int)sizeof full || stat(full, &st) != 0 ||
+		    !S_ISREG(st.st_mode))
+			continue;
+		if (n == cap) {
+			cap = cap ? cap * 2 : 16;
+			char **grown = realloc(files, cap * sizeof *files);
+			if (!grown) {
+				ok = false;
+				break;
+			}
+			files = grown;
+		}
+		files[n] = strdup(full);
+		ok = files[n++] != NULL;
+	}
+	closedir(dh);
+	if (ok)
+		qsort(files, n, sizeof *files, by_name);
+	for (size_t i = 0; i < n; i++) {
+		ok = ok && merge_file(c, files[i], how);
+		free(files[i]);
+	}
+	free(files);
+	return ok;
+}
+
+/* The main file's config_files entries, merged in order after it, as Falco
+ * does: each a path (strategy append) or {path, strategy}; a missing path
+ * is skipped; a directory gives its regular files in path order. */
+static bool merge_config_files(struct hr_config *c, const char *main_path)
+{
+	struct entry {
+		char *path;
+		enum merge_strategy how;
+	} list[64];
+	unsigned n = 0;
+	bool ok = true;
+	for (unsigned i = 0; ok && n < 64; i++) {
+		char key[64];
+		snprintf(key, sizeof key, "config_files.%u", i);
+		const char *path = hr_config_get(c, key);
+		const char *strategy = NULL;
+		if (!path) {
+			snprintf(key, sizeof key, "config_files.%u.path", i);
+			path = hr_config_get(c, key);
+			snprintf(key, sizeof key, "config_files.%u.strategy", i);
+			strategy = hr_config_get(c, key);
+			if (!path) {
+				unsigned next;
+				snprintf(key, sizeof key, "config_files.%u", i);
+				if (key_present(c, key, &next)) {
+					fprintf(stderr, "Error: config_files[%u] has no path\n", i);
+					ok = false;
+				}
+				break;
+			}
+		}
+		enum merge_strategy how = MERGE_APPEND;
+		if (strategy && !strcmp(strategy, "override"))
+			how = MERGE_OVERRIDE;
+		else if (strategy && !strcmp(strategy, "add-only"))
+			how = MERGE_ADD_ONLY;
+		else if (strategy && strcmp(strategy, "append"))
+			fprintf(stderr, "Warning: config_files[%u]: unknown strategy '%s', merged with append as Falco does\n",
+				i, strategy);
+		list[n].path = strdup(path);
+		list[n++].how = how;
+	}
+	char *main_real = realpath(main_path, NULL);
+	for (unsigned i = 0; i < n; i++) {
+		struct stat st;
+		if (ok && stat(list[i].path, &st) == 0) {
+			char *real = realpath(list[i].path, NULL);
+			if (!strcmp(list[i].path, main_path) || (real && main_real && !strcmp(real, main_real))) {
+				fprintf(stderr,
+					"Error: Config error: 'config_files' directive tried to recursively include main config file: %s.\n",
+					main_path);
+				ok = false;
+			} else if (S_ISDIR(st.st_mode)) {
+				ok = merge_directory(c, list[i].path, list[i].how);
+			} else if (S_ISREG(st.st_mode)) {
+				ok = merge_file(c, list[i].path, list[i].how);
+			}
+			free(real);
+		}
+		free(list[i].path);
+	}
+	free(main_real);
+	return ok;
+}
+
 bool hr_config_load(struct hr_config *c, const char *path)
 {
 	free(c->path);
@@ -203,7 +411,7 @@ bool hr_config_load(struct hr_config *c, const char *path)
 	}
 	hr_yaml_free(&y);
 	free(text);
-	return ok;
+	return ok && merge_config_files(c, path);
 }
 
 /* Falco's log line on stderr (when log_stderr is on and `level`, one of
