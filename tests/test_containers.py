@@ -428,3 +428,57 @@ def test_live_detector_uses_configured_podman_socket(ctx):
         if det is not None:
             det.stop()
         ct.remove(name)
+
+
+def test_live_detector_alerts_with_the_id_when_the_runtime_hangs(ctx):
+    """A runtime that accepts the lookup and never answers: the events of
+    the new container are held only for the hold's bound (3 s), then judged
+    with what is known, so the shell's alert comes with container.id and no
+    name, and the detector keeps running."""
+    import socket
+    from test_live_detector import Detector, rule
+    ct.ensure_image()
+    sock_path = os.path.join(ctx.tmp, "silent-api.sock")
+    server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    server.bind(sock_path)
+    server.listen(64)
+    held = []
+
+    def accept_and_keep_silent():
+        while True:
+            try:
+                conn, _ = server.accept()
+            except OSError:
+                return
+            held.append(conn)
+    threading.Thread(target=accept_and_keep_silent, daemon=True).start()
+    name = ct.name("silent")
+    ct.remove(name)
+    rules = rule("shell in a container", "evt.type=execve and evt.dir=< and proc.name=bash and container.id!=host",
+                 "shell in %container.id (%container.name)")
+    det = None
+    started = []
+    try:
+        det = Detector(ctx, rules, "-o", "plugins[0].name=container",
+                       "-o", "plugins[0].init_config.engines.docker.enabled=false",
+                       "-o", "plugins[0].init_config.engines.podman.sockets[0]=" + sock_path)
+
+        def poke():
+            if not started:
+                started.append((time.monotonic(), subprocess.Popen(
+                    ct.RUN + ["--rm", "--name", name, ct.IMAGE, "bash", "-c", "exit 0"],
+                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)))
+        a = det.wait_alert(lambda a: a["rule"] == "shell in a container", "the shell's alert", poke=poke)
+        f = a["output_fields"]
+        assert re.fullmatch(r"[0-9a-f]{12}", f["container.id"] or ""), f
+        assert f["container.name"] in (None, "<NA>"), f
+        assert held, "the detector never asked the configured socket"
+        for _, p in started:
+            p.wait(timeout=60)
+    finally:
+        if det is not None:
+            det.stop()
+        server.close()
+        for c in held:
+            c.close()
+        ct.remove(name)
