@@ -44,13 +44,7 @@ IMAGE = containers.IMAGE
 # the live paths themselves run under ASan in test_live/test_live_detector.
 NORMAL_BUILD_ONLY = ("test_live_", "test_detector_")
 
-PENDING_TESTS = {
-    "test_live_vfork_spawned_program_named": (
-        "flaky (about 2 runs in 3 fail): a child started with vfork is renamed back to its parent when "
-        "the parent's vfork exit arrives after the child's execve: the child's own vfork exit does not "
-        "create its thread, so the parent's exit overwrites the exec'd child (sysdig 0.29.3 reading "
-        "the same recording agrees; newer libsinsp keeps the inverted-clone child) (issue 2/5 state)"),
-}
+PENDING_TESTS = {}
 
 
 # ---- helpers the actions share ----------------------------------------------

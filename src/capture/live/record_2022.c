@@ -118,14 +118,33 @@ static int exit_param(const struct hr_event *x, const struct hr_event_info *xi, 
 	return -1;
 }
 
+/* The child's side of a clone, fork, vfork or clone3 (result 0). */
+static bool is_child_of_clone(const struct hr_event *x, const struct hr_event_info *xi)
+{
+	int64_t res;
+	if (strcmp(xi->name, "clone") && strcmp(xi->name, "fork") && strcmp(xi->name, "vfork") &&
+	    strcmp(xi->name, "clone3"))
+		return false;
+	if (!hr_event_has_param(x, 0) || x->param_len[0] != sizeof res)
+		return false;
+	memcpy(&res, x->param[0], sizeof res);
+	return res == 0;
+}
+
 /* The 2022 enter of exit `x` (already given its 2022 id), its parameters
- * taken by name from the exit's layout `xi`. */
+ * taken by name from the exit's layout `xi`. The child's side of a clone
+ * gets none: the child never entered the syscall, and an enter from it
+ * would make a reader create the child empty, so that its own exit no
+ * longer describes it (readers build a child whose exit comes before its
+ * parent's from that exit) and the parent's exit, often after the child's
+ * execve under vfork, would then replace the exec'd child with a copy of
+ * the parent. */
 static bool build_enter(const struct hr_event *x, const struct hr_event_info *xi, uint8_t *buf, size_t cap,
 			uint32_t *len)
 {
 	const struct hr_event_info *ei = hr_event_info_of((uint16_t)(x->type - 1));
 	if (!xi || !ei || !ei->known_2022 || !ei->is_enter || (ei->flags & HR_EF_UNUSED) ||
-	    hr_event_len_size((uint16_t)(x->type - 1)) != 2)
+	    hr_event_len_size((uint16_t)(x->type - 1)) != 2 || is_child_of_clone(x, xi))
 		return false;
 	unsigned n = ei->nparams;
 	size_t off = HR_EVENT_HEADER_V2_LEN + 2 * (size_t)n;
