@@ -396,6 +396,23 @@ def test_container_plugin_config_refused(ctx):
         assert p.returncode == 1 and "Error: container plugin: " + message in err, (p.returncode, err[-1000:])
 
 
+def attached(ctx, det_factory, rules):
+    """A Detector with `rules` plus a marker rule, returned once the marker
+    alerts: the probe is attached and the /proc scan done, so that a
+    container started after this is seen from its first event."""
+    from test_live_detector import rule
+    marker = os.path.join(ctx.tmp, "attached-marker")
+    open(marker, "w").close()
+    det = det_factory(rules + rule("Attached", "evt.type in (open, openat, openat2) and fd.name=%s" % marker,
+                                   "attached"))
+    try:
+        det.wait_alert(lambda a: a["rule"] == "Attached", "the marker", poke=lambda: open(marker).close())
+    except BaseException:
+        det.stop()
+        raise
+    return det
+
+
 def test_live_detector_uses_configured_podman_socket(ctx):
     """harrier live asks the podman socket the container plugin's
     init_config names (engines.podman.sockets; docker disabled): the alert
@@ -410,9 +427,10 @@ def test_live_detector_uses_configured_podman_socket(ctx):
     det = None
     try:
         with ct.ApiService(sock):
-            det = Detector(ctx, rules, "-o", "plugins[0].name=container",
-                           "-o", "plugins[0].init_config.engines.docker.enabled=false",
-                           "-o", "plugins[0].init_config.engines.podman.sockets[0]=" + sock)
+            det = attached(ctx, lambda r: Detector(ctx, r, "-o", "plugins[0].name=container",
+                                                   "-o", "plugins[0].init_config.engines.docker.enabled=false",
+                                                   "-o", "plugins[0].init_config.engines.podman.sockets[0]=" + sock),
+                           rules)
             started = []
 
             def poke():
@@ -459,9 +477,10 @@ def test_live_detector_alerts_with_the_id_when_the_runtime_hangs(ctx):
     det = None
     started = []
     try:
-        det = Detector(ctx, rules, "-o", "plugins[0].name=container",
-                       "-o", "plugins[0].init_config.engines.docker.enabled=false",
-                       "-o", "plugins[0].init_config.engines.podman.sockets[0]=" + sock_path)
+        det = attached(ctx, lambda r: Detector(ctx, r, "-o", "plugins[0].name=container",
+                                               "-o", "plugins[0].init_config.engines.docker.enabled=false",
+                                               "-o", "plugins[0].init_config.engines.podman.sockets[0]=" + sock_path),
+                       rules)
 
         def poke():
             if not started:
