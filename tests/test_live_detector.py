@@ -295,9 +295,12 @@ def test_live_detector_records_only_the_generic_syscalls_the_rules_name(ctx):
         exe = f.read().strip()
     named, alerts = captured_with("evt.type=sched_yield and proc.name=%s" % exe)
     other, none = captured_with("evt.type=sched_setparam and proc.name=%s" % exe)
-    assert named >= 20000 and len(alerts) >= 20000, (named, len(alerts))
+    # Nearly all: an event or two of a burst can reach the rings just after
+    # the end marker was judged (seen once under load); the gap to the
+    # unnarrowed case stays wide.
+    assert named >= 20000 and len(alerts) >= 19900, (named, len(alerts))
     assert alerts[0]["output"].endswith("generic sched_yield by %s" % exe), alerts[0]
-    assert other < 20000 and not none, (other, none[:1])
+    assert other < 10000 and not none, (other, none[:1])
 
 
 def test_live_detector_startup_time(ctx):
