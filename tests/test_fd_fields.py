@@ -24,11 +24,7 @@ NAME_FIELDS = ["fd.cip.name", "fd.sip.name", "fd.lip.name", "fd.rip.name"]
 # Need the state engine's parsers to record them (see PENDING_TESTS).
 STATE_FIELDS = ["fd.connected", "fd.name_changed"]
 
-PENDING_TESTS = {
-    "test_local_and_remote_networks_in_filters":
-        "issue 3: src/filter/filter_compile.c refuses fd.lnet/fd.rnet (their extraction gives the local/"
-        "remote address; the filter needs them as single-slot network companions like fd.cnet)",
-}
+PENDING_TESTS = {}
 
 
 def key(row):
