@@ -5,7 +5,6 @@
  * Falco's modern_ebpf engine) or on a capture (-e, engine.kind=replay)
  * through src/app's detector, with Falco's -c/-o configuration.
  */
-#include <ctype.h>
 #include <dirent.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -238,25 +237,7 @@ static bool load_rules_path(struct hr_ruleset *rs, const struct hr_config *c, co
 static void print_rule_row(const struct hr_rule *r)
 {
 	struct hr_strbuf d = {0};
-	unsigned len = 0;
-	for (const char *p = r->desc; *p;) {
-		while (*p && isspace((unsigned char)*p))
-			p++;
-		const char *w = p;
-		while (*p && !isspace((unsigned char)*p))
-			p++;
-		unsigned n = (unsigned)(p - w);
-		if (!n)
-			break;
-		if (len + n + 1 <= 110 - 51) {
-			len += n + 1;
-		} else {
-			hr_sb_printf(&d, "\n%-51s", " ");
-			len = n + 1;
-		}
-		hr_sb_append(&d, w, n);
-		hr_sb_putc(&d, ' ');
-	}
+	hr_sb_wrap_words(&d, r->desc, 0, 110 - 51, 51);
 	printf("%-50s %s\n\n", r->name, hr_sb_str(&d));
 	hr_sb_free(&d);
 }
@@ -296,24 +277,10 @@ static int list_rules(const struct options *o, const struct hr_config *c, struct
  * lines indented by 30 columns. */
 static void print_wrapped(const char *text)
 {
-	unsigned len = 0;
-	for (const char *p = text; *p;) {
-		while (*p && isspace((unsigned char)*p))
-			p++;
-		const char *w = p;
-		while (*p && !isspace((unsigned char)*p))
-			p++;
-		unsigned n = (unsigned)(p - w);
-		if (!n)
-			break;
-		if (len + n + 1 <= 120 - 30) {
-			len += n + 1;
-		} else {
-			printf("\n%-30s", " ");
-			len = n + 1;
-		}
-		printf("%.*s ", (int)n, w);
-	}
+	struct hr_strbuf out = {0};
+	hr_sb_wrap_words(&out, text, 0, 120 - 30, 30);
+	fputs(hr_sb_str(&out), stdout);
+	hr_sb_free(&out);
 }
 
 /* --list as Falco prints it (libsinsp's filter_fieldclass_info::as_string

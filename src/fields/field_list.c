@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "fields/fields.h"
+#include "format/strbuf.h"
 
 enum { NAME_COLUMN = 30, LINE_WIDTH = 120 };
 
@@ -40,28 +41,16 @@ static void pad_to_column(FILE *out, size_t used)
 		fputc(' ', out);
 }
 
-/* Writes the words of `text` (runs of non-blanks), each followed by a
- * space, starting new lines indented to the description column when a word
- * would pass the line width. `used` is what the current line already holds
- * past that column. */
+/* The words of `text` wrapped at the line width, continuation lines
+ * indented to the description column; `used` is what the current line
+ * already holds past that column. */
 static size_t wrap_words(FILE *out, const char *text, size_t used)
 {
-	const char *p = text;
-	for (;;) {
-		while (*p == ' ' || *p == '\n' || *p == '\t')
-			p++;
-		if (!*p)
-			return used;
-		size_t n = strcspn(p, " \n\t");
-		if (used + n + 1 > LINE_WIDTH - NAME_COLUMN) {
-			fputc('\n', out);
-			pad_to_column(out, 0);
-			used = 0;
-		}
-		fprintf(out, "%.*s ", (int)n, p);
-		used += n + 1;
-		p += n;
-	}
+	struct hr_strbuf b = {0};
+	used = hr_sb_wrap_words(&b, text, used, LINE_WIDTH - NAME_COLUMN, NAME_COLUMN);
+	fputs(hr_sb_str(&b), out);
+	hr_sb_free(&b);
+	return used;
 }
 
 static bool listed(const struct hr_field_def *d) { return !(d->flags & HR_FF_UNSUPPORTED); }

@@ -1,6 +1,7 @@
 /* Growable string buffer (see strbuf.h). */
 #include "format/strbuf.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -46,4 +47,25 @@ void hr_sb_free(struct hr_strbuf *b)
 	free(b->p);
 	b->p = NULL;
 	b->len = b->cap = 0;
+}
+
+size_t hr_sb_wrap_words(struct hr_strbuf *b, const char *text, size_t used, size_t width, unsigned indent)
+{
+	for (const char *p = text;;) {
+		while (*p && isspace((unsigned char)*p))
+			p++;
+		if (!*p)
+			return used;
+		const char *w = p;
+		while (*p && !isspace((unsigned char)*p))
+			p++;
+		size_t n = (size_t)(p - w);
+		if (used + n + 1 > width) {
+			hr_sb_printf(b, "\n%*s", (int)indent, "");
+			used = 0;
+		}
+		hr_sb_append(b, w, n);
+		hr_sb_append(b, " ", 1);
+		used += n + 1;
+	}
 }

@@ -20,6 +20,13 @@ void hr_sb_grow(struct hr_strbuf *b, size_t extra);
 void hr_sb_printf(struct hr_strbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void hr_sb_free(struct hr_strbuf *b);
 
+/* Appends the words of `text` (runs of non-blanks), each followed by a
+ * space, so that a line holds at most `width` columns of them: a word that
+ * would pass it starts a new line indented by `indent` spaces. `used` is
+ * what the current line already holds; returns it after the text. The
+ * field and rule listings of sysdig and Falco wrap their descriptions so. */
+size_t hr_sb_wrap_words(struct hr_strbuf *b, const char *text, size_t used, size_t width, unsigned indent);
+
 static inline void hr_sb_reset(struct hr_strbuf *b)
 {
 	b->len = 0;
