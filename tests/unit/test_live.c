@@ -10,6 +10,7 @@
 #include "capture/live/proc_scan.h"
 #include "capture/live/record_2022.h"
 #include "filter/filter.h"
+#include "unit_events.h"
 
 static unsigned n_passed, n_failed;
 
@@ -23,33 +24,12 @@ static void check(bool ok, const char *what)
 	printf("FAIL live: %s\n", what);
 }
 
-/* A v2 record of `type` with `n` parameters given as (bytes, length) pairs. */
-struct param {
-	const void *p;
-	uint16_t len;
-};
-
 static uint8_t rec_buf[512];
 
-static bool make_event(struct hr_event *e, uint16_t type, const struct param *ps, unsigned n)
+/* A record of `type` for thread 42 with `n` parameters. */
+static bool make_event(struct hr_event *e, uint16_t type, const struct unit_param *ps, unsigned n)
 {
-	uint32_t off = HR_EVENT_HEADER_V2_LEN + 2 * n;
-	for (unsigned i = 0; i < n; i++) {
-		memcpy(rec_buf + HR_EVENT_HEADER_V2_LEN + 2 * i, &ps[i].len, 2);
-		memcpy(rec_buf + off, ps[i].p, ps[i].len);
-		off += ps[i].len;
-	}
-	uint64_t ts = 1000, tid = 42;
-	memcpy(rec_buf, &ts, 8);
-	memcpy(rec_buf + 8, &tid, 8);
-	memcpy(rec_buf + 16, &off, 4);
-	memcpy(rec_buf + 20, &type, 2);
-	memcpy(rec_buf + 22, &n, 4);
-	memset(e, 0, sizeof *e);
-	e->ts = ts;
-	e->tid = (int64_t)tid;
-	e->type = type;
-	return hr_event_decode(e, rec_buf, off) == NULL;
+	return unit_event(e, rec_buf, sizeof rec_buf, type, 1000, 42, ps, n);
 }
 
 static void test_open_flags(void)
@@ -65,7 +45,7 @@ static void test_read_enter(void)
 {
 	int64_t res = 5, fd = 7;
 	uint32_t size = 100;
-	struct param ps[] = {{&res, 8}, {"hello", 5}, {&fd, 8}, {&size, 4}};
+	struct unit_param ps[] = {{&res, 8}, {"hello", 5}, {&fd, 8}, {&size, 4}};
 	struct hr_event x;
 	check(make_event(&x, 7 /* read exit */, ps, 4), "read exit decodes");
 	uint8_t buf[256];
@@ -89,7 +69,7 @@ static void test_read_enter(void)
 static void test_dup_maps_to_2022(void)
 {
 	int64_t res = 4, oldfd = 3;
-	struct param ps[] = {{&res, 8}, {&oldfd, 8}};
+	struct unit_param ps[] = {{&res, 8}, {&oldfd, 8}};
 	struct hr_event x;
 	check(make_event(&x, 367 /* DUP_1_X */, ps, 2), "dup exit decodes");
 	uint8_t buf[256];
@@ -108,7 +88,7 @@ static void test_dup_maps_to_2022(void)
 static void test_dup2_maps_to_dup(void)
 {
 	int64_t res = 9, oldfd = 3, newfd = 9;
-	struct param ps[] = {{&res, 8}, {&oldfd, 8}, {&newfd, 8}};
+	struct unit_param ps[] = {{&res, 8}, {&oldfd, 8}, {&newfd, 8}};
 	struct hr_event x, en;
 	uint8_t buf[256];
 	uint32_t len = 0;
@@ -129,7 +109,7 @@ static void test_accept4_keeps_five(void)
 	uint8_t tuple[13] = {2};
 	uint8_t qpct = 0;
 	uint32_t qlen = 0, qmax = 128, flags = 0x800;
-	struct param ps[] = {{&res, 8}, {tuple, 13}, {&qpct, 1}, {&qlen, 4}, {&qmax, 4}, {&flags, 4}};
+	struct unit_param ps[] = {{&res, 8}, {tuple, 13}, {&qpct, 1}, {&qlen, 4}, {&qmax, 4}, {&flags, 4}};
 	struct hr_event x, en;
 	uint8_t buf[256];
 	uint32_t len = 0, got = 0;
@@ -146,7 +126,7 @@ static void test_memfd_as_generic(void)
 {
 	int64_t fd = 3;
 	uint32_t flags = 1;
-	struct param ps[] = {{&fd, 8}, {"x", 2}, {&flags, 4}};
+	struct unit_param ps[] = {{&fd, 8}, {"x", 2}, {&flags, 4}};
 	struct hr_event x, g, en;
 	check(make_event(&x, 405 /* MEMFD_CREATE_X */, ps, 3), "memfd_create exit decodes");
 	check(hr_record_2022_needs_generic(405) && hr_record_2022_needs_generic(411) &&
@@ -173,7 +153,7 @@ static void test_no_enter(void)
 {
 	int64_t status = 0, ret = 0, reaper = 0;
 	uint8_t sig = 0, core = 0;
-	struct param ps[] = {{&status, 8}, {&ret, 8}, {&sig, 1}, {&core, 1}, {&reaper, 8}};
+	struct unit_param ps[] = {{&status, 8}, {&ret, 8}, {&sig, 1}, {&core, 1}, {&reaper, 8}};
 	struct hr_event e;
 	uint8_t buf[256];
 	uint32_t len;
@@ -194,7 +174,7 @@ static void test_generic_code_unknown_to_2022(void)
 	}
 	check(known && unknown, "the syscall table has codes known and unknown to 2022");
 	uint16_t nr = 334, code = unknown, got = 1;
-	struct param ps[] = {{&code, 2}, {&nr, 2}};
+	struct unit_param ps[] = {{&code, 2}, {&nr, 2}};
 	struct hr_event x;
 	uint8_t buf[256];
 	uint32_t len;

@@ -17,45 +17,16 @@
 
 #define UNIT_SUITE "writer"
 #include "unit_check.h"
+#include "unit_events.h"
 
 static const char MARK[] = "/harrier-unit-writer-flush-mark";
 
 /* An open exit (fd 3, MARK) decoded from a v2 record kept in `rec`. */
 static bool build_open_exit(struct hr_event *e, uint8_t *rec, size_t cap)
 {
-	unsigned lsz = hr_event_len_size(EV_OPEN_X);
-	uint32_t nlen = sizeof MARK;
 	int64_t fd = 3;
-	uint32_t off = 26 + 2 * lsz;
-	if (off + 8 + nlen > cap)
-		return false;
-	memset(rec, 0, off);
-	uint32_t lens[2] = {8, nlen};
-	for (unsigned i = 0; i < 2; i++) {
-		if (lsz == 2) {
-			uint16_t l = (uint16_t)lens[i];
-			memcpy(rec + 26 + i * 2, &l, 2);
-		} else {
-			memcpy(rec + 26 + i * 4, &lens[i], 4);
-		}
-	}
-	memcpy(rec + off, &fd, 8);
-	memcpy(rec + off + 8, MARK, nlen);
-	off += 8 + nlen;
-	uint64_t ts = 1700000000000000000ull;
-	int64_t tid = 4242;
-	uint16_t type = EV_OPEN_X;
-	uint32_t np = 2;
-	memcpy(rec, &ts, 8);
-	memcpy(rec + 8, &tid, 8);
-	memcpy(rec + 16, &off, 4);
-	memcpy(rec + 20, &type, 2);
-	memcpy(rec + 22, &np, 4);
-	memset(e, 0, sizeof *e);
-	e->type = type;
-	e->tid = tid;
-	e->ts = ts;
-	return hr_event_decode(e, rec, off) == NULL;
+	struct unit_param ps[] = {{&fd, sizeof fd}, {MARK, sizeof MARK}};
+	return unit_event(e, rec, cap, EV_OPEN_X, 1700000000000000000ull, 4242, ps, 2);
 }
 
 /* Everything readable from the pipe now, without waiting. */
