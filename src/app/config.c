@@ -36,6 +36,26 @@ bool hr_config_first_of_key(const struct hr_config *c, unsigned i)
 	return true;
 }
 
+/* Whether `key` has entries at or under it; `*next_item` is one past the
+ * highest list index under it (0 when it is not a list). */
+static bool key_present(const struct hr_config *c, const char *key, unsigned *next_item)
+{
+	size_t kl = strlen(key);
+	bool present = false;
+	*next_item = 0;
+	for (unsigned i = 0; i < c->n; i++) {
+		const char *k = c->keys[i];
+		if (strncmp(k, key, kl) || (k[kl] != 0 && k[kl] != '.'))
+			continue;
+		present = true;
+		if (k[kl] == '.' && k[kl + 1] >= '0' && k[kl + 1] <= '9') {
+			unsigned idx = (unsigned)strtoul(k + kl + 1, NULL, 10);
+			*next_item = idx + 1 > *next_item ? idx + 1 : *next_item;
+		}
+	}
+	return present;
+}
+
 /* An -o key: dotted, with list indexes written `key[N]` (stored as
  * `key.N`) or `key[]` (appended after the list's last entry). */
 void hr_config_override(struct hr_config *c, const char *key, size_t len, const char *value)
@@ -44,14 +64,9 @@ void hr_config_override(struct hr_config *c, const char *key, size_t len, const 
 	size_t n = 0;
 	for (size_t i = 0; i < len && n + 24 < sizeof k; i++) {
 		if (key[i] == '[' && i + 1 < len && key[i + 1] == ']') {
-			unsigned next = 0; /* after the highest index present */
-			for (unsigned j = 0; j < c->n; j++) {
-				size_t kl = strlen(c->keys[j]);
-				if (kl > n + 1 && !strncmp(c->keys[j], k, n) && c->keys[j][n] == '.') {
-					unsigned idx = (unsigned)strtoul(c->keys[j] + n + 1, NULL, 10);
-					next = idx + 1 > next ? idx + 1 : next;
-				}
-			}
+			unsigned next; /* after the highest index present */
+			k[n] = 0;
+			key_present(c, k, &next);
 			n += (size_t)snprintf(k + n, sizeof k - n, ".%u", next);
 			i++;
 		} else if (key[i] == '[') {
@@ -203,26 +218,6 @@ static void remove_key(struct hr_config *c, const char *key)
 		c->values[out++] = c->values[i];
 	}
 	c->n = out;
-}
-
-/* Whether the top-level key has entries; `*next_item` is one past the
- * highest list index under it (0 when it is not a list). */
-static bool key_present(const struct hr_config *c, const char *key, unsigned *next_item)
-{
-	size_t kl = strlen(key);
-	bool present = false;
-	*next_item = 0;
-	for (unsigned i = 0; i < c->n; i++) {
-		const char *k = c->keys[i];
-		if (strncmp(k, key, kl) || (k[kl] != 0 && k[kl] != '.'))
-			continue;
-		present = true;
-		if (k[kl] == '.' && k[kl + 1] >= '0' && k[kl + 1] <= '9') {
-			unsigned idx = (unsigned)strtoul(k + kl + 1, NULL, 10);
-			*next_item = idx + 1 > *next_item ? idx + 1 : *next_item;
-		}
-	}
-	return present;
 }
 
 enum merge_strategy { MERGE_APPEND, MERGE_OVERRIDE, MERGE_ADD_ONLY };
