@@ -10,7 +10,7 @@ PYTHON   ?= python3
 OPT      ?= -O2 -g
 SANITIZE ?=
 CFLAGS   += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror $(OPT) $(SANITIZE) -Isrc -I$(BUILD)/gen
-LDLIBS   += -lz -lpcre2-8 -lyaml $(SANITIZE)
+LDLIBS   += -lz -lpcre2-8 -lyaml -lm $(SANITIZE)
 
 LIB_SRC  := $(filter-out src/cli/%_main.c %.bpf.c,$(shell find src -name '*.c' | sort))
 MAIN_SRC := $(wildcard src/cli/*_main.c)

@@ -4,6 +4,7 @@
  * valid for every event) is searched before the syscall one.
  */
 #include <inttypes.h>
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -766,6 +767,25 @@ static bool x_latency_ns(struct hr_field *f, struct hr_field_ctx *ctx, const str
 	uint64_t ns;
 	return latency(e, &ns) && hr_set_u64(out, HR_PT_RELTIME, ns % NS_PER_S);
 }
+/* evt.latency.quantized: sysdig's table views place a latency on a log10
+ * scale of the screen's width (11 decades, 100 s and up in the last
+ * column). Outside its curses UI the width is -1, so every latency under
+ * 100 s lands in bucket 1 and longer ones wrap to 0; that is what `sysdig -p`
+ * prints, and Harrier keeps the same arithmetic. No value when the
+ * latency is 0. */
+#define SYSDIG_SCREEN_WIDTH_OUTSIDE_CSYSDIG (-1)
+static bool x_latency_quantized(struct hr_field *f, struct hr_field_ctx *ctx, const struct hr_event *e,
+				struct hr_value *out)
+{
+	(void)f, (void)ctx;
+	uint64_t ns;
+	if (!latency(e, &ns) || ns == 0)
+		return false;
+	double decades = fmin(log10((double)ns), 11.0);
+	int64_t column = (int64_t)(decades * SYSDIG_SCREEN_WIDTH_OUTSIDE_CSYSDIG / 11.0);
+	return hr_set_u64(out, HR_PT_UINT64, (uint64_t)column + 1);
+}
+
 /* The latency as a short human reading: "1:05" minutes, "2.50s", "12ms",
  * "3.40us", "800ns" (sysdig's duration text, two decimals where shown). */
 static bool x_latency_human(struct hr_field *f, struct hr_field_ctx *ctx, const struct hr_event *e,
@@ -906,7 +926,8 @@ const struct hr_field_def hr_fields_evt[] = {
 	 "whole seconds of evt.latency."},
 	{"evt.latency.ns", HR_PT_RELTIME, HR_FMT_PADDED_DEC, 0, HR_FA_NONE, x_latency_ns, j_latency,
 	 "the sub-second part of evt.latency, in nanoseconds."},
-	UNSUPPORTED("evt.latency.quantized", HR_PT_UINT64),
+	{"evt.latency.quantized", HR_PT_UINT64, HR_FMT_DEC, 0, HR_FA_NONE, x_latency_quantized, NULL,
+	 "evt.latency on sysdig's log10 scale of its table views' width (1 outside them, 0 from 100 s up)."},
 	{"evt.latency.human", HR_PT_CHARBUF, HR_FMT_NA, 0, HR_FA_NONE, x_latency_human, NULL,
 	 "evt.latency as a short reading with its unit, such as 12ms or 3.40us."},
 	{"evt.deltatime", HR_PT_RELTIME, HR_FMT_DEC, 0, HR_FA_NONE, x_delta, j_delta,

@@ -121,7 +121,9 @@ static struct hr_fd *get_fd(struct hr_state *s, struct hr_thread *t, int64_t fd)
 static void store_enter(struct hr_thread *t, const struct hr_event *e)
 {
 	if (e->len > ENTER_COPY_MAX) {
+		/* too big to keep, but its time still starts the exit's latency */
 		t->last_enter.valid = false;
+		t->last_enter.ev.ts = e->ts;
 		return;
 	}
 	uint32_t total = 0;
