@@ -126,30 +126,31 @@ int hr_filter_add_slot(struct hr_filter *f, const char *text, size_t len, uint32
 	return used;
 }
 
-static const char *class_name(uint8_t cls)
+const char *hr_filter_class_name(uint8_t cls)
 {
 	static const char *names[] = {"signed number", "unsigned number", "floating point", "boolean", "string",
 				      "byte buffer", "ip address", "ip network", "dynamic"};
 	return cls < sizeof names / sizeof names[0] ? names[cls] : "?";
 }
 
-/* The class of an operand after its transformers. */
-static bool operand_class(struct hr_filter *f, struct hr_filter_operand *o, char *err, size_t errlen)
+/* The class of an operand after its transformers (their arguments were
+ * checked when the parser typed them). */
+static void operand_class(struct hr_filter *f, struct hr_filter_operand *o)
 {
-	const struct hr_field_def *def = f->slots[o->slot].field.def;
-	uint8_t cls = hr_filter_class_of_type(def->type);
-	static const char *xf_names[] = {"tolower", "toupper", "b64", "basename", "len"};
-	for (unsigned i = 0; i < o->nxf; i++) {
-		if (cls != VCLS_STRING && cls != VCLS_BYTES) {
-			snprintf(err, errlen, "transformer %s needs a string field, %s is a %s", xf_names[o->xf[i]],
-				 f->slots[o->slot].field.text, class_name(cls));
-			return false;
-		}
+	if (o->expr) {
+		o->cls = o->list ? VCLS_STRING : hr_filter_class_of_type(o->expr->nodes[o->expr->root].type);
+		return;
+	}
+	uint8_t cls = hr_filter_class_of_type(f->slots[o->slot].field.def->type);
+	for (unsigned i = 0; i < o->nxf; i++)
 		if (o->xf[i] == XF_LEN)
 			cls = VCLS_UNSIGNED;
-	}
 	o->cls = cls;
-	return true;
+}
+
+static const char *operand_text(const struct hr_filter *f, const struct hr_filter_operand *o)
+{
+	return o->expr ? o->expr->text : f->slots[o->slot].field.text;
 }
 
 /* The client/server companions of the filter-only network fields. */
@@ -167,11 +168,24 @@ static const struct {
 	{"fd.rnet", "fd.rip", NULL, VCLS_NET},
 };
 
+bool hr_filter_field_needs_binding(const char *name)
+{
+	for (size_t i = 0; i < sizeof companions / sizeof companions[0]; i++)
+		if (!strcmp(name, companions[i].name))
+			return true;
+	return !strcmp(name, "evt.around");
+}
+
 bool hr_filter_bind_lhs(struct hr_filter *f, struct hr_filter_check *c, char *err, size_t errlen)
 {
-	if (!operand_class(f, &c->lhs, err, errlen))
-		return false;
+	operand_class(f, &c->lhs);
 	c->cls = c->lhs.cls;
+	if (c->lhs.expr) { /* typed by the parser; a list compares as a list field */
+		c->value_type = c->lhs.list ? HR_PT_CHARBUF : c->lhs.expr->nodes[c->lhs.expr->root].type;
+		if (c->lhs.list)
+			c->special = SP_LIST;
+		return true;
+	}
 	const struct hr_field *fld = &f->slots[c->lhs.slot].field;
 	const char *name = fld->def->name;
 	c->value_type = fld->def->type;
@@ -228,14 +242,17 @@ static bool is_numeric(uint8_t cls)
 
 bool hr_filter_bind_rhs(struct hr_filter *f, struct hr_filter_check *c, char *err, size_t errlen)
 {
-	if (!operand_class(f, &c->rhs, err, errlen))
+	operand_class(f, &c->rhs);
+	if (c->rhs.list) {
+		snprintf(err, errlen, "cannot compare with %s: it is a list", operand_text(f, &c->rhs));
 		return false;
+	}
 	uint8_t l = c->cls, r = c->rhs.cls;
 	bool same_kind = l == r || (is_numeric(l) && is_numeric(r)) ||
 			 ((l == VCLS_STRING || l == VCLS_BYTES) && (r == VCLS_STRING || r == VCLS_BYTES));
 	if (!same_kind || l == VCLS_DYN || r == VCLS_DYN || l == VCLS_NET || r == VCLS_NET || c->special != SP_NONE) {
-		snprintf(err, errlen, "cannot compare %s (%s) with %s (%s)", f->slots[c->lhs.slot].field.text,
-			 class_name(l), f->slots[c->rhs.slot].field.text, class_name(r));
+		snprintf(err, errlen, "cannot compare %s (%s) with %s (%s)", operand_text(f, &c->lhs), hr_filter_class_name(l),
+			 operand_text(f, &c->rhs), hr_filter_class_name(r));
 		return false;
 	}
 	switch (c->op) {
@@ -284,7 +301,7 @@ bool hr_filter_check_operator(struct hr_filter_check *c, char *err, size_t errle
 		return false;
 	}
 	if (!ok)
-		snprintf(err, errlen, "operator '%s' is not valid for a %s field", hr_filter_op_name(op), class_name(c->cls));
+		snprintf(err, errlen, "operator '%s' is not valid for a %s field", hr_filter_op_name(op), hr_filter_class_name(c->cls));
 	return ok;
 }
 
@@ -529,6 +546,8 @@ void hr_filter_check_free(struct hr_filter_check *c)
 		hr_sb_free(&c->lhs.buf[i]);
 		hr_sb_free(&c->rhs.buf[i]);
 	}
+	hr_expr_free(c->lhs.expr);
+	hr_expr_free(c->rhs.expr);
 	pcre2_match_data_free(c->match);
 	pcre2_code_free(c->re);
 }
@@ -565,7 +584,7 @@ static void analyze(struct hr_filter *f, uint32_t n, uint8_t *maybe_true, uint8_
 		struct hr_filter_check *c = &f->checks[node->first];
 		memset(maybe_true, 0xff, TYPE_BYTES);
 		memset(maybe_false, 0xff, TYPE_BYTES);
-		bool is_type = !strcmp(f->slots[c->lhs.slot].field.def->name, "evt.type") && c->lhs.nxf == 0 &&
+		bool is_type = hr_operand_is_field(&c->lhs) && !strcmp(f->slots[c->lhs.slot].field.def->name, "evt.type") &&
 			       !c->rhs_is_field && c->op != OP_EXISTS && c->op != OP_REGEX;
 		if (!is_type)
 			return;

@@ -10,8 +10,8 @@
 
 #include "filter/filter_internal.h"
 
-static bool slot_value(struct hr_filter *f, uint32_t i, struct hr_field_ctx *ctx, const struct hr_event *e,
-		       struct hr_value *out)
+bool hr_filter_slot_value(struct hr_filter *f, uint32_t i, struct hr_field_ctx *ctx, const struct hr_event *e,
+			  struct hr_value *out)
 {
 	if (f->cache)
 		return hr_field_cache_value(f->cache, f->slot_map[i], ctx, e, out);
@@ -24,6 +24,8 @@ static bool slot_value(struct hr_filter *f, uint32_t i, struct hr_field_ctx *ctx
 	return s->present;
 }
 
+#define slot_value hr_filter_slot_value
+
 static bool is_text(uint8_t type)
 {
 	uint8_t cls = hr_filter_class_of_type(type);
@@ -31,12 +33,14 @@ static bool is_text(uint8_t type)
 }
 
 /* Strings are C strings for sysdig: they end at the first NUL. */
-static uint32_t text_len(const struct hr_value *v)
+uint32_t hr_filter_text_len(const struct hr_value *v)
 {
 	if (hr_filter_class_of_type(v->type) == VCLS_STRING)
 		return (uint32_t)strnlen(v->str, v->len);
 	return v->len;
 }
+
+#define text_len hr_filter_text_len
 
 static int b64_digit(char c)
 {
@@ -68,22 +72,39 @@ static bool b64_decode(const char *s, uint32_t len, struct hr_strbuf *out)
 	return true;
 }
 
+bool hr_filter_transform_text(uint8_t xf, const char *s, uint32_t len, struct hr_strbuf *out)
+{
+	switch (xf) {
+	case XF_TOLOWER:
+	case XF_TOUPPER: {
+		size_t at = out->len;
+		hr_sb_append(out, s, len);
+		for (uint32_t i = 0; i < len; i++)
+			out->p[at + i] = (char)(xf == XF_TOLOWER ? tolower((unsigned char)out->p[at + i])
+								 : toupper((unsigned char)out->p[at + i]));
+		return true;
+	}
+	case XF_BASENAME: {
+		uint32_t start = len;
+		while (start > 0 && s[start - 1] != '/')
+			start--;
+		hr_sb_append(out, s + start, len - start);
+		return true;
+	}
+	case XF_B64:
+		hr_sb_append(out, "", 0);
+		return b64_decode(s, len, out);
+	default:
+		return false;
+	}
+}
+
 static bool apply_transformer(struct hr_filter_operand *o, unsigned k, struct hr_value *v)
 {
 	uint32_t len = text_len(v);
 	struct hr_strbuf *buf = &o->buf[k & 1];
 	switch (o->xf[k]) {
-	case XF_TOLOWER:
-	case XF_TOUPPER:
-		hr_sb_reset(buf);
-		hr_sb_append(buf, v->str, len);
-		for (uint32_t i = 0; i < len; i++)
-			buf->p[i] = (char)(o->xf[k] == XF_TOLOWER ? tolower((unsigned char)buf->p[i])
-								  : toupper((unsigned char)buf->p[i]));
-		v->str = buf->p;
-		v->len = len;
-		return true;
-	case XF_BASENAME: {
+	case XF_BASENAME: { /* a slice of the value itself: no copy */
 		uint32_t start = len;
 		while (start > 0 && v->str[start - 1] != '/')
 			start--;
@@ -91,25 +112,32 @@ static bool apply_transformer(struct hr_filter_operand *o, unsigned k, struct hr
 		v->len = len - start;
 		return true;
 	}
-	case XF_B64:
+	case XF_LEN:
+		v->type = HR_PT_UINT64;
+		v->v.u64 = len;
+		return true;
+	default:
 		hr_sb_reset(buf);
-		hr_sb_append(buf, "", 0);
-		if (!b64_decode(v->str, len, buf))
+		if (!hr_filter_transform_text(o->xf[k], v->str, len, buf))
 			return false;
 		v->str = buf->p;
 		v->len = (uint32_t)buf->len;
-		v->type = HR_PT_BYTEBUF; /* decoded bytes may hold NULs */
-		return true;
-	default: /* XF_LEN */
-		v->type = HR_PT_UINT64;
-		v->v.u64 = len;
+		if (o->xf[k] == XF_B64)
+			v->type = HR_PT_BYTEBUF; /* decoded bytes may hold NULs */
 		return true;
 	}
 }
 
+/* The operand's single value (a list-valued expression has none). */
 static bool operand_value(struct hr_filter *f, struct hr_filter_operand *o, struct hr_field_ctx *ctx,
 			  const struct hr_event *e, struct hr_value *out)
 {
+	if (o->expr) {
+		if (o->list || !hr_expr_eval(f, o->expr, ctx, e))
+			return false;
+		*out = o->expr->nodes[o->expr->root].value;
+		return true;
+	}
 	if (!slot_value(f, o->slot, ctx, e, out))
 		return false;
 	for (unsigned k = 0; k < o->nxf; k++) {
@@ -339,11 +367,49 @@ static bool around(const struct hr_filter *f, const struct hr_filter_check *c, c
 	return t >= e->ts - delta && t <= e->ts + delta;
 }
 
-/* A list field's value is its items as "(a,b,c)": `in` holds when every
- * item is one of the values (an empty list too), `intersects` when one is. */
+/* A list's check: `in` holds when every item is one of the values (an
+ * empty list too), `intersects` when one is. */
+static bool list_items_check(struct hr_filter *f, struct hr_filter_check *c, struct hr_value *item,
+			     const char *s, uint32_t len, struct hr_field_ctx *ctx, const struct hr_event *e)
+{
+	bool every = c->op == OP_IN;
+	/* a list field's value is its items as "(a,b,c)" */
+	if (len >= 2 && s[0] == '(' && s[len - 1] == ')')
+		s++, len -= 2;
+	for (uint32_t start = 0; start < len;) {
+		uint32_t end = start;
+		while (end < len && s[end] != ',')
+			end++;
+		item->str = s + start;
+		item->len = end - start;
+		bool in = test_value(f, c, item, ctx, e);
+		if (in != every)
+			return in;
+		start = end + 1;
+	}
+	return every;
+}
+
 static bool list_check(struct hr_filter *f, struct hr_filter_check *c, struct hr_field_ctx *ctx,
 		       const struct hr_event *e)
 {
+	if (c->lhs.expr) { /* an expression's items (getopt...) */
+		if (!hr_expr_eval(f, c->lhs.expr, ctx, e))
+			return false;
+		if (c->op == OP_EXISTS)
+			return true;
+		const struct hr_expr_node *root = &c->lhs.expr->nodes[c->lhs.expr->root];
+		bool every = c->op == OP_IN;
+		struct hr_value item = {.type = HR_PT_CHARBUF};
+		for (uint32_t i = 0; i < root->nitems; i++) {
+			item.str = hr_expr_item_str(root, i);
+			item.len = root->items[i].len;
+			bool in = test_value(f, c, &item, ctx, e);
+			if (in != every)
+				return in;
+		}
+		return every;
+	}
 	struct hr_value x;
 	if (!operand_value(f, &c->lhs, ctx, e, &x))
 		return false;
@@ -351,24 +417,8 @@ static bool list_check(struct hr_filter *f, struct hr_filter_check *c, struct hr
 		return true;
 	if (!is_text(x.type))
 		return false;
-	const char *s = x.str;
-	uint32_t len = text_len(&x);
-	if (len >= 2 && s[0] == '(' && s[len - 1] == ')')
-		s++, len -= 2;
-	bool every = c->op == OP_IN;
-	for (uint32_t start = 0; start < len;) {
-		uint32_t end = start;
-		while (end < len && s[end] != ',')
-			end++;
-		struct hr_value item = x;
-		item.str = s + start;
-		item.len = end - start;
-		bool in = test_value(f, c, &item, ctx, e);
-		if (in != every)
-			return in;
-		start = end + 1;
-	}
-	return every;
+	struct hr_value item = x;
+	return list_items_check(f, c, &item, x.str, text_len(&x), ctx, e);
 }
 
 struct ancestor_check {

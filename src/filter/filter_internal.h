@@ -28,6 +28,7 @@ enum hr_value_class {
 };
 
 enum hr_transformer { XF_TOLOWER, XF_TOUPPER, XF_B64, XF_BASENAME, XF_LEN };
+extern const char *const hr_transformer_names[]; /* by enum hr_transformer */
 
 /* A value written in the condition, typed at compile time for the class of
  * the field it is compared with (every form it parses as, for VCLS_DYN). */
@@ -52,14 +53,74 @@ struct hr_filter_slot {
 	struct hr_value value;
 };
 
-/* A field operand: a slot seen through transformers (innermost first). */
+/*
+ * Operands that are more than a field seen through one-argument
+ * transformers: a tree of fields, literals, transformer lists `(a, b)`,
+ * one-argument transformers and Falco's multi-value ones (`join`,
+ * `concat`, `getopt(...)[c]`). Every node is typed at compile time (a
+ * single value or a list of strings); each keeps its result in its own
+ * buffers, reused from event to event.
+ */
+enum hr_expr_kind {
+	EX_FIELD,  /* a slot */
+	EX_TEXT,   /* a quoted string or a number, as text */
+	EX_LIST,   /* `(a, b, ...)`: the items of its elements, as strings */
+	EX_XF,     /* tolower, toupper, b64, basename, len */
+	EX_JOIN, EX_CONCAT, EX_GETOPT,
+};
+
+struct hr_expr_item {
+	uint32_t off, len; /* a slice of the node's buffer */
+};
+
+struct hr_expr_node {
+	uint8_t kind;
+	uint8_t xf;           /* EX_XF: enum hr_transformer */
+	uint8_t type;         /* HR_PT_* of the value (of every item for a list) */
+	bool list;            /* several values */
+	bool has_selector;    /* getopt(...)[c] */
+	char selector;
+	uint32_t slot;        /* EX_FIELD */
+	uint32_t *args;       /* argument nodes */
+	uint32_t nargs;
+	char *text;           /* EX_TEXT, unescaped */
+	uint32_t text_len;
+	size_t pos;           /* where it is written (errors) */
+	/* getopt with a written optstring: its option characters, and those
+	 * that take an argument, decoded once */
+	bool const_opts;
+	uint8_t opt_valid[32], opt_arg[32];
+	/* the result of the current evaluation */
+	struct hr_value value;       /* single-valued nodes */
+	struct hr_expr_item *items;  /* lists */
+	uint32_t nitems, cap_items;
+	struct hr_strbuf buf;        /* bytes the node produced */
+};
+
+struct hr_filter_expr {
+	struct hr_expr_node *nodes;
+	uint32_t nnodes, cap_nodes;
+	uint32_t root;
+	char text[96];        /* the operand as written (messages) */
+};
+
+/* A field operand: a slot seen through transformers (innermost first), or
+ * an expression tree (`expr` set; `slot` and `xf` unused). */
 struct hr_filter_operand {
 	uint32_t slot;
 	uint8_t nxf;
 	uint8_t xf[8];
 	uint8_t cls;             /* class after the transformers */
+	bool list;               /* an expression yielding a list */
+	struct hr_filter_expr *expr;
 	struct hr_strbuf buf[2]; /* transformer output, alternating */
 };
+
+/* Is the operand a plain field, without transformers? */
+static inline bool hr_operand_is_field(const struct hr_filter_operand *o)
+{
+	return o->nxf == 0 && o->expr == NULL;
+}
 
 /* How a special filter-only field combines its companions. */
 enum hr_filter_special {
@@ -207,6 +268,10 @@ struct hr_field_cache {
 int hr_filter_add_slot(struct hr_filter *f, const char *text, size_t len, uint32_t *slot, char *err,
 		       size_t errlen);
 uint8_t hr_filter_class_of_type(uint8_t type);
+/* Filter-only fields bound to companions (fd.ip, fd.net...) and
+ * evt.around: usable as a check's operand only, not inside expressions. */
+bool hr_filter_field_needs_binding(const char *name);
+const char *hr_filter_class_name(uint8_t cls); /* "signed number", "string"... */
 /* Gives the left operand its comparison class, and binds the special
  * filter-only fields (fd.ip, fd.net, proc.aname without index...). */
 bool hr_filter_bind_lhs(struct hr_filter *f, struct hr_filter_check *c, char *err, size_t errlen);
@@ -225,6 +290,46 @@ void hr_filter_check_free(struct hr_filter_check *c);
 void hr_filter_analyze_types(struct hr_filter *f);
 uint64_t hr_filter_hash(const char *s, uint32_t len);
 const char *hr_filter_op_name(uint8_t op);
+
+/* ---- filter_expr.c: expression operands ---- */
+
+/* Adds a node to `x`; returns its index, or UINT32_MAX without memory. */
+uint32_t hr_expr_add(struct hr_filter_expr *x, uint8_t kind, size_t pos);
+/* Types node `n` from its arguments (built and typed before it); false
+ * with `err` set when the arguments do not fit the transformer. */
+bool hr_expr_type_node(struct hr_filter *f, struct hr_filter_expr *x, uint32_t n, char *err, size_t errlen);
+/* Turns a finished tree into `o`: a plain field seen through one-argument
+ * transformers becomes the fast slot-and-chain form (the tree is freed),
+ * anything else stays a tree. */
+void hr_expr_attach(struct hr_filter_operand *o, struct hr_filter_expr *x);
+void hr_expr_free(struct hr_filter_expr *x);
+/* Evaluates the tree for the event: false when a field it needs has no
+ * value (or getopt's selected option is absent). The root's `value` or
+ * `items` hold the result. */
+bool hr_expr_eval(struct hr_filter *f, struct hr_filter_expr *x, struct hr_field_ctx *ctx, const struct hr_event *e);
+static inline const char *hr_expr_item_str(const struct hr_expr_node *n, uint32_t i)
+{
+	return n->buf.p + n->items[i].off;
+}
+/* getopt(3) as Falco's transformer reads an argv (`argc` slices of
+ * `base`), with the option tables hr_getopt_decode made of an optstring:
+ * in list mode `out`'s items become the options and their arguments ("?"
+ * for an unknown option, "" for a missing argument); with a selector,
+ * `out->value` becomes the selected option's last argument (the option
+ * itself when it takes none), and false means it is absent. Exposed for
+ * the unit tests. */
+void hr_getopt_decode(const char *optstring, uint32_t len, uint8_t valid[32], uint8_t with_arg[32]);
+bool hr_getopt_run(const char *base, const struct hr_expr_item *argv, uint32_t argc, const uint8_t valid[32],
+		   const uint8_t with_arg[32], bool has_selector, char selector, struct hr_expr_node *out);
+
+/* ---- filter_eval.c helpers shared with filter_expr.c ---- */
+bool hr_filter_slot_value(struct hr_filter *f, uint32_t i, struct hr_field_ctx *ctx, const struct hr_event *e,
+			  struct hr_value *out);
+/* Appends transformer `xf`'s output for `s` to `out`; false when it has
+ * none (b64 of text that is not base64). XF_LEN is not a text output. */
+bool hr_filter_transform_text(uint8_t xf, const char *s, uint32_t len, struct hr_strbuf *out);
+/* Text of a string value up to its first NUL (as sysdig's C strings). */
+uint32_t hr_filter_text_len(const struct hr_value *v);
 
 /* ---- filter_shared.c ---- */
 /* Is grouped check `c` true for the cache's current event? */

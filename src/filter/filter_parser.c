@@ -123,47 +123,280 @@ static uint32_t parse_or(struct parser *p)
 	return r;
 }
 
+/* The transformers: the one-argument ones (enum hr_transformer) and
+ * Falco's multi-value ones. */
 static const struct {
 	const char *name;
-	uint8_t xf;
+	uint8_t kind, xf;
 } transformers[] = {
-	{"tolower", XF_TOLOWER}, {"toupper", XF_TOUPPER}, {"b64", XF_B64}, {"basename", XF_BASENAME}, {"len", XF_LEN},
+	{"tolower", EX_XF, XF_TOLOWER}, {"toupper", EX_XF, XF_TOUPPER}, {"b64", EX_XF, XF_B64},
+	{"basename", EX_XF, XF_BASENAME}, {"len", EX_XF, XF_LEN},       {"join", EX_JOIN, 0},
+	{"concat", EX_CONCAT, 0},       {"getopt", EX_GETOPT, 0},
 };
 
-/* A field, `val(field)` (right side only) or transformer(operand). */
-static bool parse_operand(struct parser *p, struct hr_filter_operand *o, bool rhs, unsigned nesting)
+#define MAX_OPERAND_NESTING 32
+
+/* The transformer named at `s` (followed by '('), or -1. */
+static int transformer_at(const char *s)
+{
+	for (size_t i = 0; i < sizeof transformers / sizeof transformers[0]; i++) {
+		size_t n = strlen(transformers[i].name);
+		if (strncmp(s, transformers[i].name, n) == 0 && s[n] == '(')
+			return (int)i;
+	}
+	return -1;
+}
+
+/* Libsinsp's number tokens: 0x1F, or [+-]digits[.digits][e[+-]digits]. */
+static size_t number_span(const char *s)
+{
+	size_t n = 0;
+	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X') && isxdigit((unsigned char)s[2])) {
+		n = 2;
+		while (isxdigit((unsigned char)s[n]))
+			n++;
+		return n;
+	}
+	if (s[n] == '+' || s[n] == '-')
+		n++;
+	if (!isdigit((unsigned char)s[n]))
+		return 0;
+	while (isdigit((unsigned char)s[n]))
+		n++;
+	if (s[n] == '.')
+		for (n++; isdigit((unsigned char)s[n]);)
+			n++;
+	if ((s[n] == 'e' || s[n] == 'E') && (s[n + 1] == '+' || s[n + 1] == '-') && isdigit((unsigned char)s[n + 2]))
+		for (n += 2; isdigit((unsigned char)s[n]);)
+			n++;
+	return n;
+}
+
+/* Where an expression node may stand: the operand itself, a transformer's
+ * argument, or an element of a transformer list. */
+enum place { AT_OPERAND, AT_ARG, AT_LIST };
+
+static uint32_t parse_node(struct parser *p, struct hr_filter_expr *x, enum place at_place, unsigned nesting);
+
+static uint32_t add_node(struct parser *p, struct hr_filter_expr *x, uint8_t kind, size_t at)
+{
+	uint32_t n = hr_expr_add(x, kind, at);
+	if (n == UINT32_MAX)
+		hr_lex_fail(&p->lx, at, "out of memory");
+	return n;
+}
+
+static bool add_arg(struct parser *p, struct hr_filter_expr *x, uint32_t n, uint32_t arg)
+{
+	struct hr_expr_node *node = &x->nodes[n];
+	uint32_t *args = realloc(node->args, (node->nargs + 1) * sizeof *args);
+	if (!args) {
+		hr_lex_fail(&p->lx, p->lx.pos, "out of memory");
+		return false;
+	}
+	args[node->nargs++] = arg;
+	node->args = args;
+	return true;
+}
+
+static bool type_node(struct parser *p, struct hr_filter_expr *x, uint32_t n)
+{
+	char err[200];
+	if (hr_expr_type_node(p->f, x, n, err, sizeof err))
+		return true;
+	hr_lex_fail(&p->lx, x->nodes[n].pos, "%s", err);
+	return false;
+}
+
+/* `[c]` after a transformer's ')': a quoted string or a bare word. */
+static bool parse_selector(struct parser *p, struct hr_filter_expr *x, uint32_t n)
 {
 	struct hr_lexer *lx = &p->lx;
 	size_t at = lx->pos;
-	if (nesting > 8) {
-		hr_lex_fail(lx, at, "too many nested transformers");
+	if (!hr_lex_char(lx, '['))
+		return true;
+	char *arg = NULL;
+	uint32_t len = 0;
+	int q = hr_lex_quoted(lx, &arg, &len);
+	if (q < 0)
+		return false;
+	if (q == 0) {
+		const char *s = lx->text + lx->pos;
+		while (s[len] && !strchr("[]\"' \t\r\n", s[len]))
+			len++;
+		if (len == 0) {
+			hr_lex_fail(lx, lx->pos, "expected a valid field argument: a quoted string or a bare string");
+			return false;
+		}
+		arg = strndup(s, len);
+		if (!arg) {
+			hr_lex_fail(lx, at, "out of memory");
+			return false;
+		}
+		lx->pos += len;
+	}
+	char c = arg[0];
+	free(arg);
+	if (!hr_lex_char(lx, ']')) {
+		hr_lex_fail(lx, lx->pos, "expected a ']' closing the transformer's argument");
 		return false;
 	}
-	for (size_t i = 0; i < sizeof transformers / sizeof transformers[0]; i++) {
-		size_t n = strlen(transformers[i].name);
-		if (strncmp(lx->text + at, transformers[i].name, n) == 0 && lx->text[at + n] == '(') {
-			lx->pos += n + 1;
+	struct hr_expr_node *node = &x->nodes[n];
+	if (node->kind == EX_GETOPT && len != 1) {
+		hr_lex_fail(lx, at, "getopt() field argument must be a single option character");
+		return false;
+	}
+	node->has_selector = true;
+	node->selector = c;
+	return true;
+}
+
+/* `name(arg, ...)[c]`, the cursor on the name. */
+static uint32_t parse_transformer(struct parser *p, struct hr_filter_expr *x, int t, unsigned nesting)
+{
+	struct hr_lexer *lx = &p->lx;
+	size_t at = lx->pos;
+	uint32_t n = add_node(p, x, transformers[t].kind, at);
+	if (n == NO_NODE)
+		return NO_NODE;
+	x->nodes[n].xf = transformers[t].xf;
+	lx->pos += strlen(transformers[t].name) + 1;
+	for (;;) {
+		hr_lex_blank(lx);
+		uint32_t arg = parse_node(p, x, AT_ARG, nesting + 1);
+		if (arg == NO_NODE || !add_arg(p, x, n, arg))
+			return NO_NODE;
+		hr_lex_blank(lx);
+		if (!hr_lex_char(lx, ','))
+			break;
+	}
+	if (!hr_lex_char(lx, ')')) {
+		hr_lex_fail(lx, lx->pos, "expected ')' closing the transformer %s", transformers[t].name);
+		return NO_NODE;
+	}
+	if (!parse_selector(p, x, n) || !type_node(p, x, n))
+		return NO_NODE;
+	return n;
+}
+
+/* `(a, b, ...)` as a transformer's argument, the cursor on '('. */
+static uint32_t parse_transformer_list(struct parser *p, struct hr_filter_expr *x, unsigned nesting)
+{
+	struct hr_lexer *lx = &p->lx;
+	size_t at = lx->pos++;
+	uint32_t n = add_node(p, x, EX_LIST, at);
+	if (n == NO_NODE)
+		return NO_NODE;
+	hr_lex_blank(lx);
+	if (!hr_lex_char(lx, ')')) {
+		for (;;) {
 			hr_lex_blank(lx);
-			if (!parse_operand(p, o, false, nesting + 1))
-				return false;
+			uint32_t item = parse_node(p, x, AT_LIST, nesting + 1);
+			if (item == NO_NODE || !add_arg(p, x, n, item))
+				return NO_NODE;
 			hr_lex_blank(lx);
-			if (!hr_lex_char(lx, ')')) {
-				hr_lex_fail(lx, lx->pos, "expected ')' closing the transformer %s", transformers[i].name);
-				return false;
+			if (hr_lex_char(lx, ')'))
+				break;
+			if (!hr_lex_char(lx, ',')) {
+				hr_lex_fail(lx, lx->pos, lx->text[lx->pos] ? "expected ',' or ')' in the transformer list"
+									   : "unterminated transformer list");
+				return NO_NODE;
 			}
-			o->xf[o->nxf++] = transformers[i].xf;
-			return true;
 		}
 	}
-	if (!rhs && strncmp(lx->text + at, "val(", 4) == 0) {
-		hr_lex_fail(lx, at, "val() names a field on the right side of a comparison only");
-		return false;
+	return type_node(p, x, n) ? n : NO_NODE;
+}
+
+static uint32_t parse_node(struct parser *p, struct hr_filter_expr *x, enum place place, unsigned nesting)
+{
+	struct hr_lexer *lx = &p->lx;
+	size_t at = lx->pos;
+	if (nesting > MAX_OPERAND_NESTING) {
+		hr_lex_fail(lx, at, "too many nested transformers");
+		return NO_NODE;
 	}
-	if (rhs && strncmp(lx->text + at, "val(", 4) == 0) {
+	int t = transformer_at(lx->text + at);
+	if (t >= 0)
+		return parse_transformer(p, x, t, nesting);
+	if (place != AT_OPERAND) {
+		size_t num = number_span(lx->text + at);
+		char *text = NULL;
+		uint32_t len = 0;
+		int q = num ? 0 : hr_lex_quoted(lx, &text, &len);
+		if (q < 0)
+			return NO_NODE;
+		if (num || q) {
+			if (num && !(text = strndup(lx->text + at, num))) {
+				hr_lex_fail(lx, at, "out of memory");
+				return NO_NODE;
+			}
+			lx->pos += num;
+			uint32_t n = add_node(p, x, EX_TEXT, at);
+			if (n == NO_NODE) {
+				free(text);
+				return NO_NODE;
+			}
+			x->nodes[n].text = text;
+			x->nodes[n].text_len = num ? (uint32_t)num : len;
+			return type_node(p, x, n) ? n : NO_NODE;
+		}
+		if (place == AT_ARG && lx->text[at] == '(')
+			return parse_transformer_list(p, x, nesting);
+	}
+	size_t span = hr_lex_field_span(lx);
+	if (span == 0) {
+		hr_lex_fail(lx, at, place == AT_OPERAND ? "expected a field, a transformer or '('"
+			    : place == AT_ARG ? "expected a transformer argument: a field, a transformer, a quoted "
+						"string, a number or a transformer list"
+					      : "expected a transformer list element: a field, a transformer, a "
+						"quoted string or a number");
+		return NO_NODE;
+	}
+	if (span >= MAX_FIELD_TEXT) {
+		hr_lex_fail(lx, at, "field name too long");
+		return NO_NODE;
+	}
+	uint32_t n = add_node(p, x, EX_FIELD, at);
+	if (n == NO_NODE)
+		return NO_NODE;
+	char err[200];
+	if (hr_filter_add_slot(p->f, lx->text + at, span, &x->nodes[n].slot, err, sizeof err) < 0) {
+		hr_lex_fail(lx, at, "%s", err);
+		return NO_NODE;
+	}
+	if (place != AT_OPERAND && hr_filter_field_needs_binding(p->f->slots[x->nodes[n].slot].field.def->name)) {
+		hr_lex_fail(lx, at, "%s cannot be used inside a transformer", p->f->slots[x->nodes[n].slot].field.text);
+		return NO_NODE;
+	}
+	lx->pos += span;
+	return type_node(p, x, n) ? n : NO_NODE;
+}
+
+/* A field, `val(field)` (right side only), or an expression of
+ * transformers; a field seen through one-argument transformers keeps the
+ * fast slot-and-chain form. */
+static bool parse_operand(struct parser *p, struct hr_filter_operand *o, bool rhs)
+{
+	struct hr_lexer *lx = &p->lx;
+	size_t at = lx->pos;
+	if (strncmp(lx->text + at, "val(", 4) == 0) {
+		if (!rhs) {
+			hr_lex_fail(lx, at, "val() names a field on the right side of a comparison only");
+			return false;
+		}
 		lx->pos += 4;
 		hr_lex_blank(lx);
-		if (!parse_operand(p, o, false, 8)) /* val() holds a field only */
+		size_t span = hr_lex_field_span(lx);
+		if (span == 0) {
+			hr_lex_fail(lx, lx->pos, "expected a field");
 			return false;
+		}
+		char err[200];
+		if (hr_filter_add_slot(p->f, lx->text + lx->pos, span, &o->slot, err, sizeof err) < 0) {
+			hr_lex_fail(lx, lx->pos, "%s", err);
+			return false;
+		}
+		lx->pos += span;
 		hr_lex_blank(lx);
 		if (!hr_lex_char(lx, ')')) {
 			hr_lex_fail(lx, lx->pos, "expected ')' closing val");
@@ -171,21 +404,19 @@ static bool parse_operand(struct parser *p, struct hr_filter_operand *o, bool rh
 		}
 		return true;
 	}
-	size_t span = hr_lex_field_span(lx);
-	if (span == 0) {
-		hr_lex_fail(lx, at, rhs ? "expected a field" : "expected a field, a transformer or '('");
+	struct hr_filter_expr *x = calloc(1, sizeof *x);
+	if (!x) {
+		hr_lex_fail(lx, at, "out of memory");
 		return false;
 	}
-	if (span >= MAX_FIELD_TEXT) {
-		hr_lex_fail(lx, at, "field name too long");
+	x->root = parse_node(p, x, AT_OPERAND, 0);
+	if (x->root == NO_NODE) {
+		hr_expr_free(x);
 		return false;
 	}
-	char err[200];
-	if (hr_filter_add_slot(p->f, lx->text + at, span, &o->slot, err, sizeof err) < 0) {
-		hr_lex_fail(lx, at, "%s", err);
-		return false;
-	}
-	lx->pos += span;
+	size_t len = lx->pos - at < sizeof x->text - 1 ? lx->pos - at : sizeof x->text - 1;
+	memcpy(x->text, lx->text + at, len);
+	hr_expr_attach(o, x);
 	return true;
 }
 
@@ -266,14 +497,7 @@ static bool parse_list(struct parser *p, struct hr_filter_check *c, uint8_t fiel
 
 static bool starts_operand(const char *s)
 {
-	if (strncmp(s, "val(", 4) == 0)
-		return true;
-	for (size_t i = 0; i < sizeof transformers / sizeof transformers[0]; i++) {
-		size_t n = strlen(transformers[i].name);
-		if (strncmp(s, transformers[i].name, n) == 0 && s[n] == '(')
-			return true;
-	}
-	return false;
+	return strncmp(s, "val(", 4) == 0 || transformer_at(s) >= 0;
 }
 
 static uint32_t parse_check(struct parser *p)
@@ -305,7 +529,7 @@ static uint32_t parse_check(struct parser *p)
 	uint32_t ci = f->nchecks++;
 	struct hr_filter_check *c = &f->checks[ci];
 	memset(c, 0, sizeof *c);
-	if (!parse_operand(p, &c->lhs, false, 0))
+	if (!parse_operand(p, &c->lhs, false))
 		return NO_NODE;
 	char err[200];
 	if (!hr_filter_bind_lhs(f, c, err, sizeof err)) {
@@ -332,7 +556,7 @@ static uint32_t parse_check(struct parser *p)
 		size_t v_at = lx->pos;
 		if (starts_operand(lx->text + v_at)) {
 			c->rhs_is_field = true;
-			if (!parse_operand(p, &c->rhs, true, 0))
+			if (!parse_operand(p, &c->rhs, true))
 				return NO_NODE;
 			if (!hr_filter_bind_rhs(f, c, err, sizeof err)) {
 				hr_lex_fail(lx, v_at, "%s", err);

@@ -92,7 +92,7 @@ static uint32_t cache_slot(struct hr_field_cache *c, const struct hr_field *fiel
 /* The kind of group that can answer check `k`, or -1. */
 static int group_kind(const struct hr_filter_check *k)
 {
-	if (k->special != SP_NONE || k->rhs_is_field || k->lhs.nxf)
+	if (k->special != SP_NONE || k->rhs_is_field || !hr_operand_is_field(&k->lhs))
 		return -1;
 	bool eq = k->op == OP_EQ || (k->op == OP_IN && (k->cls != VCLS_STRING || k->set.cap));
 	switch (k->cls) {
