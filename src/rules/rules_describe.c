@@ -243,7 +243,59 @@ static void put_value(struct hr_strbuf *out, const struct token *t)
 	hr_sb_free(&v);
 }
 
-/* A field, or a transformer applied to one: "tolower(proc.name)". */
+static void print_operand(struct ast_printer *ap);
+
+/* A transformer's argument: a value, a transformer list "(a,b)" or an
+ * operand; string_visitor separates list elements with a bare ','. */
+static void print_arg(struct ast_printer *ap)
+{
+	if (ap->t.kind == T_STRING) {
+		put_value(ap->out, &ap->t);
+		advance(ap);
+		return;
+	}
+	if (ap->t.kind != T_OPEN) {
+		print_operand(ap);
+		return;
+	}
+	hr_sb_putc(ap->out, '(');
+	advance(ap);
+	for (bool first = true; !ap->failed && ap->t.kind != T_CLOSE; first = false) {
+		if (!first) {
+			if (ap->t.kind != T_COMMA) {
+				ap->failed = true;
+				return;
+			}
+			hr_sb_putc(ap->out, ',');
+			advance(ap);
+		}
+		print_arg(ap);
+	}
+	hr_sb_putc(ap->out, ')');
+	advance(ap);
+}
+
+/* A transformer's "[arg]" (getopt's selector), printed as
+ * append_optional_field_arg does: escape_str of the argument, "" kept. */
+static void print_selector(struct ast_printer *ap)
+{
+	const struct token *t = &ap->t;
+	if (t->kind != T_WORD || t->p[0] != '[' || t->len < 2 || t->p[t->len - 1] != ']')
+		return;
+	struct token inner = {T_WORD, t->p + 1, t->len - 2};
+	if (inner.len && (inner.p[0] == '"' || inner.p[0] == '\''))
+		inner.kind = T_STRING;
+	hr_sb_putc(ap->out, '[');
+	if (inner.len == 0 || (inner.kind == T_STRING && inner.len == 2))
+		hr_sb_puts(ap->out, "\"\"");
+	else
+		put_value(ap->out, &inner);
+	hr_sb_putc(ap->out, ']');
+	advance(ap);
+}
+
+/* A field, or a transformer with its arguments: "tolower(proc.name)",
+ * "join(,,(proc.args[0],x))", "getopt((a,b),n:)[n]". */
 static void print_operand(struct ast_printer *ap)
 {
 	if (ap->t.kind != T_WORD || is_operator(&ap->t)) {
@@ -257,13 +309,20 @@ static void print_operand(struct ast_printer *ap)
 		return;
 	hr_sb_putc(ap->out, '(');
 	advance(ap);
-	print_operand(ap);
+	for (;;) {
+		print_arg(ap);
+		if (ap->failed || ap->t.kind != T_COMMA)
+			break;
+		hr_sb_putc(ap->out, ',');
+		advance(ap);
+	}
 	if (ap->t.kind != T_CLOSE) {
 		ap->failed = true;
 		return;
 	}
 	hr_sb_putc(ap->out, ')');
 	advance(ap);
+	print_selector(ap);
 }
 
 static void print_or(struct ast_printer *ap);

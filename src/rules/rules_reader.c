@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "fields/fields.h"
+#include "filter/filter.h"
 #include "rules/rules_internal.h"
 
 #define ERROR_OVERRIDE_APPEND                                                                                  \
@@ -302,8 +303,22 @@ static bool is_str_operator_with_modifier(const char *op)
 }
 
 /* A field a condition may test (the whole text must be the field). */
+/* A field, or (with a parenthesis) a transformer expression, which Falco
+ * checks by compiling "NAME exists". */
 static bool is_filter_field(const char *name)
 {
+	if (strchr(name, '(')) {
+		size_t n = strlen(name);
+		char *check = malloc(n + sizeof " exists");
+		if (!check)
+			return false;
+		memcpy(check, name, n);
+		memcpy(check + n, " exists", sizeof " exists");
+		struct hr_filter *flt = hr_filter_compile(check, NULL);
+		free(check);
+		hr_filter_free(flt);
+		return flt != NULL;
+	}
 	struct hr_field f;
 	char err[200];
 	int n = hr_field_parse(&f, name, false, err, sizeof err);
