@@ -51,6 +51,8 @@ enum {
 	EVT_CONTAINER_JSON_E = 272,
 	EVT_CONTAINER_JSON_2_E = 324,
 	EVT_PLUGINEVENT_E = 322,
+	EVT_USER_ADDED_E = 354,
+	EVT_GROUP_ADDED_E = 358,
 };
 
 static const char usage_text[] =
@@ -219,6 +221,7 @@ struct inspector {
 	struct hr_container_runtime *runtime;
 	struct hr_event_hold hold;
 	uint64_t containers_written; /* hr_state_container_serial at the last records written */
+	uint64_t users_written;      /* hr_state_container_users_serial at the last records written */
 	uint64_t last_ts;            /* of the last event read: the records' time, as libs gives them */
 	bool write_failed;           /* a write from the idle callback failed */
 };
@@ -322,8 +325,61 @@ static void write_container_record(void *ctx, const struct hr_container *c)
 	free(json);
 }
 
-/* Live -w: the containers described since the last records, then the
- * held events. Returns false on a write error. */
+/* A string parameter with its terminating NUL, as libs writes them. */
+static void put_string_param(struct hr_event *e, unsigned i, const char *str)
+{
+	e->param[i] = (const uint8_t *)str;
+	e->param_len[i] = (uint32_t)strlen(str) + 1;
+}
+
+/* A container's user (useradded, 354) or group (groupadded, 358) as the
+ * event Falco's libs record for it, with the container's id. */
+static void write_user_record(void *ctx, const char *container_id, const struct hr_user *u)
+{
+	struct container_records *cr = ctx;
+	if (!cr->ok)
+		return;
+	struct hr_event e = {.ts = cr->in->last_ts, .tid = -1, .type = EVT_USER_ADDED_E, .nparams = 6,
+			     .nparams_indexed = 6, .fd_num = -1};
+	e.param[0] = (const uint8_t *)&u->uid;
+	e.param_len[0] = sizeof(u->uid);
+	e.param[1] = (const uint8_t *)&u->gid;
+	e.param_len[1] = sizeof(u->gid);
+	put_string_param(&e, 2, u->name.p ? u->name.p : "");
+	put_string_param(&e, 3, u->homedir.p ? u->homedir.p : "");
+	put_string_param(&e, 4, u->shell.p ? u->shell.p : "");
+	put_string_param(&e, 5, container_id);
+	cr->ok = hr_writer_write_event(cr->in->writer, &e, 0) >= 0;
+}
+
+static void write_group_record(void *ctx, const char *container_id, const struct hr_group *g)
+{
+	struct container_records *cr = ctx;
+	if (!cr->ok)
+		return;
+	struct hr_event e = {.ts = cr->in->last_ts, .tid = -1, .type = EVT_GROUP_ADDED_E, .nparams = 3,
+			     .nparams_indexed = 3, .fd_num = -1};
+	e.param[0] = (const uint8_t *)&g->gid;
+	e.param_len[0] = sizeof(g->gid);
+	put_string_param(&e, 1, g->name.p ? g->name.p : "");
+	put_string_param(&e, 2, container_id);
+	cr->ok = hr_writer_write_event(cr->in->writer, &e, 0) >= 0;
+}
+
+/* Live -w: the users of the containers met since the last records. */
+static bool write_container_users(struct inspector *in)
+{
+	uint64_t serial = hr_state_container_users_serial(in->state);
+	if (serial == in->users_written)
+		return true;
+	struct container_records cr = {in, in->users_written, true};
+	hr_state_each_container_user(in->state, in->users_written, write_user_record, write_group_record, &cr);
+	in->users_written = serial;
+	return cr.ok;
+}
+
+/* Live -w: the containers described and the containers' users read since
+ * the last records, then the held events. Returns false on a write error. */
 static bool write_held(struct inspector *in)
 {
 	hr_hold_end(&in->hold);
@@ -336,6 +392,8 @@ static bool write_held(struct inspector *in)
 		if (!cr.ok)
 			return false;
 	}
+	if (!write_container_users(in))
+		return false;
 	uint32_t *delivered;
 	struct hr_event *e;
 	while ((e = hr_hold_peek(&in->hold, &delivered))) {
@@ -359,7 +417,9 @@ static bool record_event(struct inspector *in, struct hr_event *e, bool delivere
 		hr_hold_push(&in->hold, e, delivered);
 		return !hr_hold_may_end(&in->hold, in->runtime) || write_held(in);
 	}
-	if (hr_state_container_serial(in->state) != in->containers_written && !write_held(in))
+	if ((hr_state_container_serial(in->state) != in->containers_written ||
+	     hr_state_container_users_serial(in->state) != in->users_written) &&
+	    !write_held(in))
 		return false;
 	return write_event(in, e, delivered);
 }

@@ -1304,9 +1304,10 @@ const struct hr_field_def hr_fields_thread[] = {
 
 #define NO_ID 0xFFFFFFFFu
 
-static const struct hr_user *user_of(struct hr_field_ctx *ctx, uint32_t uid)
+/* The thread's container names its users when the state knows them. */
+static const struct hr_user *user_of(struct hr_field_ctx *ctx, const struct hr_thread *t, uint32_t uid)
 {
-	return uid == NO_ID ? NULL : hr_state_user(ctx->state, uid);
+	return uid == NO_ID ? NULL : hr_state_thread_user(ctx->state, t, uid);
 }
 
 /* An id missing from the user (group) table: sysdig 0.29.3 has no value;
@@ -1329,7 +1330,7 @@ static bool x_user_name(struct hr_field *f, struct hr_field_ctx *ctx, const stru
 {
 	(void)f;
 	THREAD_OR_MISSING();
-	const struct hr_user *u = user_of(ctx, t->uid);
+	const struct hr_user *u = user_of(ctx, t, t->uid);
 	if (!u)
 		return missing_id_text(ctx, t->uid, "root", out);
 	return hr_set_str(out, hr_bytes_str(&u->name), u->name.len);
@@ -1338,7 +1339,7 @@ static bool x_homedir(struct hr_field *f, struct hr_field_ctx *ctx, const struct
 {
 	(void)f;
 	THREAD_OR_MISSING();
-	const struct hr_user *u = user_of(ctx, t->uid);
+	const struct hr_user *u = user_of(ctx, t, t->uid);
 	if (!u)
 		return missing_id_text(ctx, t->uid, "/root", out);
 	return hr_set_str(out, hr_bytes_str(&u->homedir), u->homedir.len);
@@ -1347,7 +1348,7 @@ static bool x_shell(struct hr_field *f, struct hr_field_ctx *ctx, const struct h
 {
 	(void)f;
 	THREAD_OR_MISSING();
-	const struct hr_user *u = user_of(ctx, t->uid);
+	const struct hr_user *u = user_of(ctx, t, t->uid);
 	if (!u)
 		return missing_id_text(ctx, t->uid, NULL, out);
 	return hr_set_str(out, hr_bytes_str(&u->shell), u->shell.len);
@@ -1363,7 +1364,7 @@ static bool x_loginname(struct hr_field *f, struct hr_field_ctx *ctx, const stru
 {
 	(void)f;
 	THREAD_OR_MISSING();
-	const struct hr_user *u = user_of(ctx, t->loginuid);
+	const struct hr_user *u = user_of(ctx, t, t->loginuid);
 	if (!u)
 		return missing_id_text(ctx, t->loginuid, "root", out);
 	return hr_set_str(out, hr_bytes_str(&u->name), u->name.len);
@@ -1390,7 +1391,7 @@ static bool x_group_name(struct hr_field *f, struct hr_field_ctx *ctx, const str
 {
 	(void)f;
 	THREAD_OR_MISSING();
-	const struct hr_group *g = t->gid == NO_ID ? NULL : hr_state_group(ctx->state, t->gid);
+	const struct hr_group *g = t->gid == NO_ID ? NULL : hr_state_thread_group(ctx->state, t, t->gid);
 	if (!g)
 		return missing_id_text(ctx, t->gid, "root", out);
 	return hr_set_str(out, hr_bytes_str(&g->name), g->name.len);

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "capture/scap_reader.h"
+#include "state/container_users.h"
 #include "state/state_internal.h"
 
 void hr_bytes_set(struct hr_bytes *b, const void *p, uint32_t len)
@@ -98,23 +99,11 @@ bool hr_state_newest_libs(const struct hr_state *s)
 	return s->newest_libs;
 }
 
-static void clear_users(struct hr_state *s)
-{
-	for (uint32_t i = 0; i < s->nusers; i++) {
-		hr_bytes_free(&s->users[i].name);
-		hr_bytes_free(&s->users[i].homedir);
-		hr_bytes_free(&s->users[i].shell);
-	}
-	s->nusers = 0;
-	for (uint32_t i = 0; i < s->ngroups; i++)
-		hr_bytes_free(&s->groups[i].name);
-	s->ngroups = 0;
-}
-
 static void clear_all(struct hr_state *s)
 {
 	hr_threads_clear(s);
-	clear_users(s);
+	hr_user_table_clear(&s->host_users);
+	hr_container_users_clear(s);
 	for (uint32_t i = 0; i < s->nifaces; i++)
 		free(s->ifaces[i].name_copy);
 	s->nifaces = 0;
@@ -134,8 +123,7 @@ void hr_state_free(struct hr_state *s)
 	clear_all(s);
 	hr_bytes_free(&s->container_thread.comm);
 	free(s->threads);
-	free(s->users);
-	free(s->groups);
+	hr_user_table_free(&s->host_users);
 	free(s->ifaces);
 	free(s->server_ports);
 	free(s);
@@ -157,59 +145,22 @@ static void *grow_array(void *arr, uint32_t *cap, uint32_t need, size_t elem)
 
 void hr_state_add_user(struct hr_state *s, const struct hr_user_entry *u)
 {
-	struct hr_user *dst = NULL;
-	for (uint32_t i = 0; i < s->nusers; i++)
-		if (s->users[i].uid == u->uid)
-			dst = &s->users[i];
-	if (!dst) {
-		s->users = grow_array(s->users, &s->users_cap, s->nusers + 1, sizeof(*s->users));
-		dst = &s->users[s->nusers++];
-		memset(dst, 0, sizeof(*dst));
-	}
-	dst->uid = u->uid;
-	dst->gid = u->gid;
-	set_view(&dst->name, u->name);
-	set_view(&dst->homedir, u->homedir);
-	set_view(&dst->shell, u->shell);
+	hr_user_table_add_user(&s->host_users, u);
 }
 
 void hr_state_add_group(struct hr_state *s, const struct hr_group_entry *g)
 {
-	struct hr_group *dst = NULL;
-	for (uint32_t i = 0; i < s->ngroups; i++)
-		if (s->groups[i].gid == g->gid)
-			dst = &s->groups[i];
-	if (!dst) {
-		s->groups = grow_array(s->groups, &s->groups_cap, s->ngroups + 1, sizeof(*s->groups));
-		dst = &s->groups[s->ngroups++];
-		memset(dst, 0, sizeof(*dst));
-	}
-	dst->gid = g->gid;
-	set_view(&dst->name, g->name);
+	hr_user_table_add_group(&s->host_users, g);
 }
 
 void hr_state_remove_user(struct hr_state *s, uint32_t uid)
 {
-	for (uint32_t i = 0; i < s->nusers; i++) {
-		if (s->users[i].uid != uid)
-			continue;
-		hr_bytes_free(&s->users[i].name);
-		hr_bytes_free(&s->users[i].homedir);
-		hr_bytes_free(&s->users[i].shell);
-		s->users[i] = s->users[--s->nusers];
-		return;
-	}
+	hr_user_table_remove_user(&s->host_users, uid);
 }
 
 void hr_state_remove_group(struct hr_state *s, uint32_t gid)
 {
-	for (uint32_t i = 0; i < s->ngroups; i++) {
-		if (s->groups[i].gid != gid)
-			continue;
-		hr_bytes_free(&s->groups[i].name);
-		s->groups[i] = s->groups[--s->ngroups];
-		return;
-	}
+	hr_user_table_remove_group(&s->host_users, gid);
 }
 
 static void add_iface(struct hr_state *s, const struct hr_iface_entry *e)
@@ -454,7 +405,7 @@ void hr_state_apply_record(struct hr_state *s, const struct hr_record *rec)
 		add_iface(s, &rec->u.iface);
 		break;
 	case HR_REC_USERLIST_BEGIN:
-		clear_users(s);
+		hr_user_table_clear(&s->host_users);
 		break;
 	case HR_REC_USER:
 		hr_state_add_user(s, &rec->u.user);
@@ -477,18 +428,48 @@ void hr_state_apply_record(struct hr_state *s, const struct hr_record *rec)
 
 const struct hr_user *hr_state_user(const struct hr_state *s, uint32_t uid)
 {
-	for (uint32_t i = 0; i < s->nusers; i++)
-		if (s->users[i].uid == uid)
-			return &s->users[i];
-	return NULL;
+	return hr_user_table_user(&s->host_users, uid);
 }
 
 const struct hr_group *hr_state_group(const struct hr_state *s, uint32_t gid)
 {
-	for (uint32_t i = 0; i < s->ngroups; i++)
-		if (s->groups[i].gid == gid)
-			return &s->groups[i];
-	return NULL;
+	return hr_user_table_group(&s->host_users, gid);
+}
+
+/* The table naming a thread's ids: its container's, when there is one. */
+static const struct hr_user_table *users_of(const struct hr_state *s, const struct hr_thread *t)
+{
+	const struct hr_container_users *c =
+		t && t->container_id[0] ? hr_container_users_find(s, t->container_id) : NULL;
+	return c ? &c->table : &s->host_users;
+}
+
+const struct hr_user *hr_state_thread_user(const struct hr_state *s, const struct hr_thread *t, uint32_t uid)
+{
+	return hr_user_table_user(users_of(s, t), uid);
+}
+
+const struct hr_group *hr_state_thread_group(const struct hr_state *s, const struct hr_thread *t, uint32_t gid)
+{
+	return hr_user_table_group(users_of(s, t), gid);
+}
+
+uint64_t hr_state_container_users_serial(const struct hr_state *s)
+{
+	return s->container_users_serial;
+}
+
+void hr_state_each_container_user(const struct hr_state *s, uint64_t after, hr_container_user_visit user,
+				  hr_container_group_visit group, void *ctx)
+{
+	for (const struct hr_container_users *c = s->container_users; c; c = c->next) {
+		if (c->serial <= after)
+			continue;
+		for (uint32_t i = 0; i < c->table.nusers; i++)
+			user(ctx, c->id, &c->table.users[i]);
+		for (uint32_t i = 0; i < c->table.ngroups; i++)
+			group(ctx, c->id, &c->table.groups[i]);
+	}
 }
 
 const struct hr_container *hr_state_container(const struct hr_state *s, const char *id)
@@ -506,14 +487,14 @@ const struct hr_machine_info *hr_state_machine(const struct hr_state *s)
 
 void hr_state_each_user(const struct hr_state *s, void (*fn)(void *ctx, const struct hr_user *), void *ctx)
 {
-	for (uint32_t i = 0; i < s->nusers; i++)
-		fn(ctx, &s->users[i]);
+	for (uint32_t i = 0; i < s->host_users.nusers; i++)
+		fn(ctx, &s->host_users.users[i]);
 }
 
 void hr_state_each_group(const struct hr_state *s, void (*fn)(void *ctx, const struct hr_group *), void *ctx)
 {
-	for (uint32_t i = 0; i < s->ngroups; i++)
-		fn(ctx, &s->groups[i]);
+	for (uint32_t i = 0; i < s->host_users.ngroups; i++)
+		fn(ctx, &s->host_users.groups[i]);
 }
 
 void hr_state_each_iface(const struct hr_state *s, void (*fn)(void *ctx, const struct hr_iface_entry *), void *ctx)

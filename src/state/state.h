@@ -195,6 +195,13 @@ struct hr_thread *hr_state_main_thread(const struct hr_state *s, const struct hr
 struct hr_fd *hr_state_fd(const struct hr_state *s, const struct hr_thread *t, int64_t fd);
 const struct hr_user *hr_state_user(const struct hr_state *s, uint32_t uid);
 const struct hr_group *hr_state_group(const struct hr_state *s, uint32_t gid);
+/* The user (group) an id names for the thread `t`: its container's own
+ * users and groups when the state has them for the thread's container
+ * (live, read from the container's /etc/passwd and /etc/group; in a
+ * recording, its useradded/groupadded events), else the host's. NULL when
+ * the table has no such id. `t` may be NULL (the host's). */
+const struct hr_user *hr_state_thread_user(const struct hr_state *s, const struct hr_thread *t, uint32_t uid);
+const struct hr_group *hr_state_thread_group(const struct hr_state *s, const struct hr_thread *t, uint32_t gid);
 const struct hr_container *hr_state_container(const struct hr_state *s, const char *id);
 const struct hr_machine_info *hr_state_machine(const struct hr_state *s);
 
@@ -237,6 +244,17 @@ uint64_t hr_state_container_serial(const struct hr_state *s);
  * container event, 324), which sysdig 0.29.3 and Harrier read back;
  * malloc'd and NUL-terminated, *len without the NUL. */
 char *hr_container_record_json(const struct hr_container *c, size_t *len);
+
+/* Live: the serial of the newest container user table read (0: none). A
+ * recorder remembers it and, when it grows, writes a useradded (354) and a
+ * groupadded (358) event carrying the container id for each entry of the
+ * tables read since (hr_state_each_container_user with the old serial), as
+ * Falco's libs do, so that a reader names the container's users too. */
+uint64_t hr_state_container_users_serial(const struct hr_state *s);
+typedef void (*hr_container_user_visit)(void *ctx, const char *container_id, const struct hr_user *u);
+typedef void (*hr_container_group_visit)(void *ctx, const char *container_id, const struct hr_group *g);
+void hr_state_each_container_user(const struct hr_state *s, uint64_t after, hr_container_user_visit user,
+				  hr_container_group_visit group, void *ctx);
 
 /* The environment proc.env shows, as sinsp's get_env finds it: a main
  * thread's own, else its main thread's (followed as far as it goes). */

@@ -3,7 +3,8 @@
  * docker, podman and CRI runtimes, and lxc / libvirt-lxc paths, tried in
  * sinsp's engine order), and the container table fed by container events
  * (the JSON ones and the old fixed-parameter one) and, live, by the
- * container runtime's answers (container_runtime.h).
+ * container runtime's answers (container_runtime.h); live, each container
+ * met gets its users read (container_users.h).
  */
 #include <fcntl.h>
 #include <stdio.h>
@@ -12,6 +13,7 @@
 #include <unistd.h>
 
 #include "state/container_runtime.h"
+#include "state/container_users.h"
 #include "state/json_doc.h"
 #include "state/state_internal.h"
 
@@ -372,7 +374,7 @@ static bool read_proc_cgroups(struct hr_thread *t)
 	return true;
 }
 
-void hr_containers_resolve(struct hr_state *s, struct hr_thread *t)
+static void resolve_id(struct hr_state *s, struct hr_thread *t)
 {
 	bool no_cgroups = !t->cgroups.p || !memchr(t->cgroups.p, '=', t->cgroups.len);
 	if (s->container_runtime && no_cgroups && (t->flags & HR_CL_CLONE_THREAD) && t->pid != t->tid) {
@@ -444,6 +446,14 @@ void hr_containers_resolve(struct hr_state *s, struct hr_thread *t)
 	}
 }
 
+void hr_containers_resolve(struct hr_state *s, struct hr_thread *t)
+{
+	resolve_id(s, t);
+	/* live: a container's processes are named by its own users */
+	if (s->container_runtime && t->container_id[0])
+		hr_container_users_seen(s, t);
+}
+
 /* ---- the runtime's answers ---- */
 
 void hr_state_attach_container_runtime(struct hr_state *s, struct hr_container_runtime *rt)
@@ -501,7 +511,8 @@ void hr_containers_poll(struct hr_state *s)
 			c->lookup = HR_CONTAINER_LOOKUP_FAILED;
 			c->lookup_failed_ns = hr_container_runtime_now_ns();
 		} else {
-			/* Ended: its threads keep the id; its metadata goes. */
+			/* Ended: its threads keep the id; its metadata and users go. */
+			hr_container_users_forget(s, c->id);
 			*link = c->next;
 			hr_container_free(c);
 		}

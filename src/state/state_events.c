@@ -8,9 +8,11 @@
  * not know (newer drivers) follow the newest libs, since sysdig skips them.
  */
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "state/container_users.h"
 #include "state/state_internal.h"
 #include "state/state_event_ids.h"
 
@@ -1169,23 +1171,28 @@ static void parse_capset_exit(struct hr_event *e)
 
 /* ---- users and groups announced by newer drivers ---- */
 
+/* useradded/userdeleted/groupadded/groupdeleted: the host's table, or the
+ * table of the container whose id the event carries. */
 static void parse_user_event(struct hr_state *s, const struct hr_event *e)
 {
 	uint32_t cid_len;
 	bool group = e->type == EV_GROUP_ADDED_E || e->type == EV_GROUP_DELETED_E;
-	param_cstr(e, group ? 2 : 5, &cid_len);
-	/* Only the host's users; container users belong to their container. */
-	if (cid_len > 1)
-		return;
+	const char *cid = param_cstr(e, group ? 2 : 5, &cid_len);
+	struct hr_user_table *table = &s->host_users;
+	if (cid_len && cid[0]) {
+		char id[sizeof(((struct hr_thread *)0)->container_id)];
+		snprintf(id, sizeof(id), "%.*s", (int)strnlen(cid, cid_len), cid);
+		table = &hr_container_users_get(s, id)->table;
+	}
 	if (group) {
 		struct hr_group_entry g = {.gid = hr_p_u32(e, 0, 0)};
 		uint32_t n;
 		g.name.p = param_cstr(e, 1, &n);
 		g.name.len = (uint32_t)strnlen(g.name.p, n);
 		if (e->type == EV_GROUP_ADDED_E)
-			hr_state_add_group(s, &g);
+			hr_user_table_add_group(table, &g);
 		else
-			hr_state_remove_group(s, g.gid);
+			hr_user_table_remove_group(table, g.gid);
 		return;
 	}
 	struct hr_user_entry u = {.uid = hr_p_u32(e, 0, 0), .gid = hr_p_u32(e, 1, 0)};
@@ -1197,9 +1204,9 @@ static void parse_user_event(struct hr_state *s, const struct hr_event *e)
 	u.shell.p = param_cstr(e, 4, &n);
 	u.shell.len = (uint32_t)strnlen(u.shell.p, n);
 	if (e->type == EV_USER_ADDED_E)
-		hr_state_add_user(s, &u);
+		hr_user_table_add_user(table, &u);
 	else
-		hr_state_remove_user(s, u.uid);
+		hr_user_table_remove_user(table, u.uid);
 }
 
 /* ---- the event loop ---- */

@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "state/state.h"
+#include "state/user_table.h"
 
 /* sinsp's libsinsp-only clone flags and the ones its parsers test. */
 enum {
@@ -53,10 +54,10 @@ struct hr_state {
 	int64_t cached_tid;
 	struct hr_thread *cached_thread;
 
-	struct hr_user *users;
-	uint32_t nusers, users_cap;
-	struct hr_group *groups;
-	uint32_t ngroups, groups_cap;
+	struct hr_user_table host_users; /* the capture's user list */
+	/* Containers' own users (container_users.h); few containers. */
+	struct hr_container_users *container_users;
+	uint64_t container_users_serial; /* of the newest table read live */
 	struct hr_iface_slot *ifaces;
 	uint32_t nifaces, ifaces_cap;
 	struct hr_container *containers; /* list; there are few */

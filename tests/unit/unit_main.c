@@ -10,6 +10,7 @@ void unit_rules(unsigned *passed, unsigned *failed);
 void unit_live(unsigned *passed, unsigned *failed);
 void unit_containers(unsigned *passed, unsigned *failed);
 void unit_writer(unsigned *passed, unsigned *failed);
+void unit_container_users(unsigned *passed, unsigned *failed);
 
 int main(void)
 {
@@ -22,6 +23,7 @@ int main(void)
 	unit_live(&passed, &failed);
 	unit_containers(&passed, &failed);
 	unit_writer(&passed, &failed);
+	unit_container_users(&passed, &failed);
 	printf("%u passed, %u failed\n", passed, failed);
 	return failed != 0;
 }
