@@ -8,7 +8,10 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <stdlib.h>
+
 #include "filter/filter.h"
+#include "filter/filter_internal.h"
 
 #define UNIT_SUITE "filter"
 #include "unit_check.h"
@@ -226,8 +229,101 @@ static void test_shared_cache(void)
 	hr_field_cache_free(cache);
 }
 
+/* Runs getopt over `argv` (NULL-terminated) in list mode, or with
+ * `selector`; `want` is the items joined by '|' (list mode), the selected
+ * value, or NULL when the selected option must be absent. */
+static void getopt_case(const char *const *argv, const char *optstring, char selector, const char *want)
+{
+	struct hr_strbuf base = {0};
+	struct hr_expr_item items[16];
+	uint32_t argc = 0;
+	for (; argv[argc]; argc++) {
+		items[argc] = (struct hr_expr_item){(uint32_t)base.len, (uint32_t)strlen(argv[argc])};
+		hr_sb_puts(&base, argv[argc]);
+		hr_sb_putc(&base, 0);
+	}
+	uint8_t valid[32], with_arg[32];
+	hr_getopt_decode(optstring, (uint32_t)strlen(optstring), valid, with_arg);
+	struct hr_expr_node out;
+	memset(&out, 0, sizeof out);
+	bool found = hr_getopt_run(hr_sb_str(&base), items, argc, valid, with_arg, selector != 0, selector, &out);
+	struct hr_strbuf got = {0};
+	if (!found)
+		hr_sb_puts(&got, "(absent)");
+	else if (selector)
+		hr_sb_append(&got, out.value.str, out.value.len);
+	for (uint32_t i = 0; found && !selector && i < out.nitems; i++) {
+		if (i)
+			hr_sb_putc(&got, '|');
+		hr_sb_append(&got, hr_expr_item_str(&out, i), out.items[i].len);
+	}
+	char what[300];
+	snprintf(what, sizeof what, "getopt '%s'%s%c: %s", optstring, selector ? " selecting " : "",
+		 selector ? selector : ' ', want ? want : "(absent)");
+	check(!strcmp(hr_sb_str(&got), want ? want : "(absent)"), what, hr_sb_str(&got));
+	hr_sb_free(&got);
+	hr_sb_free(&base);
+	hr_sb_free(&out.buf);
+	free(out.items);
+}
+
+#define ARGV(...) ((const char *const[]){__VA_ARGS__, NULL})
+
+static void test_getopt(void)
+{
+	getopt_case(ARGV("-n", "--", "-t", "x"), "nt:", 0, "n");                 /* "--" ends the options */
+	getopt_case(ARGV("--exec", "-n", "--long=x"), "en", 0, "n");            /* long options skipped */
+	getopt_case(ARGV("-n", "file", "-t"), "nt", 0, "n");                      /* first operand stops */
+	getopt_case(ARGV("-", "-n"), "n", 0, "");                                 /* "-" is an operand */
+	getopt_case(ARGV("-nt", "v", "rest"), "nt:", 0, "n|t|v");                 /* cluster, next argv */
+	getopt_case(ARGV("-tvalue"), "t:", 0, "t|value");                         /* attached argument */
+	getopt_case(ARGV("-t", "value"), "t:", 0, "t|value");
+	getopt_case(ARGV("-abcvalue"), "abc:", 0, "a|b|c|value");
+	getopt_case(ARGV("-t"), "t:", 0, "");                                     /* missing argument */
+	getopt_case(ARGV("-t"), ":t:", 0, "");                                    /* leading ':' too */
+	getopt_case(ARGV("-t:"), ":t:", 0, "t|:");
+	getopt_case(ARGV("-xn", "-:"), "n", 0, "?|n|?");                          /* unknown options, ':' */
+	getopt_case(ARGV("-x", "-n"), "n", 'x', NULL);                            /* unknown: no '?' selected */
+	getopt_case(ARGV("-t", "v1", "-n", "-t", "v2"), "nt:", 't', "v2");        /* last match wins */
+	getopt_case(ARGV("-t", "v1", "-t"), "t:", 't', "");                       /* ...even a missing one */
+	getopt_case(ARGV("-n", "-t", "v"), "nt:", 'n', "n");                      /* no argument: the option */
+	getopt_case(ARGV("-n"), "nt:", 't', NULL);                                /* absent */
+	getopt_case(ARGV("a", "-t", "v"), "t:", 't', NULL);                       /* after an operand */
+	getopt_case(ARGV("-t?"), "t:", 't', "?");
+}
+
+/* join, concat and getopt through the compiler, on literals. */
+static void test_multivalue(void)
+{
+	struct hr_event e;
+	memset(&e, 0, sizeof e);
+	e.type = event_id("open", true);
+	e.num = 7;
+	match(&e, "join(\"-\", (\"a\", \"b\")) = a-b", true);
+	match(&e, "join(\",\", (evt.num, 'x', evt.type)) = \"7,x,open\"", true);
+	match(&e, "join(\",\", ()) = \"\"", true);
+	match(&e, "concat(evt.type, \":\", toupper(evt.type)) = open:OPEN", true);
+	match(&e, "len(concat('ab', 'cd')) = 4", true);
+	match(&e, "len(getopt(('-a', 'x', '-b'), 'a:b')) = 3", true);
+	match(&e, "getopt(('-a', 'x'), 'a:') intersects (x)", true);
+	match(&e, "getopt(('-a', 'x'), 'a:') in (a, x)", true);
+	match(&e, "getopt(('-a', 'x'), 'a:') in (a)", false);
+	match(&e, "getopt(('-a', 'x'), concat('a', ':'))[a] = x", true);          /* optstring from an expression */
+	match(&e, "getopt(('-a', 'x'), 'a:')[b] exists", false);
+	match(&e, "join('+', getopt(('-ab', 'c'), 'ab:')) = a+b+c", true);
+	match(&e, "evt.type = concat('op', 'en')", true);
+	match(&e, "toupper(getopt(('-q'), 'q')) intersects (Q)", true);
+	refuse("join('-') = a", 0, "join() requires exactly 2 arguments");
+	refuse("evt.num = 1 and concat(('a'), 'b') = ab", 16, "concat() arguments must be strings");
+	refuse("getopt(('-a'), 'a')[ab] = a", 19, "single option character");
+	refuse("getopt(('-a'), 'a') = a", 20, "not valid for a list field");
+	refuse("evt.type = getopt(('-a'), 'a')", 11, "it is a list");
+}
+
 void unit_filter(unsigned *passed, unsigned *failed)
 {
+	test_getopt();
+	test_multivalue();
 	test_operators();
 	test_errors();
 	test_event_types();
