@@ -56,6 +56,35 @@ ERRORS = [
     ("fd.ip contains 1", 6, "not valid for a ip address field"),
     ("evt.infra.docker.name = web", 0, "not supported"),
     ("(" * 150 + "proc.name = cat" + ")" * 150, 100, "nesting deeper"),
+    # Falco 0.44's multi-value transformers
+    ('join("-") = a', 0, "join() requires exactly 2 arguments"),
+    ('join("-", ("a"), ("b")) = a', 0, "join() requires exactly 2 arguments"),
+    ('join(("a", "b"), ("c")) = a', 0, "separator) must be a single value, not a list"),
+    ('join(evt.num, ("c")) = a', 0, "separator) must be a string"),
+    ('join("-", proc.args) = a', 0, "join() second argument must be a list"),
+    ("join() = a", 5, "expected a transformer argument"),
+    ('concat("a") = a', 0, "concat() requires at least 2 arguments"),
+    ('evt.num > 0 and concat(proc.name, ("a", "b")) = a', 16, "concat() arguments must be strings (argument 2 is a list)"),
+    ('concat(proc.name, proc.pid) = a', 0, "argument 2 is not a string"),
+    ('concat(proc.name, len(proc.name)) = a', 0, "argument 2 is not a string"),
+    ('getopt(("-a")) in (a)', 0, "getopt() requires exactly 2 arguments"),
+    ('getopt(proc.args, "a") in (a)', 0, "getopt() first argument must be a list"),
+    ('getopt(("-a"), ("a")) in (a)', 0, "optstring) must be a single value"),
+    ('getopt(("-a"), proc.pid) in (a)', 0, "getopt() arguments must be strings"),
+    ('getopt(("-a"), "a")[ab] = a', 19, "single option character"),
+    ('getopt(("-a"), "a")[""] = a', 19, "single option character"),
+    ('getopt(("-a"), "a")[a = a', 21, "expected a ']'"),
+    ('getopt(("-a"), "a") = a', 20, "not valid for a list field"),
+    ('proc.name = getopt(("-a"), "a")', 12, "it is a list"),
+    ('tolower(proc.name)[x] = a', 0, "does not support field arguments"),
+    ('tolower(proc.name, proc.exe) = a', 0, "takes exactly one argument"),
+    ('join(",", ("a", "b"', 19, "unterminated transformer list"),
+    ('join(",", ("a" "b")) = a', 15, "expected ',' or ')' in the transformer list"),
+    ('join(",", (("a"))) = a', 11, "expected a transformer list element"),
+    ('join(",", (fd.ip)) = a', 11, "fd.ip cannot be used inside a transformer"),
+    ('join(",", (proc.nosuch)) = a', 11, "unknown field 'proc.nosuch'"),
+    ('join(",", ("a)) = a', 11, "unterminated string"),
+    ('len(join(",", ("a"))) contains 1', 22, "not valid for a unsigned number field"),
 ]
 
 LINE = re.compile(r"^harrier-inspect: filter error at position (\d+): (.*)$")
@@ -84,6 +113,9 @@ def test_valid_filters_are_accepted(ctx):
                 "proc.name in(cat,sh)", "fd.name contains \"a b\\tc\\x41\\\\\"", "evt.num=0x10",
                 "proc.name = cat or evt.num > 3 and not evt.dir = <", "  proc.name exists  ",
                 "fd.sip in (10.0.0.0/8, ::1, fe80::/10)", "tolower(toupper(basename(proc.exe))) = cat",
-                "len(b64(proc.name)) > 1", "thread.tid = val(proc.pid)", "proc.name regex 'c.*'"]:
+                "len(b64(proc.name)) > 1", "thread.tid = val(proc.pid)", "proc.name regex 'c.*'",
+                'join(",",(proc.name,"x"))=a', "concat( proc.name , 'x' , 0x1F ) != a",
+                'getopt((proc.args[0]),":a:b")[a] exists', 'getopt((proc.args[0]),"a")["a"] exists',
+                "len(fd.types) >= 0", 'tolower("ABC") = abc', "proc.name = concat(proc.name, '')"]:
         p = ctx.inspect("-r", trace, "-p", "%evt.num", flt, check=False)
         assert p.returncode == 0, f"{flt!r} refused: {p.stderr.decode(errors='replace')}"
