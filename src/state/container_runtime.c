@@ -5,10 +5,12 @@
  * the ones that ended, and leaves its answers in a locked list the state
  * drains between events. Only the request and answer lists are shared;
  * the curl handle and the list of known containers are the worker's own.
+ * The worker loads libcurl at its first request (lazy_curl.h), so that
+ * neither the start nor a capture without containers pays for it.
  */
 #include "state/container_runtime.h"
+#include "state/lazy_curl.h"
 
-#include <curl/curl.h>
 #include <errno.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -63,7 +65,10 @@ struct hr_container_runtime {
 	 * hold a new container's first events until then (hr_container_runtime_progress). */
 	atomic_uint_fast64_t requested, first_tried;
 
+	bool worker_started;
+
 	/* The worker's own: */
+	const struct hr_curl *curl_api; /* loaded at the first request */
 	CURL *curl;
 	struct known *known;
 	uint64_t next_refresh_ns;
@@ -146,28 +151,40 @@ static enum http_outcome http_get(struct hr_container_runtime *rt, const char *s
 		snprintf(why, whylen, "%s: %s", socket, strerror(errno));
 		return HTTP_UNREACHABLE;
 	}
+	if (!rt->curl) {
+		char err[256] = "curl_easy_init failed";
+		if (!rt->curl_api)
+			rt->curl_api = hr_curl_load(err, sizeof(err));
+		if (rt->curl_api)
+			rt->curl = rt->curl_api->easy_init();
+		if (!rt->curl) {
+			snprintf(why, whylen, "%s: %s", socket, err);
+			return HTTP_UNREACHABLE;
+		}
+	}
+	const struct hr_curl *api = rt->curl_api;
 	char url[256];
 	snprintf(url, sizeof(url), "http://localhost%s", path);
 	CURL *c = rt->curl;
-	curl_easy_reset(c);
-	curl_easy_setopt(c, CURLOPT_UNIX_SOCKET_PATH, socket);
-	curl_easy_setopt(c, CURLOPT_URL, url);
-	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, (long)timeout_ms);
-	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, (long)timeout_ms);
-	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_data);
-	curl_easy_setopt(c, CURLOPT_WRITEDATA, b);
-	curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
-	curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, on_progress);
-	curl_easy_setopt(c, CURLOPT_XFERINFODATA, rt);
+	api->easy_reset(c);
+	api->easy_setopt(c, CURLOPT_UNIX_SOCKET_PATH, socket);
+	api->easy_setopt(c, CURLOPT_URL, url);
+	api->easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+	api->easy_setopt(c, CURLOPT_TIMEOUT_MS, (long)timeout_ms);
+	api->easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, (long)timeout_ms);
+	api->easy_setopt(c, CURLOPT_WRITEFUNCTION, on_data);
+	api->easy_setopt(c, CURLOPT_WRITEDATA, b);
+	api->easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
+	api->easy_setopt(c, CURLOPT_XFERINFOFUNCTION, on_progress);
+	api->easy_setopt(c, CURLOPT_XFERINFODATA, rt);
 	b->len = 0;
 	b->too_big = false;
-	CURLcode rc = curl_easy_perform(c);
+	CURLcode rc = api->easy_perform(c);
 	if (rc != CURLE_OK && !b->too_big) {
-		snprintf(why, whylen, "%s: %s", socket, curl_easy_strerror(rc));
+		snprintf(why, whylen, "%s: %s", socket, api->easy_strerror(rc));
 		return HTTP_UNREACHABLE;
 	}
-	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, status);
+	api->easy_getinfo(c, CURLINFO_RESPONSE_CODE, status);
 	if (b->too_big)
 		*status = 0;
 	return HTTP_ANSWERED;
@@ -417,15 +434,8 @@ static void *worker(void *arg)
 
 /* ---- life cycle ---- */
 
-static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
-static void init_curl(void)
-{
-	curl_global_init(CURL_GLOBAL_NOTHING);
-}
-
 struct hr_container_runtime *hr_container_runtime_start(const struct hr_container_runtime_config *c)
 {
-	pthread_once(&curl_once, init_curl);
 	struct hr_container_runtime *rt = calloc(1, sizeof(*rt));
 	if (!rt)
 		abort();
@@ -446,20 +456,17 @@ struct hr_container_runtime *hr_container_runtime_start(const struct hr_containe
 	atomic_init(&rt->stop_now, false);
 	atomic_init(&rt->requested, 0);
 	atomic_init(&rt->first_tried, 0);
-	rt->curl = curl_easy_init();
 	pthread_mutex_init(&rt->lock, NULL);
 	pthread_condattr_t ca;
 	pthread_condattr_init(&ca);
 	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
 	pthread_cond_init(&rt->wake, &ca);
 	pthread_condattr_destroy(&ca);
-	if (!rt->curl || pthread_create(&rt->thread, NULL, worker, rt) != 0) {
-		if (rt->curl)
-			curl_easy_cleanup(rt->curl);
-		rt->curl = NULL;
+	if (pthread_create(&rt->thread, NULL, worker, rt) != 0) {
 		hr_container_runtime_stop(rt);
 		return NULL;
 	}
+	rt->worker_started = true;
 	return rt;
 }
 
@@ -467,14 +474,15 @@ void hr_container_runtime_stop(struct hr_container_runtime *rt)
 {
 	if (!rt)
 		return;
-	if (rt->curl) {
+	if (rt->worker_started) {
 		atomic_store(&rt->stop_now, true);
 		pthread_mutex_lock(&rt->lock);
 		rt->stopping = true;
 		pthread_cond_signal(&rt->wake);
 		pthread_mutex_unlock(&rt->lock);
 		pthread_join(rt->thread, NULL);
-		curl_easy_cleanup(rt->curl);
+		if (rt->curl)
+			rt->curl_api->easy_cleanup(rt->curl);
 	}
 	while (rt->requests) {
 		struct request *rq = rt->requests;

@@ -5,9 +5,9 @@
  * -w recordings carry a user list (as sysdig 0.29.3's live capture lists the
  * host's users at start through the C library's user database).
  *
- * Only the host's database is read. Processes in containers with their own
- * /etc/passwd keep the host's names for their uids; newer Falco reads
- * /proc/PID/root/etc/passwd for those (not done here).
+ * Only the host's database is read here; processes in containers are named
+ * by their container's own files, which the state reads when it meets the
+ * container (state/container_users.h).
  */
 #ifndef HR_HOST_USERS_H
 #define HR_HOST_USERS_H
