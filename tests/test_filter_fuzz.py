@@ -16,6 +16,9 @@ SEEDS = [
     "thread.tid = val(proc.pid) and proc.aname[2] glob 's*' and evt.buffer bcontains 00ff",
     "not not evt.rawarg.res < -1 and fd.net != 192.168.0.0/16 and fd.sport = http",
     'proc.cmdline contains "a \\"b\\" \\x41" and len(b64(proc.name)) >= 2 and proc.aname exists',
+    'join(",", (proc.name, proc.args[0], 0x1F, -2.5e+3)) = a and concat(proc.exe, "/", tolower(fd.name)) != b',
+    'getopt((proc.args[0], proc.args[1], "-t"), ":nt:")[t] = x or len(getopt(("-ab", "c"), "ab:")) > 1',
+    'toupper(getopt((proc.args[0]), "n")) intersects (N, "?") and join("", ()) = "" and len(fd.types) < 3',
 ]
 
 
