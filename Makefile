@@ -61,8 +61,10 @@ BPFTOOL   ?= bpftool
 BPF_ARCH  ?= x86
 LDLIBS    += -lbpf -lelf
 
-# Container metadata: the runtimes' APIs over unix sockets (src/state/container_runtime.c).
-LDLIBS    += -lcurl -lpthread
+# Container metadata comes from the runtimes' APIs over unix sockets
+# (src/state/container_runtime.c) through libcurl, which is opened with
+# dlopen at its first use (src/state/lazy_curl.c), so it is not linked.
+LDLIBS    += -lpthread
 
 $(BUILD)/gen/vmlinux.h:
 	@mkdir -p $(dir $@)
