@@ -6,10 +6,6 @@ speaks through it: test_containers.py's live podman tests get their
 metadata that way."""
 import subprocess
 
-# The sanitizer builds link with --no-as-needed in effect (gcc's
-# -fsanitize link spec), so the Makefile's -lcurl stays NEEDED there; what
-# is measured and shipped is the normal build.
-NORMAL_BUILD_ONLY = True
 
 PROGRAMS = ("harrier", "harrier-inspect", "harrier-bench", "harrier-scapdump")
 
