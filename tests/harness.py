@@ -40,6 +40,18 @@ class Context:
     def inspect(self, *args, check=True, input=None):
         return self.run([self.bin("harrier-inspect"), *args], check=check, input=input)
 
+    def unit_group(self, group, at_least):
+        """Runs build/unit-tests and asserts that its group GROUP (the
+        "unit GROUP: N passed, M failed" line) ran at least AT_LEAST checks
+        and failed none."""
+        import re
+        p = subprocess.run([self.bin("unit-tests")], capture_output=True, text=True, env=self.env, timeout=120)
+        fails = [line for line in p.stdout.splitlines() if line.startswith("FAIL %s:" % group)]
+        m = re.search(r"^unit %s: (\d+) passed, (\d+) failed$" % re.escape(group), p.stdout, re.M)
+        assert m, f"no {group} unit results:\n{p.stdout[-2000:]}{p.stderr[-2000:]}"
+        assert not fails and m.group(2) == "0", "\n".join(fails)
+        assert int(m.group(1)) >= at_least, m.group(0)
+
     def sysdig(self, *args, check=True):
         """Runs sysdig. Its answers are cached for the whole run (keyed by the
         arguments and the identity of every file they name), since the suite

@@ -235,12 +235,7 @@ def test_container_runtime_unit(ctx):
     """tests/unit/test_containers.c: JSON reader, recorded podman and docker
     answers, the worker against a fake API (lookup, hand-over, eviction) and
     against a socket that is down (no waiting)."""
-    p = subprocess.run([ctx.bin("unit-tests")], capture_output=True, text=True, env=ctx.env, timeout=120)
-    fails = [line for line in p.stdout.splitlines() if line.startswith("FAIL containers:")]
-    m = re.search(r"^unit containers: (\d+) passed, (\d+) failed$", p.stdout, re.M)
-    assert m, f"no container unit results:\n{p.stdout[-2000:]}{p.stderr[-2000:]}"
-    assert not fails and m.group(2) == "0", "\n".join(fails)
-    assert int(m.group(1)) >= 60, m.group(0)
+    ctx.unit_group("containers", 60)
 
 
 # ---- live, real podman -------------------------------------------------------------

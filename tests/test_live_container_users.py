@@ -15,7 +15,6 @@ user table is the host's, so it names uid 1 "daemon" in containers too.
 The tests check that it reads the recordings and state that deviation
 explicitly."""
 import os
-import re
 import signal
 import subprocess
 import threading
@@ -37,12 +36,7 @@ GROUP = "root:x:0:\n%s:x:%d:\n" % (CT_GROUP, CT_UID)
 def test_container_users_unit(ctx):
     """Parsing with malformed lines and the size/line/entry bounds, and
     reading a root's files (symlinks stay inside it, a FIFO never blocks)."""
-    p = subprocess.run([ctx.bin("unit-tests")], capture_output=True, text=True, env=ctx.env, timeout=120)
-    fails = [line for line in p.stdout.splitlines() if line.startswith("FAIL container_users:")]
-    m = re.search(r"^unit container_users: (\d+) passed, (\d+) failed$", p.stdout, re.M)
-    assert m, f"no container_users unit results:\n{p.stdout[-2000:]}{p.stderr[-2000:]}"
-    assert not fails and m.group(2) == "0", "\n".join(fails)
-    assert int(m.group(1)) >= 40, m.group(0)
+    ctx.unit_group("container_users", 40)
 
 
 # ---- reading a recording ------------------------------------------------------

@@ -129,19 +129,6 @@ void hr_state_free(struct hr_state *s)
 	free(s);
 }
 
-static void *grow_array(void *arr, uint32_t *cap, uint32_t need, size_t elem)
-{
-	if (need <= *cap)
-		return arr;
-	uint32_t ncap = *cap ? *cap * 2 : 16;
-	while (ncap < need)
-		ncap *= 2;
-	void *n = realloc(arr, (size_t)ncap * elem);
-	if (!n)
-		abort();
-	*cap = ncap;
-	return n;
-}
 
 void hr_state_add_user(struct hr_state *s, const struct hr_user_entry *u)
 {
@@ -163,9 +150,25 @@ void hr_state_remove_group(struct hr_state *s, uint32_t gid)
 	hr_user_table_remove_group(&s->host_users, gid);
 }
 
+/* Room for `need` elements of `elem` bytes in `arr`, doubling the capacity
+ * `*cap`; aborts when memory runs out, like every state allocation. */
+void *hr_grow_array(void *arr, uint32_t *cap, uint32_t need, size_t elem)
+{
+	if (need <= *cap)
+		return arr;
+	uint32_t ncap = *cap ? *cap * 2 : 16;
+	while (ncap < need)
+		ncap *= 2;
+	void *n = realloc(arr, (size_t)ncap * elem);
+	if (!n)
+		abort();
+	*cap = ncap;
+	return n;
+}
+
 static void add_iface(struct hr_state *s, const struct hr_iface_entry *e)
 {
-	s->ifaces = grow_array(s->ifaces, &s->ifaces_cap, s->nifaces + 1, sizeof(*s->ifaces));
+	s->ifaces = hr_grow_array(s->ifaces, &s->ifaces_cap, s->nifaces + 1, sizeof(*s->ifaces));
 	struct hr_iface_slot *slot = &s->ifaces[s->nifaces++];
 	slot->entry = *e;
 	slot->name_copy = malloc((size_t)e->name.len + 1);
@@ -233,7 +236,7 @@ static void note_server_port(struct hr_state *s, uint16_t port)
 	for (uint32_t i = 0; i < s->nserver_ports; i++)
 		if (s->server_ports[i] == port)
 			return;
-	s->server_ports = grow_array(s->server_ports, &s->server_ports_cap, s->nserver_ports + 1, sizeof(uint16_t));
+	s->server_ports = hr_grow_array(s->server_ports, &s->server_ports_cap, s->nserver_ports + 1, sizeof(uint16_t));
 	s->server_ports[s->nserver_ports++] = port;
 }
 

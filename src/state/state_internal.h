@@ -164,6 +164,9 @@ void hr_state_finish_metadata(struct hr_state *s);
 void hr_state_parse_clone_exit(struct hr_state *s, struct hr_event *e);
 void hr_state_parse_execve_exit(struct hr_state *s, struct hr_event *e);
 
+/* Room for `need` elements in a growing array (state.c). */
+void *hr_grow_array(void *arr, uint32_t *cap, uint32_t need, size_t elem);
+
 /* Reading parameters without trusting their sizes. */
 int64_t hr_p_i64(const struct hr_event *e, unsigned i, int64_t dflt);
 uint64_t hr_p_u64(const struct hr_event *e, unsigned i, uint64_t dflt);

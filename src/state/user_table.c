@@ -8,20 +8,6 @@
 
 #include "state/state_internal.h"
 
-static void *grow(void *arr, uint32_t *cap, uint32_t need, size_t elem)
-{
-	if (need <= *cap)
-		return arr;
-	uint32_t ncap = *cap ? *cap * 2 : 16;
-	while (ncap < need)
-		ncap *= 2;
-	void *n = realloc(arr, (size_t)ncap * elem);
-	if (!n)
-		abort();
-	*cap = ncap;
-	return n;
-}
-
 static void set_view(struct hr_bytes *b, struct hr_str v)
 {
 	hr_bytes_set(b, v.p ? v.p : "", v.len);
@@ -38,7 +24,7 @@ void hr_user_table_add_user(struct hr_user_table *t, const struct hr_user_entry 
 {
 	struct hr_user *dst = (struct hr_user *)hr_user_table_user(t, u->uid);
 	if (!dst) {
-		t->users = grow(t->users, &t->users_cap, t->nusers + 1, sizeof(*t->users));
+		t->users = hr_grow_array(t->users, &t->users_cap, t->nusers + 1, sizeof(*t->users));
 		dst = &t->users[t->nusers++];
 		memset(dst, 0, sizeof(*dst));
 	}
@@ -53,7 +39,7 @@ void hr_user_table_add_group(struct hr_user_table *t, const struct hr_group_entr
 {
 	struct hr_group *dst = (struct hr_group *)hr_user_table_group(t, g->gid);
 	if (!dst) {
-		t->groups = grow(t->groups, &t->groups_cap, t->ngroups + 1, sizeof(*t->groups));
+		t->groups = hr_grow_array(t->groups, &t->groups_cap, t->ngroups + 1, sizeof(*t->groups));
 		dst = &t->groups[t->ngroups++];
 		memset(dst, 0, sizeof(*dst));
 	}
