@@ -6,8 +6,8 @@ prints (`proc.name`, `proc.args[N]`, `proc.cmdline`), or with values
 written out for a known command line (`runuser -u daemon -- /bin/bash -c
 true`, `script -qc CMD /dev/null`, `arping -c 1 -w 1 -I lo 127.0.0.1`,
 `curl -s --max-time 3 URL`, `dd if=...`). Then the same forms in a rules
-file run by the detector (condition, macro, exception field) and their
--L condition_compiled text.
+file run by the detector (condition, macro, exception field), their
+-L condition_compiled text, and the expressions in output formats.
 
 Deliberate differences from libs 0.25.4, where its argument checks read
 the declared type of an argument instead of what it yields:
@@ -187,6 +187,41 @@ def test_transformers_in_rules(ctx):
         described["Script"]["condition_compiled"]
     assert described["Runuser"]["condition_fields"] == \
         ["evt.dir", "evt.type"] + [f"proc.args[{i}]" for i in range(NARGS)], described["Runuser"]
+
+
+def test_transformers_in_outputs(ctx):
+    """Falco 0.44's formatter accepts transformer expressions after '%':
+    rendered in the output text (a list as "(a,b)"); in output_fields only
+    the fields they read appear, not the expression."""
+    rules = os.path.join(ctx.tmp, "out.yaml")
+    with open(rules, "w") as f:
+        f.write(f"""- rule: Runuser
+  desc: d
+  condition: evt.type = execve and evt.dir = < and proc.name = runuser
+  output: "to %getopt({ARGS6}, 'u:')[u] by %toupper(proc.name) opts %getopt({ARGS6}, 'u:c') n %len(getopt({ARGS6}, 'u:c')) j %join('+', (proc.args[0], proc.args[1]))"
+  priority: WARNING
+""")
+    p = ctx.run([ctx.bin("harrier"), "-r", rules, "-e", SHELLS, "-o", "json_output=true", "-o", "log_stderr=false"])
+    alerts = [json.loads(x) for x in p.stdout.decode().splitlines() if x.startswith("{")]
+    assert len(alerts) == 2, alerts
+    for a in alerts:
+        assert a["output"].split(": Warning ")[1] == "to daemon by RUNUSER opts (u,daemon) n 2 j -u+daemon", a
+        assert sorted(a["output_fields"]) == ["evt.time"] + [f"proc.args[{i}]" for i in range(NARGS)] + \
+            ["proc.name"], a["output_fields"]
+    # harrier-inspect's -p reads the same tokens
+    p = ctx.inspect("-r", SHELLS, "-p", "%evt.num %concat(proc.name, '=', proc.args[0]) %len(proc.name)",
+                    "evt.type = execve and evt.dir = < and proc.name = script")
+    r = rows(ctx, SHELLS)
+    want = "".join(f"{n} script=-qc 6\n" for n in sorted(r) if r[n][0] == "script" and
+                   n in matched(ctx, SHELLS, "evt.type = execve and evt.dir = <"))
+    assert p.stdout.decode() == want and want, (p.stdout, want)
+    # a malformed expression in an output is a load error
+    with open(rules, "w") as f:
+        f.write('- rule: Bad\n  desc: d\n  condition: evt.type = execve\n  output: "x %join(proc.name) y"\n'
+                '  priority: WARNING\n')
+    p = ctx.run([ctx.bin("harrier"), "-V", rules], check=False)
+    text = (p.stdout + p.stderr).decode(errors="replace")
+    assert p.returncode != 0 and "join() requires exactly 2 arguments" in text, text[-600:]
 
 
 def test_refused_in_rules(ctx):

@@ -47,6 +47,28 @@ bool hr_filter_may_match_type(const struct hr_filter *f, uint16_t type);
 bool hr_filter_may_match_syscall(struct hr_filter *f, const char *name);
 
 /*
+ * A transformer expression in an output format, as Falco 0.44's formatter
+ * reads one after '%': `%tolower(proc.name)`, `%join(",", (proc.args[0],
+ * proc.args[1]))`, `%getopt((proc.args[0], proc.args[1]), "t:")[t]`.
+ */
+struct hr_field_expr;
+
+/* Compiles the expression at the start of `text` when one starts there (a
+ * transformer's name and '('), setting `used` to its length; NULL with
+ * `err->msg` empty when none starts there, NULL with `err` filled (position
+ * relative to `text`) when it is malformed. */
+struct hr_field_expr *hr_field_expr_compile(const char *text, size_t *used, struct hr_filter_error *err);
+void hr_field_expr_free(struct hr_field_expr *x);
+/* Appends the value as Falco prints it (a list as "(a,b)"); false when it
+ * has none. Its fields are extracted once per call. */
+bool hr_field_expr_to_string(struct hr_field_expr *x, struct hr_field_ctx *ctx, const struct hr_event *e,
+			     struct hr_strbuf *out);
+/* The fields the expression reads (Falco lists them among a rule's
+ * output fields, not the expression itself). */
+uint32_t hr_field_expr_nfields(const struct hr_field_expr *x);
+const char *hr_field_expr_field(const struct hr_field_expr *x, uint32_t i);
+
+/*
  * Many filters over the same events (a rules engine): fields are shared
  * between the filters given to the cache, so a field is extracted at most
  * once per event whatever the number of filters using it, and each

@@ -452,3 +452,57 @@ bool hr_expr_eval(struct hr_filter *f, struct hr_filter_expr *x, struct hr_field
 {
 	return eval_node(f, x, x->root, ctx, e);
 }
+
+/* ---- output formats' expressions ---- */
+
+void hr_field_expr_free(struct hr_field_expr *fx)
+{
+	if (!fx)
+		return;
+	hr_expr_free(fx->x);
+	for (uint32_t i = 0; i < fx->f.nslots; i++)
+		hr_field_free(&fx->f.slots[i].field);
+	free(fx->f.slots);
+	free(fx);
+}
+
+static void append_value(struct hr_strbuf *out, const struct hr_value *v)
+{
+	struct hr_expr_node one;
+	memset(&one, 0, sizeof one);
+	if (append_rendered(&one, v) && one.nitems)
+		hr_sb_append(out, one.buf.p, one.items[0].len);
+	hr_sb_free(&one.buf);
+	free(one.items);
+}
+
+bool hr_field_expr_to_string(struct hr_field_expr *fx, struct hr_field_ctx *ctx, const struct hr_event *e,
+			     struct hr_strbuf *out)
+{
+	fx->f.generation++;
+	if (!hr_expr_eval(&fx->f, fx->x, ctx, e))
+		return false;
+	const struct hr_expr_node *root = &fx->x->nodes[fx->x->root];
+	if (!root->list) {
+		append_value(out, &root->value);
+		return true;
+	}
+	hr_sb_putc(out, '(');
+	for (uint32_t i = 0; i < root->nitems; i++) {
+		if (i)
+			hr_sb_putc(out, ',');
+		hr_sb_append(out, hr_expr_item_str(root, i), root->items[i].len);
+	}
+	hr_sb_putc(out, ')');
+	return true;
+}
+
+uint32_t hr_field_expr_nfields(const struct hr_field_expr *fx)
+{
+	return fx->f.nslots;
+}
+
+const char *hr_field_expr_field(const struct hr_field_expr *fx, uint32_t i)
+{
+	return fx->f.slots[i].field.text;
+}

@@ -261,6 +261,13 @@ struct hr_field_cache {
 	uint32_t nheld, cap_held;
 };
 
+/* An output format's expression: a tree over the slots of a filter of its
+ * own (which holds no checks). */
+struct hr_field_expr {
+	struct hr_filter f;
+	struct hr_filter_expr *x;
+};
+
 /* ---- filter_compile.c: typing and building the compiled form ---- */
 
 /* Adds (or finds) the slot of the field written at `text`; returns the

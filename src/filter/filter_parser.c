@@ -573,6 +573,31 @@ static uint32_t parse_check(struct parser *p)
 	return new_node(p, NODE_CHECK, ci);
 }
 
+struct hr_field_expr *hr_field_expr_compile(const char *text, size_t *used, struct hr_filter_error *err)
+{
+	memset(err, 0, sizeof *err);
+	*used = 0;
+	if (transformer_at(text) < 0)
+		return NULL;
+	struct hr_field_expr *fx = calloc(1, sizeof *fx);
+	struct hr_filter_expr *x = calloc(1, sizeof *x);
+	if (!fx || !x) {
+		free(fx);
+		free(x);
+		snprintf(err->msg, sizeof err->msg, "out of memory");
+		return NULL;
+	}
+	fx->x = x;
+	struct parser p = {.lx = {.text = text, .err = err}, .f = &fx->f};
+	x->root = parse_node(&p, x, AT_OPERAND, 0);
+	if (p.lx.failed) {
+		hr_field_expr_free(fx);
+		return NULL;
+	}
+	*used = p.lx.pos;
+	return fx;
+}
+
 struct hr_filter *hr_filter_compile(const char *text, struct hr_filter_error *err)
 {
 	struct hr_filter_error scratch;

@@ -1,4 +1,5 @@
-/* Compiling and rendering sysdig output formats (see line_format.h). */
+/* Compiling and rendering sysdig output formats (see line_format.h), and
+ * the transformer expressions Falco 0.44 accepts in them. */
 #include "format/line_format.h"
 
 #include <ctype.h>
@@ -6,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "filter/filter.h"
 #include "format/json_output.h"
 
 /* Widths pad or cut a field; beyond this they are surely a mistake (sysdig
@@ -14,8 +16,10 @@
 
 struct token {
 	bool is_field;
+	bool json_only;           /* a field read by an expression: a JSON key, not text */
 	size_t lit_off, lit_len;  /* literal text: a slice of fmt->text */
 	struct hr_field field;
+	struct hr_field_expr *expr; /* %tolower(...), %join(...)...: text, not a JSON key */
 	int width;                /* %NNfield: pad or cut to NN characters; 0 = as is */
 };
 
@@ -103,6 +107,39 @@ static bool build_json_order(struct hr_line_format *fmt)
 	return true;
 }
 
+/* When a transformer expression starts at `text`: makes token `ti` of it,
+ * adds a JSON-only token for each field it reads (Falco's output fields
+ * list those, not the expression), moves *j past it and returns 1; 0 when
+ * none starts there, -1 with `err` set when it is malformed. */
+static int add_expression(struct hr_line_format *fmt, size_t ti, const char *text, size_t *j, char *err,
+			  size_t errlen)
+{
+	size_t used;
+	struct hr_filter_error ferr;
+	struct hr_field_expr *x = hr_field_expr_compile(text, &used, &ferr);
+	if (!x) {
+		if (!ferr.msg[0])
+			return 0;
+		snprintf(err, errlen, "invalid formatting token at %.*s: %s (at its character %zu)",
+			 (int)strcspn(text, " \t"), text, ferr.msg, ferr.pos);
+		return -1;
+	}
+	fmt->tokens[ti].expr = x;
+	*j += used;
+	for (uint32_t i = 0; i < hr_field_expr_nfields(x); i++) {
+		const char *name = hr_field_expr_field(x, i);
+		struct token *f = add_token(fmt);
+		if (!f) {
+			snprintf(err, errlen, "out of memory");
+			return -1;
+		}
+		if (hr_field_parse(&f->field, name, true, err, errlen) < 0)
+			return -1;
+		f->is_field = f->json_only = true;
+	}
+	return 1;
+}
+
 struct hr_line_format *hr_line_format_new(const char *format, char *err, size_t errlen)
 {
 	struct hr_line_format *fmt = calloc(1, sizeof *fmt);
@@ -151,12 +188,17 @@ struct hr_line_format *hr_line_format_new(const char *format, char *err, size_t 
 		struct token *t = add_token(fmt);
 		if (!t)
 			goto oom;
-		t->is_field = true;
 		t->width = width;
-		int used = hr_field_parse(&t->field, s + j + 1, true, err, errlen);
-		if (used < 0)
+		int expr = add_expression(fmt, fmt->ntokens - 1, s + j + 1, &j, err, errlen);
+		if (expr < 0)
 			goto fail;
-		j += (size_t)used;
+		if (!expr) {
+			t->is_field = true;
+			int used = hr_field_parse(&t->field, s + j + 1, true, err, errlen);
+			if (used < 0)
+				goto fail;
+			j += (size_t)used;
+		}
 		lit_start = j + 1;
 	}
 	if (!add_literal(fmt, base + lit_start, n - lit_start) || !build_json_order(fmt))
@@ -173,9 +215,11 @@ void hr_line_format_free(struct hr_line_format *fmt)
 {
 	if (!fmt)
 		return;
-	for (size_t i = 0; i < fmt->ntokens; i++)
+	for (size_t i = 0; i < fmt->ntokens; i++) {
 		if (fmt->tokens[i].is_field)
 			hr_field_free(&fmt->tokens[i].field);
+		hr_field_expr_free(fmt->tokens[i].expr);
+	}
 	free(fmt->tokens);
 	free(fmt->json_order);
 	free(fmt->text);
@@ -191,12 +235,14 @@ bool hr_line_format_render(struct hr_line_format *fmt, struct hr_field_ctx *ctx,
 	hr_sb_reset(out);
 	for (size_t i = 0; i < fmt->ntokens; i++) {
 		struct token *t = &fmt->tokens[i];
-		if (!t->is_field) {
+		if (t->json_only)
+			continue;
+		if (!t->is_field && !t->expr) {
 			hr_sb_append(out, fmt->text + t->lit_off, t->lit_len);
 			continue;
 		}
 		size_t start = out->len;
-		if (!hr_field_to_string(&t->field, ctx, e, out)) {
+		if (t->expr ? !hr_field_expr_to_string(t->expr, ctx, e, out) : !hr_field_to_string(&t->field, ctx, e, out)) {
 			if (fmt->require_all)
 				shown = false;
 			hr_sb_puts(out, "<NA>");

@@ -13,6 +13,7 @@
 
 #include "event/event_table.h"
 #include "fields/fields.h"
+#include "filter/filter.h"
 #include "rules/rules_condition.h"
 #include "rules/rules_internal.h"
 
@@ -360,7 +361,8 @@ static char *with_exceptions(struct compiler *c, const struct hr_rule_info *r)
 /* ---- outputs ---- */
 
 /* Falco's check of an output format: every %field must be a field (or
- * %(field)); false with Falco's message otherwise. */
+ * %(field)) or a transformer expression; false with Falco's message
+ * otherwise. */
 static bool output_valid(struct compiler *c, const char *fmt, char *err, size_t errlen)
 {
 	if (hr_name_index_find(&c->valid_outputs, fmt, strlen(fmt)) >= 0)
@@ -372,6 +374,18 @@ static bool output_valid(struct compiler *c, const char *fmt, char *err, size_t 
 		bool paren = *f == '(';
 		if (paren)
 			f++;
+		size_t used;
+		struct hr_filter_error xerr;
+		struct hr_field_expr *x = hr_field_expr_compile(f, &used, &xerr);
+		if (x) { /* a transformer expression (Falco 0.44) */
+			hr_field_expr_free(x);
+			p = f + used - 1 + (paren && f[used] == ')');
+			continue;
+		}
+		if (xerr.msg[0]) {
+			snprintf(err, errlen, "invalid formatting token %.*s: %s", (int)strcspn(f, " \t\n"), f, xerr.msg);
+			return false;
+		}
 		struct hr_field field;
 		char ferr[200];
 		int n = hr_field_parse(&field, f, true, ferr, sizeof ferr);
