@@ -75,6 +75,10 @@ def test_recording_container_users_name_their_threads(ctx):
     for tid in (200, 201, 202):
         ts += 10_000
         sb.open_close_events(cap, 1, tid=tid, ts0=ts)
+    for tid in (200, 201):  # setuid/setgid enters: their ids are named in evt.args
+        ts += 10_000
+        cap.event(198, [u32(CT_UID)], ts=ts, tid=tid)
+        cap.event(200, [u32(CT_UID)], ts=ts + 1, tid=tid)
     path = cap.write(os.path.join(ctx.tmp, "container-users.scap"))
     fmt = "%thread.tid %container.id %user.name %user.homedir %user.shell %group.name %user.loginname"
     flt = "evt.type=open and evt.dir=<"
@@ -82,6 +86,11 @@ def test_recording_container_users_name_their_threads(ctx):
     assert mine == ["200 host daemon /usr/sbin /usr/sbin/nologin daemon daemon",
                     "201 %s %s %s %s %s %s" % (HEX_A[:12], CT_USER[0], CT_USER[1], CT_USER[2], CT_GROUP, CT_USER[0]),
                     "202 %s daemon /usr/sbin /usr/sbin/nologin daemon daemon" % HEX_B[:12]], mine
+    args = ctx.inspect("-r", path, "-p", "%thread.tid %evt.type %evt.args",
+                       "evt.type in (setuid, setgid)").stdout.decode().splitlines()
+    args = [line.rstrip() for line in args]
+    assert args == ["200 setuid uid=1(daemon)", "200 setgid gid=1(daemon)",
+                    "201 setuid uid=1(%s)" % CT_USER[0], "201 setgid gid=1(%s)" % CT_GROUP], args
     # sysdig 0.29.3 skips ids >= 336 (useradded is 354): it names uid 1
     # "daemon" in the container too; the host thread and the container
     # without events are the same in both.

@@ -582,8 +582,8 @@ static void render_user_or_group(struct render *r, uint32_t id, bool user)
 	}
 	append_i64(r->out, (int32_t)id);
 	begin_resolved(r);
-	const struct hr_user *u = r->s && user ? hr_state_user(r->s, id) : NULL;
-	const struct hr_group *g = r->s && !user ? hr_state_group(r->s, id) : NULL;
+	const struct hr_user *u = r->s && user ? hr_state_thread_user(r->s, r->thread, id) : NULL;
+	const struct hr_group *g = r->s && !user ? hr_state_thread_group(r->s, r->thread, id) : NULL;
 	const struct hr_bytes *name = u ? &u->name : g ? &g->name : NULL;
 	if (!name) {
 		hr_sb_puts(r->out, "<NA>");
