@@ -24,8 +24,6 @@ bool hr_filter_slot_value(struct hr_filter *f, uint32_t i, struct hr_field_ctx *
 	return s->present;
 }
 
-#define slot_value hr_filter_slot_value
-
 static bool is_text(uint8_t type)
 {
 	uint8_t cls = hr_filter_class_of_type(type);
@@ -39,8 +37,6 @@ uint32_t hr_filter_text_len(const struct hr_value *v)
 		return (uint32_t)strnlen(v->str, v->len);
 	return v->len;
 }
-
-#define text_len hr_filter_text_len
 
 static int b64_digit(char c)
 {
@@ -101,7 +97,7 @@ bool hr_filter_transform_text(uint8_t xf, const char *s, uint32_t len, struct hr
 
 static bool apply_transformer(struct hr_filter_operand *o, unsigned k, struct hr_value *v)
 {
-	uint32_t len = text_len(v);
+	uint32_t len = hr_filter_text_len(v);
 	struct hr_strbuf *buf = &o->buf[k & 1];
 	switch (o->xf[k]) {
 	case XF_BASENAME: { /* a slice of the value itself: no copy */
@@ -138,7 +134,7 @@ static bool operand_value(struct hr_filter *f, struct hr_filter_operand *o, stru
 		*out = o->expr->nodes[o->expr->root].value;
 		return true;
 	}
-	if (!slot_value(f, o->slot, ctx, e, out))
+	if (!hr_filter_slot_value(f, o->slot, ctx, e, out))
 		return false;
 	for (unsigned k = 0; k < o->nxf; k++) {
 		if (!is_text(out->type) || !apply_transformer(o, k, out))
@@ -332,7 +328,7 @@ static bool test_value(struct hr_filter *f, struct hr_filter_check *c, const str
 		if (!operand_value(f, &c->rhs, ctx, e, &y))
 			return false;
 		if (cls == VCLS_STRING || cls == VCLS_BYTES)
-			return is_text(y.type) && compare_text(c, c->op, x->str, text_len(x), y.str, text_len(&y));
+			return is_text(y.type) && compare_text(c, c->op, x->str, hr_filter_text_len(x), y.str, hr_filter_text_len(&y));
 		uint8_t ycls = hr_filter_class_of_type(y.type);
 		if (cls == VCLS_DOUBLE || ycls == VCLS_DOUBLE)
 			return order(c->op, CMP3(as_double(x), as_double(&y)));
@@ -345,7 +341,7 @@ static bool test_value(struct hr_filter *f, struct hr_filter_check *c, const str
 	if (cls == VCLS_STRING || cls == VCLS_BYTES) {
 		if (!is_text(x->type))
 			return false;
-		return test_text(c, x->str, text_len(x));
+		return test_text(c, x->str, hr_filter_text_len(x));
 	}
 	if (c->op == OP_IN || c->op == OP_INTERSECTS) {
 		for (uint32_t i = 0; i < c->nvalues; i++)
@@ -368,32 +364,12 @@ static bool around(const struct hr_filter *f, const struct hr_filter_check *c, c
 }
 
 /* A list's check: `in` holds when every item is one of the values (an
- * empty list too), `intersects` when one is. */
-static bool list_items_check(struct hr_filter *f, struct hr_filter_check *c, struct hr_value *item,
-			     const char *s, uint32_t len, struct hr_field_ctx *ctx, const struct hr_event *e)
-{
-	bool every = c->op == OP_IN;
-	/* a list field's value is its items as "(a,b,c)" */
-	if (len >= 2 && s[0] == '(' && s[len - 1] == ')')
-		s++, len -= 2;
-	for (uint32_t start = 0; start < len;) {
-		uint32_t end = start;
-		while (end < len && s[end] != ',')
-			end++;
-		item->str = s + start;
-		item->len = end - start;
-		bool in = test_value(f, c, item, ctx, e);
-		if (in != every)
-			return in;
-		start = end + 1;
-	}
-	return every;
-}
-
+ * empty list too), `intersects` when one is. A list field's value is its
+ * items as "(a,b,c)"; an expression's list (getopt...) has its items. */
 static bool list_check(struct hr_filter *f, struct hr_filter_check *c, struct hr_field_ctx *ctx,
 		       const struct hr_event *e)
 {
-	if (c->lhs.expr) { /* an expression's items (getopt...) */
+	if (c->lhs.expr) {
 		if (!hr_expr_eval(f, c->lhs.expr, ctx, e))
 			return false;
 		if (c->op == OP_EXISTS)
@@ -417,8 +393,24 @@ static bool list_check(struct hr_filter *f, struct hr_filter_check *c, struct hr
 		return true;
 	if (!is_text(x.type))
 		return false;
-	struct hr_value item = x;
-	return list_items_check(f, c, &item, x.str, text_len(&x), ctx, e);
+	const char *s = x.str;
+	uint32_t len = hr_filter_text_len(&x);
+	if (len >= 2 && s[0] == '(' && s[len - 1] == ')')
+		s++, len -= 2;
+	bool every = c->op == OP_IN;
+	for (uint32_t start = 0; start < len;) {
+		uint32_t end = start;
+		while (end < len && s[end] != ',')
+			end++;
+		struct hr_value item = x;
+		item.str = s + start;
+		item.len = end - start;
+		bool in = test_value(f, c, &item, ctx, e);
+		if (in != every)
+			return in;
+		start = end + 1;
+	}
+	return every;
 }
 
 struct ancestor_check {
@@ -491,14 +483,14 @@ static bool either_side(struct hr_filter *f, struct hr_filter_check *c, struct h
 {
 	/* sysdig looks at IP sockets only (fd.cport is 0 on unix sockets) */
 	struct hr_value t;
-	if (!slot_value(f, c->lhs3_slot, ctx, e, &t) || !is_text(t.type) || text_len(&t) != 4)
+	if (!hr_filter_slot_value(f, c->lhs3_slot, ctx, e, &t) || !is_text(t.type) || hr_filter_text_len(&t) != 4)
 		return false;
 	bool v4 = !memcmp(t.str, "ipv4", 4);
 	if (!v4 && memcmp(t.str, "ipv6", 4) != 0)
 		return false;
 	struct hr_value a, b;
-	bool has_a = slot_value(f, c->lhs.slot, ctx, e, &a);
-	bool has_b = slot_value(f, c->lhs2_slot, ctx, e, &b);
+	bool has_a = hr_filter_slot_value(f, c->lhs.slot, ctx, e, &a);
+	bool has_b = hr_filter_slot_value(f, c->lhs2_slot, ctx, e, &b);
 	if (c->op == OP_EXISTS)
 		return has_a || has_b;
 	if (c->op == OP_NE) {

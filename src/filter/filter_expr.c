@@ -173,14 +173,16 @@ bool hr_expr_type_node(struct hr_filter *f, struct hr_filter_expr *x, uint32_t n
 
 void hr_expr_attach(struct hr_filter_operand *o, struct hr_filter_expr *x)
 {
-	/* transformers over one non-list field, innermost last in the tree */
+	/* a field, or transformers over one non-list field (innermost last in
+	 * the tree); a list field under transformers stays a tree, whose nodes
+	 * read it item by item */
 	uint32_t chain[8], depth = 0, n = x->root;
 	while (x->nodes[n].kind == EX_XF && depth < 8) {
 		chain[depth++] = n;
 		n = x->nodes[n].args[0];
 	}
 	const struct hr_expr_node *leaf = &x->nodes[n];
-	if (leaf->kind == EX_FIELD && !leaf->list) {
+	if (leaf->kind == EX_FIELD && (!leaf->list || depth == 0)) {
 		o->slot = leaf->slot;
 		o->nxf = (uint8_t)depth;
 		for (uint32_t i = 0; i < depth; i++)

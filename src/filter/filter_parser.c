@@ -2,8 +2,12 @@
  * The condition grammar (Falco's): `or` binds loosest, then `and`, then
  * `not`; a check is a field (possibly inside transformers) with an
  * operator and a value, a list, a `val(field)` or a transformed field.
- * The parser builds the compiled form directly; on the first error it
- * stops and everything built so far is freed.
+ * Transformers take arguments (fields, quoted strings, numbers, nested
+ * transformers, transformer lists `(a, b)`) and an optional `[arg]` after
+ * their ')', as libsinsp 0.25's grammar; the same reader serves output
+ * formats' `%transformer(...)` tokens. The parser builds the compiled form
+ * directly; on the first error it stops and everything built so far is
+ * freed.
  */
 #include <ctype.h>
 #include <stdio.h>
