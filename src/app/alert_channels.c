@@ -24,6 +24,7 @@ bool hr_alert_channels_open(struct hr_alert_channels *ch, const struct hr_config
 			return false;
 		}
 	}
+	ch->http = hr_http_output_open(c);
 	return true;
 }
 
@@ -52,6 +53,8 @@ void hr_alert_channels_emit(struct hr_alert_channels *ch, const char *line, size
 				pclose(f);
 		}
 	}
+	if (ch->http)
+		hr_http_output_post(ch->http, line, len && line[len - 1] == '\n' ? len - 1 : len);
 }
 
 void hr_alert_channels_flush(struct hr_alert_channels *ch)
@@ -66,6 +69,8 @@ void hr_alert_channels_flush(struct hr_alert_channels *ch)
 
 void hr_alert_channels_close(struct hr_alert_channels *ch)
 {
+	hr_http_output_close(ch->http);
+	ch->http = NULL;
 	if (ch->file_out)
 		fclose(ch->file_out);
 	if (ch->program_pipe)

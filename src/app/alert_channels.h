@@ -1,7 +1,7 @@
 /*
  * Where alerts go: Falco's output channels (stdout_output, file_output,
- * program_output with keep_alive, syslog_output) opened from the
- * configuration, and one call that writes an alert line to all of them.
+ * program_output with keep_alive, syslog_output, http_output) opened from
+ * the configuration, and one call that writes an alert line to all of them.
  */
 #ifndef HR_ALERT_CHANNELS_H
 #define HR_ALERT_CHANNELS_H
@@ -11,6 +11,7 @@
 #include <stdio.h>
 
 #include "app/config.h"
+#include "app/http_output.h"
 #include "rules/rules_loader.h"
 
 struct hr_alert_channels {
@@ -19,6 +20,7 @@ struct hr_alert_channels {
 	FILE *file_out;
 	const char *program;  /* program_output.program when enabled */
 	FILE *program_pipe;   /* with program_output.keep_alive */
+	struct hr_http_output *http; /* http_output when enabled and usable */
 };
 
 /* False with a message in `err` when an output cannot be opened. */
@@ -32,6 +34,8 @@ void hr_alert_channels_emit(struct hr_alert_channels *ch, const char *line, size
  * whenever the rings run empty). */
 void hr_alert_channels_flush(struct hr_alert_channels *ch);
 
+/* Closes the channels; the http output first delivers what is still
+ * queued, for at most output_timeout. */
 void hr_alert_channels_close(struct hr_alert_channels *ch);
 
 #endif

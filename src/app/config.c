@@ -447,7 +447,7 @@ static const char *const known_keys[] = {
 	"buffer_format_base64", "priority", "json_output", "json_include_output_property",
 	"json_include_message_property", "json_include_output_fields_property", "json_include_tags_property",
 	"buffered_outputs", "rule_matching", "outputs_queue", "append_output", "static_fields", "stdout_output",
-	"syslog_output", "file_output", "http_output", "program_output", "grpc_output", "grpc", "webserver",
+	"syslog_output", "file_output", "http_output", "program_output", "webserver",
 	"log_stderr", "log_syslog", "log_level", "libs_logger", "output_timeout", "outputs", "syscall_event_timeouts",
 	"syscall_event_drops", "metrics", "base_syscalls", "falco_libs", "container_engines", "plugins",
 	"load_plugins", "engine", "capture", "modern_bpf", "syscall_buf_size_preset", "syscall_drop_failed_exit",
@@ -459,8 +459,18 @@ static const char *const bool_keys[] = {
 	"json_include_output_fields_property", "json_include_tags_property", "buffered_outputs", "log_stderr",
 	"log_syslog", "stdout_output.enabled", "file_output.enabled", "file_output.keep_alive",
 	"program_output.enabled", "program_output.keep_alive", "syslog_output.enabled",
-	"syscall_event_drops.simulate_drops", NULL,
+	"syscall_event_drops.simulate_drops", "http_output.enabled", "http_output.insecure", "http_output.echo",
+	"http_output.mtls", "http_output.compress_uploads", "http_output.keep_alive", NULL,
 };
+
+/* Whole numbers Falco reads as such (unsigned). */
+static const char *const count_keys[] = {
+	"output_timeout", "outputs_queue.capacity", "http_output.max_consecutive_timeouts", NULL,
+};
+
+/* Keys of outputs Falco 0.44 no longer has and Harrier never had: gRPC
+ * output and server were dropped in Falco 0.44 (its CHANGELOG). */
+static const char *const removed_outputs[] = {"grpc_output", "grpc", NULL};
 
 static bool is_bool_text(const char *v)
 {
@@ -481,8 +491,23 @@ bool hr_config_check(const struct hr_config *c)
 		bool known = false;
 		for (unsigned j = 0; known_keys[j] && !known; j++)
 			known = strlen(known_keys[j]) == top && !strncmp(known_keys[j], k, top);
-		if (!known)
+		bool removed = false;
+		for (unsigned j = 0; removed_outputs[j] && !removed; j++)
+			removed = strlen(removed_outputs[j]) == top && !strncmp(removed_outputs[j], k, top);
+		if (removed && hr_config_first_of_key(c, i))
+			hr_config_log(c, LOG_WARNING,
+				      "Configuration key '%s': the gRPC output and server were removed in Falco 0.44 and "
+				      "Harrier does not implement them (ignored; use http_output)\n",
+				      k);
+		else if (!known && !removed)
 			hr_config_log(c, LOG_WARNING, "Unknown configuration key '%.*s' (ignored)\n", (int)top, k);
+		for (unsigned j = 0; count_keys[j]; j++) {
+			if (!strcmp(count_keys[j], k) && (!*v || v[strspn(v, "0123456789")])) {
+				fprintf(stderr, "Error reading config file (%s): %s must be a whole number, not '%s'\n", name,
+					k, v);
+				return false;
+			}
+		}
 		for (unsigned j = 0; bool_keys[j]; j++) {
 			if (!strcmp(bool_keys[j], k) && !is_bool_text(v)) {
 				fprintf(stderr, "Error reading config file (%s): %s must be a boolean (true or false), not '%s'\n",
@@ -490,6 +515,12 @@ bool hr_config_check(const struct hr_config *c)
 				return false;
 			}
 		}
+	}
+	const char *url = hr_config_get(c, "http_output.url");
+	if (hr_config_bool(c, "http_output.enabled", false) && (!url || !*url)) {
+		fprintf(stderr, "Error reading config file (%s): http_output is enabled but http_output.url is not set\n",
+			name);
+		return false;
 	}
 	enum hr_priority p;
 	const char *prio = hr_config_get(c, "priority");

@@ -41,9 +41,12 @@ static void load(void)
 	    !resolve(lib, &api.easy_reset, "curl_easy_reset") || !resolve(lib, &api.easy_setopt, "curl_easy_setopt") ||
 	    !resolve(lib, &api.easy_perform, "curl_easy_perform") ||
 	    !resolve(lib, &api.easy_getinfo, "curl_easy_getinfo") ||
-	    !resolve(lib, &api.easy_strerror, "curl_easy_strerror") || !resolve(lib, &global_init, "curl_global_init"))
+	    !resolve(lib, &api.easy_strerror, "curl_easy_strerror") ||
+	    !resolve(lib, &api.slist_append, "curl_slist_append") ||
+	    !resolve(lib, &api.slist_free_all, "curl_slist_free_all") || !resolve(lib, &global_init, "curl_global_init"))
 		return;
-	/* Only unix sockets are spoken: no TLS or socket library set-up. The
+	/* No flag is needed for https: since libcurl 7.57 the TLS library is
+	 * set up whatever the flags (CURL_GLOBAL_SSL has no effect). The
 	 * library stays loaded for the process's life, as a linked one would. */
 	if (global_init(CURL_GLOBAL_NOTHING) != CURLE_OK) {
 		snprintf(load_error, sizeof(load_error), "curl_global_init failed");

@@ -3,7 +3,7 @@
  * into the programs: libcurl and the libraries it pulls in (TLS, Kerberos,
  * LDAP, ... 28 of them on Debian 12) took about 27 ms to load and
  * initialise at every start of every Harrier program, although only a
- * container runtime lookup uses it. Programs no longer link libcurl (the
+ * container runtime lookup and the detector's http_output use it. Programs no longer link libcurl (the
  * linker drops an unused -lcurl); its header gives the types only.
  */
 #ifndef HR_LAZY_CURL_H
@@ -22,6 +22,8 @@ struct hr_curl {
 	CURLcode (*easy_perform)(CURL *curl);
 	CURLcode (*easy_getinfo)(CURL *curl, CURLINFO info, ...);
 	const char *(*easy_strerror)(CURLcode code);
+	struct curl_slist *(*slist_append)(struct curl_slist *list, const char *line);
+	void (*slist_free_all)(struct curl_slist *list);
 };
 
 /* libcurl, loaded and globally initialised once per process (any thread
