@@ -40,6 +40,9 @@ class Sink:
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
+            # headers and body go out in two writes: without this, each
+            # answer waits for the client's delayed ACK (40 ms)
+            disable_nagle_algorithm = True
 
             def do_POST(self):
                 body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
@@ -51,7 +54,7 @@ class Sink:
                     return
                 if delay:
                     time.sleep(delay)
-                answer = b"ok\n"
+                answer = b"sink-ok\n"
                 self.send_response(status)
                 self.send_header("Content-Length", str(len(answer)))
                 self.end_headers()
@@ -136,14 +139,15 @@ def test_http_json_alerts_arrive_once_as_stdout_prints_them(ctx):
         assert headers.get("Content-Type") == "application/json", headers
         assert headers.get("User-Agent") == "falcosecurity/falco", headers
     assert undelivered(err) is None and "could not post" not in err, err[-2000:]
+    assert b"sink-ok" not in p.stdout  # http_output.echo is off by default
     assert "Enabled http_output: alerts are posted to " + sink.url in err, err[-2000:]
 
 
-def test_http_text_alerts_and_user_agent(ctx):
+def test_http_text_alerts_user_agent_and_echo(ctx):
     sink = Sink()
     try:
         p, alerts, err, _ = run_harrier(ctx, sink.url, "-o", "json_output=false", "-o",
-                                        "http_output.user_agent=harrier-test/1")
+                                        "http_output.user_agent=harrier-test/1", "-o", "http_output.echo=true")
     finally:
         sink.close()
     assert p.returncode == 0, err[-2000:]
@@ -151,6 +155,8 @@ def test_http_text_alerts_and_user_agent(ctx):
     assert sink.bodies() == alerts
     assert {r[2].get("Content-Type") for r in sink.requests} == {"text/plain"}
     assert {r[2].get("User-Agent") for r in sink.requests} == {"harrier-test/1"}
+    # echo: the sink's answers are printed on stdout, as libcurl writes them
+    assert p.stdout.decode().splitlines().count("sink-ok") == ALERTS, p.stdout[-1000:]
 
 
 def test_http_quoted_url_as_falco_accepts(ctx):
