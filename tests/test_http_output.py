@@ -17,6 +17,7 @@ import os
 import re
 import signal
 import socket
+import ssl
 import subprocess
 import threading
 import time
@@ -32,7 +33,7 @@ class Sink:
     """An HTTP server on 127.0.0.1 recording every request; `status` is its
     answer, `delay` seconds before it, `hang` never answers."""
 
-    def __init__(self, status=200, delay=0.0, hang=False):
+    def __init__(self, status=200, delay=0.0, hang=False, tls=None):
         self.requests = []
         self.cond = threading.Condition()
         self.release = threading.Event()
@@ -65,7 +66,13 @@ class Sink:
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True
-        self.url = "http://127.0.0.1:%d/" % self.server.server_address[1]
+        scheme = "http"
+        if tls:  # (certificate, key) files
+            context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            context.load_cert_chain(*tls)
+            self.server.socket = context.wrap_socket(self.server.socket, server_side=True)
+            scheme = "https"
+        self.url = "%s://127.0.0.1:%d/" % (scheme, self.server.server_address[1])
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
         self.thread.start()
 
@@ -159,14 +166,42 @@ def test_http_text_alerts_user_agent_and_echo(ctx):
     assert p.stdout.decode().splitlines().count("sink-ok") == ALERTS, p.stdout[-1000:]
 
 
-def test_http_quoted_url_as_falco_accepts(ctx):
+def test_http_quoted_url_and_compress_uploads(ctx):
     sink = Sink()
     try:
-        p, alerts, err, _ = run_harrier(ctx, '"%s"' % sink.url, "-o", "json_output=true")
+        p, alerts, err, _ = run_harrier(ctx, '"%s"' % sink.url, "-o", "json_output=true", "-o",
+                                        "http_output.compress_uploads=true")
     finally:
         sink.close()
     assert p.returncode == 0, err[-2000:]
     assert sink.bodies() == alerts and len(alerts) == ALERTS
+    # Falco's compress_uploads is libcurl's CURLOPT_TRANSFER_ENCODING: it
+    # asks for a compressed answer (TE), the alert itself goes as it is
+    assert all("gzip" in r[2].get("TE", "") for r in sink.requests), sink.requests[0][2]
+
+
+def test_http_tls_certificate_checks(ctx):
+    """https: a self-signed server is refused unless http_output.ca_cert
+    names its certificate or http_output.insecure is set."""
+    cert, key = os.path.join(ctx.tmp, "sink-cert.pem"), os.path.join(ctx.tmp, "sink-key.pem")
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert,
+                    "-days", "2", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"],
+                   check=True, capture_output=True, timeout=60)
+    sink = Sink(tls=(cert, key))
+    try:
+        refused = run_harrier(ctx, sink.url, "-o", "json_output=true")
+        n_refused = len(sink.requests)
+        with_ca = run_harrier(ctx, sink.url, "-o", "json_output=true", "-o", "http_output.ca_cert=" + cert)
+        insecure = run_harrier(ctx, sink.url, "-o", "json_output=true", "-o", "http_output.insecure=true")
+        bodies = sink.bodies()
+    finally:
+        sink.close()
+    p, alerts, err, _ = refused
+    assert p.returncode == 0 and n_refused == 0 and undelivered(err) == (ALERTS, ALERTS), err[-2000:]
+    assert "could not post an alert to %s: SSL peer certificate" % sink.url in err, err[-2000:]
+    for p, alerts, err, _ in (with_ca, insecure):
+        assert p.returncode == 0 and undelivered(err) is None and len(alerts) == ALERTS, err[-2000:]
+    assert bodies == with_ca[1] + insecure[1]
 
 
 def test_http_server_answering_500_is_reported(ctx):
