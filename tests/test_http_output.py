@@ -287,6 +287,10 @@ def test_http_output_config_errors(ctx):
     err = p.stderr.decode()
     for key in ("grpc_output.enabled", "grpc.enabled"):
         assert re.search(r"'%s': the gRPC output and server were removed in Falco 0.44" % re.escape(key), err), err
+    # a misspelt key (Falco's schema lists the http_output keys)
+    p = ctx.run(base + ["-o", "http_output.enabled=false", "-o", "http_output.ulr=http://127.0.0.1:1/"],
+                check=False)
+    assert p.returncode == 0 and b"Unknown configuration key 'http_output.ulr'" in p.stderr, p.stderr[-1000:]
     # a disabled http_output loads no libcurl
     env = dict(ctx.env, LD_DEBUG="files")
     p = subprocess.run(base + ["-o", "http_output.enabled=false", "-o", "http_output.url=http://127.0.0.1:1/"],

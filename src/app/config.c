@@ -472,6 +472,23 @@ static const char *const count_keys[] = {
  * output and server were dropped in Falco 0.44 (its CHANGELOG). */
 static const char *const removed_outputs[] = {"grpc_output", "grpc", NULL};
 
+/* Falco's schema allows these under http_output and no others. */
+static const char *const http_output_keys[] = {
+	"enabled", "url", "user_agent", "insecure", "ca_cert", "ca_bundle", "ca_path", "mtls",
+	"client_cert", "client_key", "echo", "compress_uploads", "keep_alive", "max_consecutive_timeouts", NULL,
+};
+
+static bool is_http_output_key(const char *k)
+{
+	static const char prefix[] = "http_output.";
+	if (strncmp(k, prefix, sizeof prefix - 1))
+		return true;
+	for (unsigned i = 0; http_output_keys[i]; i++)
+		if (!strcmp(k + sizeof prefix - 1, http_output_keys[i]))
+			return true;
+	return false;
+}
+
 static bool is_bool_text(const char *v)
 {
 	static const char *const words[] = {"true", "false", "yes", "no", "on", "off", "1", "0", NULL};
@@ -501,6 +518,8 @@ bool hr_config_check(const struct hr_config *c)
 				      k);
 		else if (!known && !removed)
 			hr_config_log(c, LOG_WARNING, "Unknown configuration key '%.*s' (ignored)\n", (int)top, k);
+		else if (!is_http_output_key(k) && hr_config_first_of_key(c, i))
+			hr_config_log(c, LOG_WARNING, "Unknown configuration key '%s' (ignored)\n", k);
 		for (unsigned j = 0; count_keys[j]; j++) {
 			if (!strcmp(count_keys[j], k) && (!*v || v[strspn(v, "0123456789")])) {
 				fprintf(stderr, "Error reading config file (%s): %s must be a whole number, not '%s'\n", name,
