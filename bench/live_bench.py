@@ -12,7 +12,10 @@ traced programs, and the event rate it sustains without drops.
    so it records getpid too.) Measured side by side and interleaved (A/B,
    then B/A in the next round; medians over the rounds, because these
    2-CPU machines are shared and noisy): each workload runs bare and again
-   while the consumer captures.
+   while the consumer captures. Besides wall time, the workload's own CPU
+   time (user + system, from its processes' rusage) is compared: on the
+   shared machine other jobs lengthen wall time, not CPU time, and the
+   probe's cost is system time of the traced process.
    - getpid loop, not recorded: the filter never needs getpid, so the
      probe's interest table makes it an early exit (goal <= 1.40x bare);
    - getpid loop, recorded: the filter names getpid, so every call is
@@ -65,6 +68,7 @@ import argparse
 import json
 import os
 import re
+import resource
 import signal
 import statistics
 import struct
@@ -294,15 +298,26 @@ def overhead(args, loadgen, consumer, falco):
     results = []
     for name, flt, getpid_recorded, work, unit, goal in workloads:
         took = {what: [] for what in setups}
+        cpu = {what: [] for what in setups}
         recorded = {what: [] for what in setups[1:]}
+
+        def measure(what):
+            # the workload's own CPU time (its processes are waited for
+            # within work()), next to the wall time: time other jobs take
+            # the CPU from it is not in it
+            r0 = resource.getrusage(resource.RUSAGE_CHILDREN)
+            took[what].append(work())
+            r1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+            cpu[what].append(r1.ru_utime + r1.ru_stime - r0.ru_utime - r0.ru_stime)
+
         for rnd in range(args.rounds):
             for what in setups[rnd % len(setups):] + setups[:rnd % len(setups)]:
                 if what == "bare":
-                    took[what].append(work())
+                    measure(what)
                     continue
                 cap = Capture(consumer, flt) if what == "harrier" else FalcoCapture(falco, getpid_recorded)
                 before = cap.counters()["events"]
-                took[what].append(work())
+                measure(what)
                 recorded[what].append(cap.counters()["events"] - before)
                 cap.stop()
         scale, shown = (1e-9, "s") if unit == "ns" else (1, unit)
@@ -320,6 +335,9 @@ def overhead(args, loadgen, consumer, falco):
                   "fastest runs %.2fx); events the probe wrote per run: median %d%s" % (
                       what, mc * scale, shown, mc / mb, statistics.median(ratios), min(ratios), max(ratios),
                       min(took[what]) / min(took["bare"]), statistics.median(recorded[what]), verdict))
+            cpu_ratios = [c / b for c, b in zip(cpu[what], cpu["bare"])]
+            print("    %-8s workload CPU time: ratio %.2fx (median of per-round ratios, range %.2f-%.2f)" % (
+                "", statistics.median(cpu_ratios), min(cpu_ratios), max(cpu_ratios)))
         results.append((name, {what: statistics.median(took[what]) / mb for what in setups[1:]}))
     if not falco:
         print("  falco column skipped: %s" % args.falco_skipped)
