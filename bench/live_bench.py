@@ -428,7 +428,7 @@ def throughput_run(args, loadgen, secs, rate):
     per_op = LOADS[args.load][2]
     h = Harrier(args.build, args.nice)
     before, cpu0 = h.counters(), h.cpu()
-    ops, elapsed = run_loads(args, loadgen, secs, rate)
+    ops, elapsed, loops_cpu = run_loads(args, loadgen, secs, rate)
     after, cpu1 = h.counters(), h.cpu()
     final = h.stop()
     events = after["events"] - before["events"]
@@ -443,28 +443,34 @@ def throughput_run(args, loadgen, secs, rate):
         sys.exit("harrier evaluated %d events, fewer than the %d of the window or more than the probe wrote" %
                  (final["captured"], events))
     return {"rate": events / elapsed, "events": events, "loop_events": per_op * ops, "ops": ops,
-            "elapsed": elapsed, "drops": drops, "window_drops": window_drops, "unread": unread, "cpu": (cpu1 - cpu0) / elapsed, **final}
+            "elapsed": elapsed, "drops": drops, "window_drops": window_drops, "unread": unread, "cpu": (cpu1 - cpu0) / elapsed,
+            "loops_cpu_per_op": loops_cpu / ops if ops else 0, **final}
 
 
 def show_run(r, target=0):
     print("  harrier: %s%.1f s: %.3f M events/s delivered and evaluated (probe wrote %d in the window, %d of them the loops'); "
-          "drops %d (%d in the window); harrier read and evaluated %d of %d driver events (the rest written after its last read); harrier CPU %.0f%% of one CPU (%.2f us per event)"
+          "drops %d (%d in the window); harrier read and evaluated %d of %d driver events (the rest written after its last read); harrier CPU %.0f%% of one CPU (%.2f us per event); loops' CPU %.2f us per op"
           % ("target %.3f M/s: " % (target / 1e6) if target else "", r["elapsed"], r["rate"] / 1e6, r["events"],
              r["loop_events"], r["drops"], r["window_drops"], r["captured"], r["driver_events"], 100 * r["cpu"],
-             r["cpu"] / r["rate"] * 1e6 if r["rate"] else 0))
+             r["cpu"] / r["rate"] * 1e6 if r["rate"] else 0, r["loops_cpu_per_op"] * 1e6))
     sys.stdout.flush()
 
 
 def run_loads(args, loadgen, secs, rate=0):
-    """args.loops load generators for secs seconds: (ops, elapsed)."""
+    """args.loops load generators for secs seconds: (ops, elapsed, the
+    loops' CPU seconds: what the capture costs them in the kernel shows
+    there, time other processes take from them does not)."""
     mode, extra, per_op = LOADS[args.load]
     pace = ["%.0f" % (rate / per_op / args.loops)] if rate else []
+    r0 = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.monotonic()
     gens = [subprocess.Popen([loadgen, mode, str(secs), *extra, *pace], stdout=subprocess.PIPE, text=True)
             for _ in range(args.loops)]
     outs = [g.communicate()[0] for g in gens]
     elapsed = time.monotonic() - t0
-    return sum(int(dict(kv.split("=") for kv in o.split())["ops"]) for o in outs), elapsed
+    r1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = r1.ru_utime + r1.ru_stime - r0.ru_utime - r0.ru_stime
+    return sum(int(dict(kv.split("=") for kv in o.split())["ops"]) for o in outs), elapsed, cpu
 
 
 def falco_throughput_run(args, loadgen, falco, secs, rate):
@@ -473,7 +479,7 @@ def falco_throughput_run(args, loadgen, falco, secs, rate):
     per_op = LOADS[args.load][2]
     f = FalcoCapture(falco)
     before, cpu0 = f.counters(), f.cpu()
-    ops, elapsed = run_loads(args, loadgen, secs, rate)
+    ops, elapsed, loops_cpu = run_loads(args, loadgen, secs, rate)
     after, cpu1 = f.counters(), f.cpu()
     final = f.stop()
     events = after["events"] - before["events"]
@@ -482,16 +488,17 @@ def falco_throughput_run(args, loadgen, falco, secs, rate):
         sys.exit("scap-open consumed %d events, fewer than the %d of the window" % (final["captured"], events))
     return {"rate": events / elapsed, "events": events, "loop_events": per_op * ops, "ops": ops,
             "elapsed": elapsed, "drops": final["driver_drops"], "window_drops": after["drops"] - before["drops"],
-            "unread": unread, "cpu": (cpu1 - cpu0) / elapsed, "open_secs": f.open_secs, **final}
+            "unread": unread, "cpu": (cpu1 - cpu0) / elapsed, "open_secs": f.open_secs,
+            "loops_cpu_per_op": loops_cpu / ops if ops else 0, **final}
 
 
 def show_falco_run(r, target=0):
     print("  falco: %s%.1f s: %.3f M events/s delivered to scap-open, counted only (probe wrote %d in the window, %d of "
           "them the loops'); drops %d (%d in the window); scap-open consumed %d of %d driver events; scap-open CPU "
-          "%.0f%% of one CPU (%.2f us per event); probe opened in %.1f s"
+          "%.0f%% of one CPU (%.2f us per event); loops' CPU %.2f us per op; probe opened in %.1f s"
           % ("target %.3f M/s: " % (target / 1e6) if target else "", r["elapsed"], r["rate"] / 1e6, r["events"],
              r["loop_events"], r["drops"], r["window_drops"], r["captured"], r["driver_events"], 100 * r["cpu"],
-             r["cpu"] / r["rate"] * 1e6 if r["rate"] else 0, r["open_secs"]))
+             r["cpu"] / r["rate"] * 1e6 if r["rate"] else 0, r["loops_cpu_per_op"] * 1e6, r["open_secs"]))
     sys.stdout.flush()
 
 
@@ -508,8 +515,9 @@ def throughput(args, loadgen, falco):
         print("  falco column skipped: %s" % args.falco_skipped)
     # what the same loops do with nothing attached: the most events they
     # could ask the capture for on this machine now
-    ops, elapsed = run_loads(args, loadgen, 5)
-    print("  the same loops bare (no capture), 5 s: %.3f M of their events/s" % (per_op * ops / elapsed / 1e6))
+    ops, elapsed, loops_cpu = run_loads(args, loadgen, 5)
+    print("  the same loops bare (no capture), 5 s: %.3f M of their events/s; loops' CPU %.2f us per op"
+          % (per_op * ops / elapsed / 1e6, loops_cpu / ops * 1e6))
     if args.search:
         # rate stepping: each step paced to a target; the highest target met
         # (>= 95%% of it delivered) with zero drops is then run for --secs
@@ -549,9 +557,11 @@ def throughput(args, loadgen, falco):
         for what in ("harrier", "falco"):
             if len(runs[what]) > 1:
                 rates = [x["rate"] for x in runs[what]]
-                print("  %s over %d runs: median %.3f M events/s (range %.3f-%.3f), drops in total %d" % (
-                    what, len(rates), statistics.median(rates) / 1e6, min(rates) / 1e6, max(rates) / 1e6,
-                    sum(x["drops"] for x in runs[what])))
+                print("  %s over %d runs: median %.3f M events/s (range %.3f-%.3f), drops in total %d; loops' CPU "
+                      "per op: median %.2f us" % (
+                          what, len(rates), statistics.median(rates) / 1e6, min(rates) / 1e6, max(rates) / 1e6,
+                          sum(x["drops"] for x in runs[what]),
+                          statistics.median(x["loops_cpu_per_op"] for x in runs[what]) * 1e6))
         r = min(runs["harrier"], key=lambda x: (x["drops"] == 0, x["rate"]))
     ok = r["drops"] == 0
     print("  harrier's rate delivered and evaluated%s: %.3f M events/s over %.0f s, drops %d%s; goal >= %.1f M/s: %s"
