@@ -495,10 +495,11 @@ def falco_throughput_run(args, loadgen, falco, secs, rate):
 def show_falco_run(r, target=0):
     print("  falco: %s%.1f s: %.3f M events/s delivered to scap-open, counted only (probe wrote %d in the window, %d of "
           "them the loops'); drops %d (%d in the window); scap-open consumed %d of %d driver events; scap-open CPU "
-          "%.0f%% of one CPU (%.2f us per event); loops' CPU %.2f us per op; probe opened in %.1f s"
+          "%.0f%% of one CPU (%.2f us per event); loops' CPU %.2f us per op; probe opened in %.1f s%s"
           % ("target %.3f M/s: " % (target / 1e6) if target else "", r["elapsed"], r["rate"] / 1e6, r["events"],
              r["loop_events"], r["drops"], r["window_drops"], r["captured"], r["driver_events"], 100 * r["cpu"],
-             r["cpu"] / r["rate"] * 1e6 if r["rate"] else 0, r["loops_cpu_per_op"] * 1e6, r["open_secs"]))
+             r["cpu"] / r["rate"] * 1e6 if r["rate"] else 0, r["loops_cpu_per_op"] * 1e6, r["open_secs"],
+             "" if r["drops"] == 0 else " (drops: NOT a sustained rate)"))
     sys.stdout.flush()
 
 
