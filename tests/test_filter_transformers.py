@@ -212,8 +212,8 @@ def test_transformers_in_outputs(ctx):
     p = ctx.inspect("-r", SHELLS, "-p", "%evt.num %concat(proc.name, '=', proc.args[0]) %len(proc.name)",
                     "evt.type = execve and evt.dir = < and proc.name = script")
     r = rows(ctx, SHELLS)
-    want = "".join(f"{n} script=-qc 6\n" for n in sorted(r) if r[n][0] == "script" and
-                   n in matched(ctx, SHELLS, "evt.type = execve and evt.dir = <"))
+    execs = matched(ctx, SHELLS, "evt.type = execve and evt.dir = <")
+    want = "".join(f"{n} script=-qc 6\n" for n in sorted(r) if r[n][0] == "script" and n in execs)
     assert p.stdout.decode() == want and want, (p.stdout, want)
     # a malformed expression in an output is a load error
     with open(rules, "w") as f:

@@ -251,8 +251,8 @@ bool hr_filter_bind_rhs(struct hr_filter *f, struct hr_filter_check *c, char *er
 	bool same_kind = l == r || (is_numeric(l) && is_numeric(r)) ||
 			 ((l == VCLS_STRING || l == VCLS_BYTES) && (r == VCLS_STRING || r == VCLS_BYTES));
 	if (!same_kind || l == VCLS_DYN || r == VCLS_DYN || l == VCLS_NET || r == VCLS_NET || c->special != SP_NONE) {
-		snprintf(err, errlen, "cannot compare %s (%s) with %s (%s)", operand_text(f, &c->lhs), hr_filter_class_name(l),
-			 operand_text(f, &c->rhs), hr_filter_class_name(r));
+		snprintf(err, errlen, "cannot compare %s (%s) with %s (%s)", operand_text(f, &c->lhs),
+			 hr_filter_class_name(l), operand_text(f, &c->rhs), hr_filter_class_name(r));
 		return false;
 	}
 	switch (c->op) {
@@ -301,7 +301,8 @@ bool hr_filter_check_operator(struct hr_filter_check *c, char *err, size_t errle
 		return false;
 	}
 	if (!ok)
-		snprintf(err, errlen, "operator '%s' is not valid for a %s field", hr_filter_op_name(op), hr_filter_class_name(c->cls));
+		snprintf(err, errlen, "operator '%s' is not valid for a %s field", hr_filter_op_name(op),
+			 hr_filter_class_name(c->cls));
 	return ok;
 }
 
@@ -584,8 +585,9 @@ static void analyze(struct hr_filter *f, uint32_t n, uint8_t *maybe_true, uint8_
 		struct hr_filter_check *c = &f->checks[node->first];
 		memset(maybe_true, 0xff, TYPE_BYTES);
 		memset(maybe_false, 0xff, TYPE_BYTES);
-		bool is_type = hr_operand_is_field(&c->lhs) && !strcmp(f->slots[c->lhs.slot].field.def->name, "evt.type") &&
-			       !c->rhs_is_field && c->op != OP_EXISTS && c->op != OP_REGEX;
+		bool is_type = hr_operand_is_field(&c->lhs) &&
+			       !strcmp(f->slots[c->lhs.slot].field.def->name, "evt.type") && !c->rhs_is_field &&
+			       c->op != OP_EXISTS && c->op != OP_REGEX;
 		if (!is_type)
 			return;
 		for (unsigned id = 0; id < HR_EVENT_MAX; id++) {

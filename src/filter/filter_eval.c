@@ -328,7 +328,8 @@ static bool test_value(struct hr_filter *f, struct hr_filter_check *c, const str
 		if (!operand_value(f, &c->rhs, ctx, e, &y))
 			return false;
 		if (cls == VCLS_STRING || cls == VCLS_BYTES)
-			return is_text(y.type) && compare_text(c, c->op, x->str, hr_filter_text_len(x), y.str, hr_filter_text_len(&y));
+			return is_text(y.type) &&
+			       compare_text(c, c->op, x->str, hr_filter_text_len(x), y.str, hr_filter_text_len(&y));
 		uint8_t ycls = hr_filter_class_of_type(y.type);
 		if (cls == VCLS_DOUBLE || ycls == VCLS_DOUBLE)
 			return order(c->op, CMP3(as_double(x), as_double(&y)));

@@ -426,7 +426,8 @@ static bool eval_node(struct hr_filter *f, struct hr_filter_expr *x, uint32_t n,
 			const char *item = hr_expr_item_str(a1, i);
 			hr_sb_append(&node->buf, item, strnlen(item, a1->items[i].len));
 		}
-		node->value = (struct hr_value){.type = HR_PT_CHARBUF, .str = node->buf.p, .len = (uint32_t)node->buf.len};
+		node->value = (struct hr_value){.type = HR_PT_CHARBUF, .str = node->buf.p,
+						.len = (uint32_t)node->buf.len};
 		return true;
 	}
 	case EX_CONCAT:
@@ -435,7 +436,8 @@ static bool eval_node(struct hr_filter *f, struct hr_filter_expr *x, uint32_t n,
 			const struct hr_value *v = &x->nodes[node->args[i]].value;
 			hr_sb_append(&node->buf, v->str, hr_filter_text_len(v));
 		}
-		node->value = (struct hr_value){.type = HR_PT_CHARBUF, .str = node->buf.p, .len = (uint32_t)node->buf.len};
+		node->value = (struct hr_value){.type = HR_PT_CHARBUF, .str = node->buf.p,
+						.len = (uint32_t)node->buf.len};
 		return true;
 	default: { /* EX_GETOPT */
 		uint8_t valid[32], with_arg[32];

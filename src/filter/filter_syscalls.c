@@ -21,8 +21,9 @@ static void analyze_name(struct hr_filter *f, uint32_t n, const char *name, uint
 	case NODE_CHECK: {
 		struct hr_filter_check *c = &f->checks[node->first];
 		*maybe_true = *maybe_false = true;
-		bool is_type = hr_operand_is_field(&c->lhs) && !strcmp(f->slots[c->lhs.slot].field.def->name, "evt.type") &&
-			       !c->rhs_is_field && c->op != OP_EXISTS && c->op != OP_REGEX;
+		bool is_type = hr_operand_is_field(&c->lhs) &&
+			       !strcmp(f->slots[c->lhs.slot].field.def->name, "evt.type") && !c->rhs_is_field &&
+			       c->op != OP_EXISTS && c->op != OP_REGEX;
 		if (!is_type)
 			return;
 		bool holds = hr_filter_compare_string(c, name, len);

@@ -242,7 +242,8 @@ bool hr_line_format_render(struct hr_line_format *fmt, struct hr_field_ctx *ctx,
 			continue;
 		}
 		size_t start = out->len;
-		if (t->expr ? !hr_field_expr_to_string(t->expr, ctx, e, out) : !hr_field_to_string(&t->field, ctx, e, out)) {
+		bool has = t->expr ? hr_field_expr_to_string(t->expr, ctx, e, out) : hr_field_to_string(&t->field, ctx, e, out);
+		if (!has) {
 			if (fmt->require_all)
 				shown = false;
 			hr_sb_puts(out, "<NA>");
