@@ -54,7 +54,7 @@ ERRORS = [
     ('proc.name = "a\\q"', 14, "unsupported escape"),
     ("proc.name = 'a\\x4'", 14, "invalid \\x escape"),
     ("fd.ip contains 1", 6, "not valid for a ip address field"),
-    ("evt.infra.docker.name = web", 0, "not supported"),
+    ("container.cni.json = web", 0, "not supported"),
     ("(" * 150 + "proc.name = cat" + ")" * 150, 100, "nesting deeper"),
     # Falco 0.44's multi-value transformers
     ('join("-") = a', 0, "join() requires exactly 2 arguments"),

@@ -3,6 +3,7 @@
  * and result. Two classes, as in sysdig: the generic one (number and times,
  * valid for every event) is searched before the syscall one.
  */
+#include <ctype.h>
 #include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
@@ -203,7 +204,7 @@ const struct hr_field_def hr_fields_evt_gen[] = {
 
 /* ---- the syscall event class ---------------------------------------------- */
 
-enum { EVT_GENERIC_E = 0, EVT_GENERIC_X = 1, EVT_SCHEDSWITCH_6_E = 152 };
+enum { EVT_GENERIC_E = 0, EVT_GENERIC_X = 1, EVT_SCHEDSWITCH_6_E = 152, EVT_INFRASTRUCTURE_E = 286 };
 
 static bool is_enter(const struct hr_event *e) { return (e->type & 1) == 0; }
 
@@ -919,6 +920,84 @@ static bool x_is_open_create(struct hr_field *f, struct hr_field_ctx *ctx, const
 	return hr_set_bool(out, created);
 }
 
+/* evt.infra.docker.*: sysdig's infrastructure events carry Docker's
+ * events API text in their description, "key: value" items separated by
+ * ';'. The first item (whitespace-trimmed) starting with the field's key
+ * gives the value: the text between its first ':' and the next one,
+ * trimmed; an item with nothing after its ':' has none (sysdig reads past
+ * its parts there). The image keeps what precedes an '@' digest, or the
+ * whole rest of the item when it is a sha256 id. */
+enum infra_key { INFRA_EVENT, INFRA_ID, INFRA_NAME, INFRA_IMAGE };
+static const char *const infra_keys[] = {"Event", "ID", "name", "Image"};
+
+static void trim_span(const char **p, const char **end)
+{
+	while (*p < *end && isspace((unsigned char)**p))
+		(*p)++;
+	while (*end > *p && isspace((unsigned char)(*end)[-1]))
+		(*end)--;
+}
+
+static bool infra_docker(struct hr_field *f, const struct hr_event *e, enum infra_key key, struct hr_value *out)
+{
+	if (e->type != EVT_INFRASTRUCTURE_E || e->nparams_indexed < 3)
+		return false;
+	const char *desc = (const char *)e->param[2];
+	const char *desc_end = desc + strnlen(desc, e->param_len[2]);
+	size_t key_len = strlen(infra_keys[key]);
+	for (const char *item = desc; item < desc_end;) {
+		const char *item_end = memchr(item, ';', (size_t)(desc_end - item));
+		if (!item_end)
+			item_end = desc_end;
+		const char *p = item, *end = item_end;
+		item = item_end + 1;
+		trim_span(&p, &end);
+		if ((size_t)(end - p) < key_len || memcmp(p, infra_keys[key], key_len) != 0)
+			continue;
+		const char *colon = memchr(p, ':', (size_t)(end - p));
+		if (!colon || colon + 1 == end)
+			return false;
+		const char *v = colon + 1;
+		const char *next = memchr(v, ':', (size_t)(end - v));
+		const char *v_end = next ? next : end;
+		if (key == INFRA_IMAGE) {
+			const char *at = memchr(v, '@', (size_t)(v_end - v));
+			if (at)
+				v_end = at;
+			else if (memmem(v, (size_t)(v_end - v), "sha256", 6))
+				v_end = end;
+		}
+		trim_span(&v, &v_end);
+		if (key == INFRA_ID && v_end - v > 12)
+			v_end = v + 12;
+		hr_sb_reset(&f->storage);
+		hr_sb_append(&f->storage, v, (size_t)(v_end - v));
+		return hr_set_storage(out, f);
+	}
+	return false;
+}
+static bool x_infra_name(struct hr_field *f, struct hr_field_ctx *ctx, const struct hr_event *e, struct hr_value *out)
+{
+	(void)ctx;
+	return infra_docker(f, e, INFRA_EVENT, out);
+}
+static bool x_infra_id(struct hr_field *f, struct hr_field_ctx *ctx, const struct hr_event *e, struct hr_value *out)
+{
+	(void)ctx;
+	return infra_docker(f, e, INFRA_ID, out);
+}
+static bool x_infra_container_name(struct hr_field *f, struct hr_field_ctx *ctx, const struct hr_event *e,
+				   struct hr_value *out)
+{
+	(void)ctx;
+	return infra_docker(f, e, INFRA_NAME, out);
+}
+static bool x_infra_image(struct hr_field *f, struct hr_field_ctx *ctx, const struct hr_event *e, struct hr_value *out)
+{
+	(void)ctx;
+	return infra_docker(f, e, INFRA_IMAGE, out);
+}
+
 const struct hr_field_def hr_fields_evt[] = {
 	{"evt.latency", HR_PT_RELTIME, HR_FMT_DEC, 0, HR_FA_NONE, x_latency, j_latency,
 	 "for exit events, nanoseconds the call took: from its thread's enter event to this exit (0 on enters)."},
@@ -1014,10 +1093,14 @@ const struct hr_field_def hr_fields_evt[] = {
 	 "'true' for open events that open the path for reading."},
 	{"evt.is_open_write", HR_PT_BOOL, HR_FMT_NA, 0, HR_FA_NONE, x_is_open_write, NULL,
 	 "'true' for open events that open the path for writing."},
-	UNSUPPORTED("evt.infra.docker.name", HR_PT_CHARBUF),
-	UNSUPPORTED("evt.infra.docker.container.id", HR_PT_CHARBUF),
-	UNSUPPORTED("evt.infra.docker.container.name", HR_PT_CHARBUF),
-	UNSUPPORTED("evt.infra.docker.container.image", HR_PT_CHARBUF),
+	{"evt.infra.docker.name", HR_PT_CHARBUF, HR_FMT_NA, 0, HR_FA_NONE, x_infra_name, NULL,
+	 "for Docker infrastructure events, the Docker event's name (start, die, ...)."},
+	{"evt.infra.docker.container.id", HR_PT_CHARBUF, HR_FMT_NA, 0, HR_FA_NONE, x_infra_id, NULL,
+	 "for Docker infrastructure events, the short (12-character) id of the container concerned."},
+	{"evt.infra.docker.container.name", HR_PT_CHARBUF, HR_FMT_NA, 0, HR_FA_NONE, x_infra_container_name, NULL,
+	 "for Docker infrastructure events, the name of the container concerned."},
+	{"evt.infra.docker.container.image", HR_PT_CHARBUF, HR_FMT_NA, 0, HR_FA_NONE, x_infra_image, NULL,
+	 "for Docker infrastructure events, the image of the container concerned."},
 	{"evt.is_open_exec", HR_PT_BOOL, HR_FMT_NA, 0, HR_FA_NONE, x_is_open_exec, NULL,
 	 "'true' when an open or creat makes a new file that has an execute bit set."},
 	{"evt.is_open_create", HR_PT_BOOL, HR_FMT_NA, 0, HR_FA_NONE, x_is_open_create, NULL,

@@ -79,8 +79,8 @@ static void test_parse(void)
 	parse_fails("evt.type.is.nosuchevent", "unknown event type in evt.type.is.nosuchevent");
 	/* sysdig fields Harrier does not compute yet are refused, not misread
 	 * as a shorter field followed by text */
-	parse_fails("evt.infra.docker.name", "field evt.infra.docker.name is not supported by harrier yet");
-	parse_fails("evt.infra.docker.name", "field evt.infra.docker.name is not supported by harrier yet");
+	parse_fails("container.cni.json", "field container.cni.json is not supported by harrier yet");
+	parse_fails("container.cni.json", "field container.cni.json is not supported by harrier yet");
 	parse_fails("foo.bar", "invalid formatting token foo.bar");
 	parse_fails("fd.net", "fd.net is filter only and cannot be used as a display field");
 	parse_fails("evt.arg.zzznosuch", "unknown event argument zzznosuch");
