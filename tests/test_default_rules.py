@@ -1076,8 +1076,8 @@ def test_live_vfork_spawned_program_named(ctx):
 # ---- the detector live: build/harrier without -e, all default rules ---------------------------
 #
 # The positive action is repeated until its alerts arrive (events are lost
-# while the probe attaches); then the near miss runs, then the positive once
-# more, and its alert marks the end: everything the near miss did has been
+# while the probe attaches); then the near miss runs, then the positive
+# again until it alerts, and that alert marks the end: everything the near miss did has been
 # judged by then. Alerts are traced to actions by pid and process group
 # (each action runs in a session of its own), appended to every output.
 
@@ -1117,7 +1117,11 @@ def detector_live(cls):
             near = sc.near_miss()
             last = sc.positive()
             rule, fields = sc.expect()[0]
-            det.wait_alert(lambda a: a["rule"] == rule and owned_by(a, last), "the positive after the near miss")
+            # repeated like the first positives: a container's metadata may
+            # come after the lookup's time limit on a loaded machine, and its
+            # events then go through without it (no privileged flag)
+            det.wait_alert(lambda a: a["rule"] == rule and owned_by(a, last), "the positive after the near miss",
+                           poke=lambda: last.extend(sc.positive()))
         finally:
             if det is not None:
                 det.stop()
