@@ -216,21 +216,21 @@ def test_transformers_in_outputs(ctx):
     want = "".join(f"{n} script=-qc 6\n" for n in sorted(r) if r[n][0] == "script" and n in execs)
     assert p.stdout.decode() == want and want, (p.stdout, want)
     # a malformed expression in an output is a load error
+    assert_rule_refused(ctx, "evt.type = execve", "x %join(proc.name) y", "join() requires exactly 2 arguments")
+
+
+def assert_rule_refused(ctx, condition, output, reason):
+    """A rule with this condition and output fails validation, naming the reason."""
+    rules = os.path.join(ctx.tmp, "bad.yaml")
     with open(rules, "w") as f:
-        f.write('- rule: Bad\n  desc: d\n  condition: evt.type = execve\n  output: "x %join(proc.name) y"\n'
-                '  priority: WARNING\n')
+        f.write('- rule: Bad\n  desc: d\n  condition: %s\n  output: "%s"\n  priority: WARNING\n' % (condition, output))
     p = ctx.run([ctx.bin("harrier"), "-V", rules], check=False)
     text = (p.stdout + p.stderr).decode(errors="replace")
-    assert p.returncode != 0 and "join() requires exactly 2 arguments" in text, text[-600:]
+    assert p.returncode != 0 and reason in text, text[-600:]
 
 
 def test_refused_in_rules(ctx):
     """A malformed transformer in a rule condition is a load error naming
     the reason, as for any filter error."""
-    rules = os.path.join(ctx.tmp, "bad.yaml")
-    with open(rules, "w") as f:
-        f.write('- rule: Bad\n  desc: d\n  condition: evt.type = execve and concat(proc.name) = x\n'
-                '  output: "x"\n  priority: WARNING\n')
-    p = ctx.run([ctx.bin("harrier"), "-V", rules], check=False)
-    text = (p.stdout + p.stderr).decode(errors="replace")
-    assert p.returncode != 0 and "concat() requires at least 2 arguments" in text, text[-600:]
+    assert_rule_refused(ctx, "evt.type = execve and concat(proc.name) = x", "x",
+                        "concat() requires at least 2 arguments")
