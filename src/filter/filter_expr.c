@@ -19,14 +19,8 @@ const char *const hr_transformer_names[] = {"tolower", "toupper", "b64", "basena
 
 uint32_t hr_expr_add(struct hr_filter_expr *x, uint8_t kind, size_t pos)
 {
-	if (x->nnodes == x->cap_nodes) {
-		uint32_t n = x->cap_nodes ? x->cap_nodes * 2 : 4;
-		struct hr_expr_node *nodes = realloc(x->nodes, n * sizeof *nodes);
-		if (!nodes)
-			return UINT32_MAX;
-		x->nodes = nodes;
-		x->cap_nodes = n;
-	}
+	if (!hr_filter_grow((void **)&x->nodes, &x->cap_nodes, x->nnodes + 1, sizeof *x->nodes))
+		return UINT32_MAX;
 	struct hr_expr_node *node = &x->nodes[x->nnodes];
 	memset(node, 0, sizeof *node);
 	node->kind = kind;
@@ -221,14 +215,8 @@ void hr_getopt_decode(const char *optstring, uint32_t len, uint8_t valid[32], ui
 /* Makes the bytes the node's buffer got since `off` its next item. */
 static bool end_item(struct hr_expr_node *out, size_t off)
 {
-	if (out->nitems == out->cap_items) {
-		uint32_t n = out->cap_items ? out->cap_items * 2 : 8;
-		struct hr_expr_item *items = realloc(out->items, n * sizeof *items);
-		if (!items)
-			return false;
-		out->items = items;
-		out->cap_items = n;
-	}
+	if (!hr_filter_grow((void **)&out->items, &out->cap_items, out->nitems + 1, sizeof *out->items))
+		return false;
 	out->items[out->nitems++] = (struct hr_expr_item){(uint32_t)off, (uint32_t)(out->buf.len - off)};
 	hr_sb_putc(&out->buf, 0); /* items read as C strings too */
 	return true;

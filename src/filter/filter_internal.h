@@ -339,6 +339,9 @@ bool hr_filter_transform_text(uint8_t xf, const char *s, uint32_t len, struct hr
 uint32_t hr_filter_text_len(const struct hr_value *v);
 
 /* ---- filter_shared.c ---- */
+/* Room for `need` elements of `elem` bytes in *arr, the capacity *cap
+ * doubling; the new room is zeroed. False when memory runs out (*arr kept). */
+bool hr_filter_grow(void **arr, uint32_t *cap, uint32_t need, size_t elem);
 /* Is grouped check `c` true for the cache's current event? */
 bool hr_filter_grouped_check(struct hr_field_cache *cache, const struct hr_filter_check *c,
 			     struct hr_field_ctx *ctx, const struct hr_event *e);

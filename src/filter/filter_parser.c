@@ -28,26 +28,10 @@ struct parser {
 
 static uint32_t parse_or(struct parser *p);
 
-static bool grow(void **arr, uint32_t *cap, uint32_t need, size_t elem)
-{
-	if (need <= *cap)
-		return true;
-	uint32_t n = *cap ? *cap * 2 : 16;
-	while (n < need)
-		n *= 2;
-	void *a = realloc(*arr, (size_t)n * elem);
-	if (!a)
-		return false;
-	memset((char *)a + (size_t)*cap * elem, 0, (size_t)(n - *cap) * elem);
-	*arr = a;
-	*cap = n;
-	return true;
-}
-
 static uint32_t new_node(struct parser *p, uint8_t kind, uint32_t first)
 {
 	struct hr_filter *f = p->f;
-	if (!grow((void **)&f->nodes, &f->cap_nodes, f->nnodes + 1, sizeof *f->nodes)) {
+	if (!hr_filter_grow((void **)&f->nodes, &f->cap_nodes, f->nnodes + 1, sizeof *f->nodes)) {
 		hr_lex_fail(&p->lx, p->lx.pos, "out of memory");
 		return NO_NODE;
 	}
@@ -526,7 +510,7 @@ static uint32_t parse_check(struct parser *p)
 		hr_lex_fail(lx, at, "unexpected end of the filter: expected a check");
 		return NO_NODE;
 	}
-	if (!grow((void **)&f->checks, &f->cap_checks, f->nchecks + 1, sizeof *f->checks)) {
+	if (!hr_filter_grow((void **)&f->checks, &f->cap_checks, f->nchecks + 1, sizeof *f->checks)) {
 		hr_lex_fail(lx, at, "out of memory");
 		return NO_NODE;
 	}

@@ -12,19 +12,28 @@
 
 #include "filter/filter_internal.h"
 
-static void *grow_array(void *p, uint32_t *cap, uint32_t need, size_t elem)
+bool hr_filter_grow(void **arr, uint32_t *cap, uint32_t need, size_t elem)
 {
 	if (need <= *cap)
-		return p;
-	uint32_t n = *cap ? *cap : 8;
+		return true;
+	uint32_t n = *cap ? *cap * 2 : 8;
 	while (n < need)
 		n *= 2;
-	void *q = realloc(p, (size_t)n * elem);
-	if (!q)
-		abort();
-	memset((char *)q + (size_t)*cap * elem, 0, (size_t)(n - *cap) * elem);
+	void *a = realloc(*arr, (size_t)n * elem);
+	if (!a)
+		return false;
+	memset((char *)a + (size_t)*cap * elem, 0, (size_t)(n - *cap) * elem);
+	*arr = a;
 	*cap = n;
-	return q;
+	return true;
+}
+
+/* hr_filter_grow for the matching caches, which abort when memory runs out. */
+static void *grow_array(void *p, uint32_t *cap, uint32_t need, size_t elem)
+{
+	if (!hr_filter_grow(&p, cap, need, elem))
+		abort();
+	return p;
 }
 
 struct hr_field_cache *hr_field_cache_new(void)

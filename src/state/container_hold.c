@@ -6,6 +6,7 @@
 #include <time.h>
 
 #include "state/container_runtime.h"
+#include "state/state_internal.h"
 
 struct hr_held_event {
 	struct hr_event e; /* parameter pointers rebuilt from `at` by hr_hold_peek */
@@ -65,14 +66,7 @@ static uint32_t indexed(const struct hr_event *e)
 
 void hr_hold_push(struct hr_event_hold *h, const struct hr_event *e, uint32_t mark)
 {
-	if (h->n == h->cap) {
-		uint32_t cap = h->cap ? h->cap * 2 : 256;
-		struct hr_held_event *p = realloc(h->events, cap * sizeof *p);
-		if (!p)
-			abort();
-		h->events = p;
-		h->cap = cap;
-	}
+	h->events = hr_grow_array(h->events, &h->cap, h->n + 1, sizeof *h->events);
 	size_t need = 0;
 	for (uint32_t i = 0; i < indexed(e); i++)
 		need += e->param[i] ? e->param_len[i] : 0;
