@@ -244,6 +244,7 @@ static void put_value(struct hr_strbuf *out, const struct token *t)
 }
 
 static void print_operand(struct ast_printer *ap);
+static void print_arg_list(struct ast_printer *ap, bool may_be_empty);
 
 /* A transformer's argument: a value, a transformer list "(a,b)" or an
  * operand; string_visitor separates list elements with a bare ','. */
@@ -254,22 +255,30 @@ static void print_arg(struct ast_printer *ap)
 		advance(ap);
 		return;
 	}
-	if (ap->t.kind != T_OPEN) {
+	if (ap->t.kind != T_OPEN)
 		print_operand(ap);
-		return;
-	}
+	else
+		print_arg_list(ap, true);
+}
+
+/* "(a,b,...)" from its "(" to past its ")": a transformer list (which may
+ * be empty) or a transformer's arguments. */
+static void print_arg_list(struct ast_printer *ap, bool may_be_empty)
+{
 	hr_sb_putc(ap->out, '(');
 	advance(ap);
-	for (bool first = true; !ap->failed && ap->t.kind != T_CLOSE; first = false) {
-		if (!first) {
-			if (ap->t.kind != T_COMMA) {
-				ap->failed = true;
-				return;
-			}
+	if (!may_be_empty || ap->t.kind != T_CLOSE) {
+		for (;;) {
+			print_arg(ap);
+			if (ap->failed || ap->t.kind != T_COMMA)
+				break;
 			hr_sb_putc(ap->out, ',');
 			advance(ap);
 		}
-		print_arg(ap);
+	}
+	if (ap->failed || ap->t.kind != T_CLOSE) {
+		ap->failed = true;
+		return;
 	}
 	hr_sb_putc(ap->out, ')');
 	advance(ap);
@@ -307,22 +316,9 @@ static void print_operand(struct ast_printer *ap)
 	hr_sb_append(ap->out, name.p, name.len);
 	if (ap->t.kind != T_OPEN)
 		return;
-	hr_sb_putc(ap->out, '(');
-	advance(ap);
-	for (;;) {
-		print_arg(ap);
-		if (ap->failed || ap->t.kind != T_COMMA)
-			break;
-		hr_sb_putc(ap->out, ',');
-		advance(ap);
-	}
-	if (ap->t.kind != T_CLOSE) {
-		ap->failed = true;
-		return;
-	}
-	hr_sb_putc(ap->out, ')');
-	advance(ap);
-	print_selector(ap);
+	print_arg_list(ap, false);
+	if (!ap->failed)
+		print_selector(ap);
 }
 
 static void print_or(struct ast_printer *ap);
