@@ -351,24 +351,47 @@ static const char *all_matches(struct hr_rule_engine *en, struct hr_field_ctx *c
 
 #define NAMED_RULE(name, cond) "- rule: " name "\n  desc: d\n  condition: " cond "\n  output: o\n  priority: info\n"
 
+/* A ruleset loaded from `yaml` and an engine over it, with a state. */
+struct engine_fixture {
+	struct hr_ruleset *rs;
+	struct hr_load_result res;
+	struct hr_state *st;
+	struct hr_field_ctx ctx;
+	struct hr_rule_engine en;
+};
+
+static void engine_open(struct engine_fixture *fx, const char *file, const char *yaml, uint32_t nrules,
+			const char *what)
+{
+	fx->rs = hr_ruleset_new();
+	bool ok = hr_ruleset_load(fx->rs, file, yaml, &fx->res);
+	check(ok && hr_ruleset_count(fx->rs) == nrules, what, fx->res.nerrors ? fx->res.errors[0].msg : NULL);
+	fx->st = hr_state_new();
+	hr_field_ctx_init(&fx->ctx, fx->st);
+	struct hr_rule_selection sel = {.min_priority = HR_PRIO_DEBUG};
+	hr_rule_engine_init(&fx->en, fx->rs, &sel);
+}
+
+static void engine_close(struct engine_fixture *fx)
+{
+	hr_rule_engine_free(&fx->en);
+	hr_load_result_free(&fx->res);
+	hr_state_free(fx->st);
+	hr_ruleset_free(fx->rs);
+}
+
 static void test_engine_dispatch(void)
 {
-	struct hr_ruleset *rs = hr_ruleset_new();
-	struct hr_load_result res;
-	bool ok = hr_ruleset_load(rs, "d.yaml",
-				  NAMED_RULE("r0", "evt.type = mprotect and evt.num = 5")
-				  NAMED_RULE("r1", "evt.type = brk and evt.num = 5")
-				  NAMED_RULE("r2", "not evt.type = arch_prctl and evt.num in (5, 6)")
-				  NAMED_RULE("r3", "evt.type = mprotect and evt.num = 7")
-				  NAMED_RULE("r4", "evt.type = mprotect"),
-				  &res);
-	check(ok && hr_ruleset_count(rs) == 5, "the dispatch rules load", res.nerrors ? res.errors[0].msg : NULL);
-	struct hr_state *st = hr_state_new();
-	struct hr_field_ctx ctx;
-	hr_field_ctx_init(&ctx, st);
-	struct hr_rule_selection sel = {.min_priority = HR_PRIO_DEBUG};
-	struct hr_rule_engine en;
-	hr_rule_engine_init(&en, rs, &sel);
+	struct engine_fixture fx;
+	engine_open(&fx, "d.yaml",
+		    NAMED_RULE("r0", "evt.type = mprotect and evt.num = 5")
+		    NAMED_RULE("r1", "evt.type = brk and evt.num = 5")
+		    NAMED_RULE("r2", "not evt.type = arch_prctl and evt.num in (5, 6)")
+		    NAMED_RULE("r3", "evt.type = mprotect and evt.num = 7")
+		    NAMED_RULE("r4", "evt.type = mprotect"),
+		    5, "the dispatch rules load");
+	struct hr_rule_engine *en = &fx.en;
+	struct hr_field_ctx *ctx = &fx.ctx;
 	uint16_t mprotect = syscall_code("mprotect"), arch_prctl = syscall_code("arch_prctl");
 	check(mprotect && arch_prctl, "mprotect and arch_prctl have syscall codes", NULL);
 	struct hr_event e;
@@ -376,30 +399,27 @@ static void test_engine_dispatch(void)
 	const uint32_t len[] = {2, 2};
 	make_event(&e, GENERIC_X, 7, 2, p, len);
 	e.num = 5;
-	check_str("a generic mprotect, evt.num 5", all_matches(&en, &ctx, &e), "0 2 4");
+	check_str("a generic mprotect, evt.num 5", all_matches(en, ctx, &e), "0 2 4");
 	/* the candidates were the rules the syscall and the guards leave:
 	 * rule 1 (brk) and rule 3 (evt.num 7) were never visited */
-	check(en.ncandidates == 3 && en.candidates[0] == 0 && en.candidates[1] == 2 && en.candidates[2] == 4,
+	check(en->ncandidates == 3 && en->candidates[0] == 0 && en->candidates[1] == 2 && en->candidates[2] == 4,
 	      "the candidates of the generic mprotect are rules 0, 2 and 4", NULL);
 	e.num = 7;
-	check_str("a generic mprotect, evt.num 7", all_matches(&en, &ctx, &e), "3 4");
+	check_str("a generic mprotect, evt.num 7", all_matches(en, ctx, &e), "3 4");
 	uint32_t first = 99;
-	check_int("the first match only", hr_rule_engine_match(&en, &ctx, &e, 0, &first), 3);
+	check_int("the first match only", hr_rule_engine_match(en, ctx, &e, 0, &first), 3);
 	p[0] = &arch_prctl;
 	make_event(&e, GENERIC_X, 7, 2, p, len);
 	e.num = 5;
-	check_str("a generic arch_prctl matches none", all_matches(&en, &ctx, &e), "");
+	check_str("a generic arch_prctl matches none", all_matches(en, ctx, &e), "");
 	/* a generic event without its code is named <unknown> */
 	make_event(&e, GENERIC_X, 7, 0, NULL, NULL);
 	e.num = 6;
-	check_str("a generic event without a code", all_matches(&en, &ctx, &e), "2");
+	check_str("a generic event without a code", all_matches(en, ctx, &e), "2");
 	make_event(&e, READ_X, 7, 0, NULL, NULL);
 	e.num = 6;
-	check_str("a read, evt.num 6", all_matches(&en, &ctx, &e), "2");
-	hr_rule_engine_free(&en);
-	hr_load_result_free(&res);
-	hr_state_free(st);
-	hr_ruleset_free(rs);
+	check_str("a read, evt.num 6", all_matches(en, ctx, &e), "2");
+	engine_close(&fx);
 }
 
 /* Guards avoid constants many rules share: rules alike but for one
@@ -407,22 +427,16 @@ static void test_engine_dispatch(void)
  * event with the shared value makes none of them a candidate. */
 static void test_engine_guards(void)
 {
-	struct hr_ruleset *rs = hr_ruleset_new();
-	struct hr_load_result res;
-	bool ok = hr_ruleset_load(rs, "g.yaml",
-				  NAMED_RULE("g0", "evt.type = mprotect and evt.cpu = 1 and evt.num = 10")
-				  NAMED_RULE("g1", "evt.type = mprotect and evt.cpu = 1 and evt.num = 11")
-				  NAMED_RULE("g2", "evt.type = mprotect and evt.cpu = 1 and evt.num = 12")
-				  /* evt.cpu now has more constants than evt.num */
-				  NAMED_RULE("g3", "evt.type = brk and evt.cpu in (2, 3, 4, 5, 6, 7)"),
-				  &res);
-	check(ok && hr_ruleset_count(rs) == 4, "the guard rules load", res.nerrors ? res.errors[0].msg : NULL);
-	struct hr_state *st = hr_state_new();
-	struct hr_field_ctx ctx;
-	hr_field_ctx_init(&ctx, st);
-	struct hr_rule_selection sel = {.min_priority = HR_PRIO_DEBUG};
-	struct hr_rule_engine en;
-	hr_rule_engine_init(&en, rs, &sel);
+	struct engine_fixture fx;
+	engine_open(&fx, "g.yaml",
+		    NAMED_RULE("g0", "evt.type = mprotect and evt.cpu = 1 and evt.num = 10")
+		    NAMED_RULE("g1", "evt.type = mprotect and evt.cpu = 1 and evt.num = 11")
+		    NAMED_RULE("g2", "evt.type = mprotect and evt.cpu = 1 and evt.num = 12")
+		    /* evt.cpu now has more constants than evt.num */
+		    NAMED_RULE("g3", "evt.type = brk and evt.cpu in (2, 3, 4, 5, 6, 7)"),
+		    4, "the guard rules load");
+	struct hr_rule_engine *en = &fx.en;
+	struct hr_field_ctx *ctx = &fx.ctx;
 	uint16_t mprotect = syscall_code("mprotect");
 	const void *p[] = {&mprotect, &mprotect};
 	const uint32_t len[] = {2, 2};
@@ -430,17 +444,14 @@ static void test_engine_guards(void)
 	make_event(&e, GENERIC_X, 7, 2, p, len);
 	e.cpu = 1;
 	e.num = 5;
-	check_str("the shared constant alone matches no rule", all_matches(&en, &ctx, &e), "");
-	check_int("and makes no rule a candidate", en.ncandidates, 0);
+	check_str("the shared constant alone matches no rule", all_matches(en, ctx, &e), "");
+	check_int("and makes no rule a candidate", en->ncandidates, 0);
 	e.num = 11;
-	check_str("the distinct constant picks its rule", all_matches(&en, &ctx, &e), "1");
-	check_int("as the only candidate", en.ncandidates, 1);
+	check_str("the distinct constant picks its rule", all_matches(en, ctx, &e), "1");
+	check_int("as the only candidate", en->ncandidates, 1);
 	e.cpu = 2;
-	check_str("whose other checks still count", all_matches(&en, &ctx, &e), "");
-	hr_rule_engine_free(&en);
-	hr_load_result_free(&res);
-	hr_state_free(st);
-	hr_ruleset_free(rs);
+	check_str("whose other checks still count", all_matches(en, ctx, &e), "");
+	engine_close(&fx);
 }
 
 void unit_rules(unsigned *passed, unsigned *failed)
